@@ -1,0 +1,59 @@
+package dev.lazyarrow;
+
+import dev.lazyarrow.io.ShardFile;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+
+/**
+ * A record batch as the cache holds it: its vectors and a value reader per column, made once.
+ *
+ * <p>Its weight, the number the cache's byte bound counts, is what the batch costs the heap or the
+ * allocator: for a batch left in the mapping, an estimate of its Java objects (the mapped bytes are
+ * the page cache's, shared and reclaimable); for a decompressed batch, its buffers too.
+ */
+final class CachedBatch implements AutoCloseable {
+  /** Estimated heap bytes of a root, its loader leftovers and the row readers. */
+  private static final long BATCH_OVERHEAD = 1024;
+  /** Estimated heap bytes of one vector with its buffers' Java objects and its reader. */
+  private static final long VECTOR_OVERHEAD = 512;
+
+  final VectorSchemaRoot root;
+  final ValueReader[] readers;
+  final long weight;
+
+  CachedBatch(ShardFile.LoadedBatch loaded, DictionaryProvider dictionaries) {
+    this.root = loaded.root();
+    List<FieldVector> vectors = root.getFieldVectors();
+    this.readers = new ValueReader[vectors.size()];
+    long w = BATCH_OVERHEAD;
+    for (int i = 0; i < readers.length; i++) {
+      readers[i] = ValueReader.of(vectors.get(i), dictionaries);
+      w += weight(vectors.get(i), loaded.decompressed());
+    }
+    this.weight = w;
+  }
+
+  Object[] values(int row) {
+    Object[] values = new Object[readers.length];
+    for (int c = 0; c < values.length; c++) {
+      values[c] = readers[c].read(row);
+    }
+    return values;
+  }
+
+  /** Weighs a vector tree; a parent's buffer size already includes its children's. */
+  private static long weight(FieldVector vector, boolean countBuffers) {
+    long w = VECTOR_OVERHEAD + (countBuffers ? vector.getBufferSize() : 0);
+    for (FieldVector child : vector.getChildrenFromFields()) {
+      w += weight(child, false);
+    }
+    return w;
+  }
+
+  @Override
+  public void close() {
+    root.close();
+  }
+}

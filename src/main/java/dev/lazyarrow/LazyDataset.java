@@ -1,0 +1,199 @@
+package dev.lazyarrow;
+
+import dev.lazyarrow.cache.BatchCache;
+import dev.lazyarrow.format.Manifest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * A LazyArrow dataset directory, opened by reading its manifest and nothing else.
+ *
+ * <p>Shards are opened on their first touch and record batches mapped on theirs; a cache bounded in
+ * bytes keeps the batches in use. Typical use:
+ *
+ * <pre>{@code
+ * try (LazyDataset ds = LazyDataset.open(Path.of("emotion"))) {
+ *   Split train = ds.split("train");
+ *   Row row = train.get(42);
+ *   int[] ids = row.getIntArray("input_ids");
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close} frees every batch, so it must not run while other threads read.
+ */
+public final class LazyDataset implements AutoCloseable {
+  /** The cache bound used unless {@link Builder#maximumCacheBytes} says otherwise: 256 MiB. */
+  public static final long DEFAULT_CACHE_BYTES = 256L << 20;
+
+  private final Path dir;
+  private final Manifest manifest;
+  private final BufferAllocator allocator;
+  private final BatchCache<Split.BatchKey, CachedBatch> cache;
+  private final Map<String, Split> splits = new LinkedHashMap<>();
+
+  private LazyDataset(Path dir, Manifest manifest, BufferAllocator allocator, long cacheBytes) {
+    this.dir = dir;
+    this.manifest = manifest;
+    this.allocator = allocator;
+    this.cache = new BatchCache<>(cacheBytes);
+    List<Manifest.SplitEntry> entries = manifest.splits();
+    for (int i = 0; i < entries.size(); i++) {
+      Manifest.SplitEntry entry = entries.get(i);
+      splits.put(entry.name(), new Split(i, entry, dir, allocator, cache));
+    }
+  }
+
+  /**
+   * Opens the dataset directory {@code dir} with default options, reading only its manifest.
+   *
+   * @throws LazyArrowException if the manifest is missing, malformed or inconsistent
+   */
+  public static LazyDataset open(Path dir) {
+    return newBuilder().open(dir);
+  }
+
+  /** Returns a builder for opening a dataset with options. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** Returns the dataset directory. */
+  public Path path() {
+    return dir;
+  }
+
+  /** Returns the splits, in manifest order. */
+  public List<Split> splits() {
+    return List.copyOf(splits.values());
+  }
+
+  /**
+   * Returns the split named {@code name}.
+   *
+   * @throws IllegalArgumentException if there is no such split
+   */
+  public Split split(String name) {
+    Split split = splits.get(Objects.requireNonNull(name, "name"));
+    if (split == null) {
+      throw new IllegalArgumentException("no split '" + name + "'; splits are " + splits.keySet());
+    }
+    return split;
+  }
+
+  /** Returns what the manifest says about the dataset's origin: layout, path and fingerprint. */
+  public Map<String, String> source() {
+    Manifest.Source s = manifest.source();
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("layout", s.layout());
+    out.put("path", s.path());
+    out.put("fingerprint", s.fingerprint());
+    out.put("writer", manifest.writer());
+    return out;
+  }
+
+  /** Returns a snapshot of the record batch cache's counters. */
+  public CacheStats cacheStats() {
+    return new CacheStats(cache.hits(), cache.misses(), cache.evictions(), cache.loadedBytes(),
+        cache.residentBytes(), cache.residentBatches(), cache.liveBatches());
+  }
+
+  /**
+   * Reads every shard's footer and every record batch, checking them against the manifest.
+   *
+   * @throws LazyArrowException at the first fault found
+   */
+  public void verify() {
+    for (Split split : splits.values()) {
+      split.verify();
+    }
+  }
+
+  /** Frees every batch and mapping and closes the files; rows already returned stay valid. */
+  @Override
+  public void close() {
+    List<RuntimeException> failures = new ArrayList<>();
+    run(cache::close, failures);
+    for (Split split : splits.values()) {
+      run(split::close, failures);
+    }
+    run(allocator::close, failures);
+    if (!failures.isEmpty()) {
+      RuntimeException first = failures.get(0);
+      failures.subList(1, failures.size()).forEach(first::addSuppressed);
+      throw first;
+    }
+  }
+
+  private static void run(Runnable step, List<RuntimeException> failures) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      failures.add(e);
+    }
+  }
+
+  /** Options for opening a dataset; each may be set once. */
+  public static final class Builder {
+    private long cacheBytes = -1;
+    private BufferAllocator parent;
+
+    private Builder() {}
+
+    /**
+     * Bounds the cache of record batches not in use to {@code bytes}: Java objects of batches read
+     * zero-copy, plus the decompressed buffers of compressed ones.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     * @throws IllegalStateException if the bound was already set
+     */
+    public Builder maximumCacheBytes(long bytes) {
+      if (cacheBytes != -1) {
+        throw new IllegalStateException("maximum cache bytes was already set to " + cacheBytes);
+      }
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maximum cache bytes must not be negative: " + bytes);
+      }
+      this.cacheBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Accounts the dataset's Arrow memory under a child of {@code allocator} instead of a root
+     * allocator of its own.
+     *
+     * @throws IllegalStateException if the allocator was already set
+     */
+    public Builder allocator(BufferAllocator allocator) {
+      if (parent != null) {
+        throw new IllegalStateException("allocator was already set to " + parent.getName());
+      }
+      this.parent = Objects.requireNonNull(allocator, "allocator");
+      return this;
+    }
+
+    /**
+     * Opens the dataset directory {@code dir}, reading only its manifest.
+     *
+     * @throws LazyArrowException if the manifest is missing, malformed or inconsistent
+     */
+    public LazyDataset open(Path dir) {
+      Objects.requireNonNull(dir, "dir");
+      Manifest manifest = Manifest.read(dir);
+      BufferAllocator allocator = parent == null ? new RootAllocator()
+          : parent.newChildAllocator("lazyarrow " + dir, 0, Long.MAX_VALUE);
+      try {
+        return new LazyDataset(dir, manifest, allocator,
+            cacheBytes == -1 ? DEFAULT_CACHE_BYTES : cacheBytes);
+      } catch (RuntimeException e) {
+        allocator.close();
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,308 @@
+package dev.lazyarrow;
+
+import dev.lazyarrow.cache.BatchCache;
+import dev.lazyarrow.cache.BatchCache.Lease;
+import dev.lazyarrow.format.Feature;
+import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.io.ShardFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * One split of a dataset ({@code train}, {@code test}, ...): a sequence of rows stored in shards.
+ *
+ * <p>Random access ({@link #get}, {@link #take}) and iteration ({@link #iterator}, {@link #batches})
+ * touch only the shards and record batches they need. All methods are thread-safe.
+ */
+public final class Split implements Iterable<Row> {
+  private final int ordinal;
+  private final String name;
+  private final long size;
+  private final long bytes;
+  private final long[] shardStarts;
+  private final ShardFile[] shards;
+  /** Whether shard i's schema was found equal to the first shard's; set once per shard. */
+  private final boolean[] schemaChecked;
+  private final Map<String, Feature> features;
+  private final BatchCache<BatchKey, CachedBatch> cache;
+  private volatile Columns columns;
+
+  /** Identifies a record batch across a dataset: split, shard and batch position. */
+  record BatchKey(int split, int shard, int batch) {}
+
+  Split(int ordinal, Manifest.SplitEntry entry, Path dir, BufferAllocator allocator,
+      BatchCache<BatchKey, CachedBatch> cache) {
+    this.ordinal = ordinal;
+    this.name = entry.name();
+    this.size = entry.rows();
+    this.cache = cache;
+    List<Manifest.Shard> list = entry.shards();
+    this.shards = new ShardFile[list.size()];
+    this.shardStarts = new long[list.size() + 1];
+    this.schemaChecked = new boolean[list.size()];
+    Path manifestFile = dir.resolve(Manifest.FILE_NAME);
+    for (int i = 0; i < shards.length; i++) {
+      Manifest.Shard s = list.get(i);
+      shards[i] = new ShardFile(Manifest.resolveInside(dir, s.path(), manifestFile), s.bytes(),
+          s.rows(), allocator);
+      shardStarts[i + 1] = shardStarts[i] + s.rows();
+    }
+    this.bytes = list.stream().mapToLong(Manifest.Shard::bytes).sum();
+    this.features = entry.features() == null ? Map.of() : Feature.parseAll(entry.features());
+  }
+
+  /** Returns the split's name. */
+  public String name() {
+    return name;
+  }
+
+  /** Returns the number of rows, as the manifest records it: no file is read. */
+  public long size() {
+    return size;
+  }
+
+  /** Returns the number of shard files. */
+  public int shardCount() {
+    return shards.length;
+  }
+
+  /** Returns the bytes of all shard files, as the manifest records them. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** Returns the HuggingFace features by column, in column order; empty if the source had none. */
+  public Map<String, Feature> features() {
+    return features;
+  }
+
+  /** Returns the Arrow schema, read from the first shard's footer. */
+  public Schema schema() {
+    return shards[0].schema();
+  }
+
+  /** Returns the column names, in schema order. */
+  public List<String> columnNames() {
+    return columns().names;
+  }
+
+  /**
+   * Returns row {@code index}.
+   *
+   * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, size())}
+   * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
+   */
+  public Row get(long index) {
+    checkIndex(index);
+    int shard = ShardFile.locate(shardStarts, index);
+    long local = index - shardStarts[shard];
+    ShardFile file = shards[shard];
+    try {
+      int batch = shard(shard).batchOf(local);
+      try (Lease<CachedBatch> lease = lease(shard, batch)) {
+        return new Row(columns(), index,
+            lease.value().values((int) (local - file.batchStart(batch))));
+      }
+    } catch (InternalError e) {
+      throw changedUnderReader(file, e);
+    }
+  }
+
+  /**
+   * Returns the rows at {@code indices}, in that order; a run of indices in one record batch costs
+   * one cache lookup.
+   *
+   * @throws IndexOutOfBoundsException if an index is not in {@code [0, size())}
+   * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
+   */
+  public List<Row> take(long... indices) {
+    Objects.requireNonNull(indices, "indices");
+    List<Row> rows = new ArrayList<>(indices.length);
+    Lease<CachedBatch> lease = null;
+    int heldShard = -1;
+    int heldBatch = -1;
+    long heldStart = 0;
+    try {
+      for (long index : indices) {
+        checkIndex(index);
+        int shard = ShardFile.locate(shardStarts, index);
+        long local = index - shardStarts[shard];
+        int batch = shard(shard).batchOf(local);
+        if (shard != heldShard || batch != heldBatch) {
+          if (lease != null) {
+            lease.close();
+          }
+          lease = lease(shard, batch);
+          heldShard = shard;
+          heldBatch = batch;
+          heldStart = shardStarts[shard] + shards[shard].batchStart(batch);
+        }
+        rows.add(new Row(columns(), index, lease.value().values((int) (index - heldStart))));
+      }
+    } catch (InternalError e) {
+      throw changedUnderReader(shards[Math.max(heldShard, 0)], e);
+    } finally {
+      if (lease != null) {
+        lease.close();
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Returns an iterator over all rows in order. It holds the current record batch until it moves
+   * past it; one abandoned before its end holds that batch until the dataset closes.
+   */
+  @Override
+  public Iterator<Row> iterator() {
+    Iterator<Batch> batches = batches();
+    return new Iterator<>() {
+      private Batch current;
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        while (current == null || next == current.size()) {
+          if (current != null) {
+            current.close();
+            current = null;
+          }
+          if (!batches.hasNext()) {
+            return false;
+          }
+          current = batches.next();
+          next = 0;
+        }
+        return true;
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("no rows left in split " + name);
+        }
+        return current.row(next++);
+      }
+    };
+  }
+
+  /**
+   * Returns an iterator over the record batches in order, each a zero-copy view that the caller must
+   * {@link Batch#close close}; zero-row batches are skipped.
+   */
+  public Iterator<Batch> batches() {
+    return new Iterator<>() {
+      private int shard;
+      private int batch;
+
+      @Override
+      public boolean hasNext() {
+        while (shard < shards.length) {
+          if (shardStarts[shard + 1] > shardStarts[shard] && batch < shard(shard).batchCount()) {
+            if (shards[shard].batchStart(batch) < batchEnd(shard, batch)) {
+              return true;
+            }
+            batch++;
+          } else {
+            shard++;
+            batch = 0;
+          }
+        }
+        return false;
+      }
+
+      @Override
+      public Batch next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("no record batches left in split " + name);
+        }
+        long first = shardStarts[shard] + shards[shard].batchStart(batch);
+        Batch b = new Batch(columns(), first, lease(shard, batch));
+        batch++;
+        return b;
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "Split " + name + " (" + size + " rows in " + shards.length + " shards)";
+  }
+
+  void close() {
+    for (ShardFile shard : shards) {
+      shard.close();
+    }
+  }
+
+  /** Opens every shard and reads every record batch: what {@code verify} runs. */
+  void verify() {
+    long total = 0;
+    for (int k = 0; k < shards.length; k++) {
+      ShardFile shard = shard(k);
+      total += shard.rows();
+      for (int b = 0; b < shard.batchCount(); b++) {
+        shard.load(b).root().close();
+      }
+    }
+    if (total != size) {
+      throw new LazyArrowException(shards[0].path(), "split '" + name + "' has " + total
+          + " rows in its shards, the manifest says " + size);
+    }
+  }
+
+  private long batchEnd(int shard, int batch) {
+    return batch + 1 < shards[shard].batchCount() ? shards[shard].batchStart(batch + 1)
+        : shards[shard].rows();
+  }
+
+  private Lease<CachedBatch> lease(int shard, int batch) {
+    ShardFile file = shards[shard];
+    return cache.acquire(new BatchKey(ordinal, shard, batch), key -> {
+      CachedBatch loaded = new CachedBatch(file.load(batch), file.dictionaries());
+      return new BatchCache.Loaded<>(loaded, loaded.weight);
+    });
+  }
+
+  /** Returns shard {@code k}, checking on its first touch that its schema is the split's. */
+  private ShardFile shard(int k) {
+    ShardFile file = shards[k];
+    if (!schemaChecked[k]) {
+      if (k > 0 && !file.schema().getFields().equals(columns().fields)) {
+        throw new LazyArrowException(file.path(), "schema differs from the first shard of split '"
+            + name + "': " + file.schema().getFields() + " vs " + columns().fields);
+      }
+      schemaChecked[k] = true;
+    }
+    return file;
+  }
+
+  private Columns columns() {
+    Columns c = columns;
+    if (c == null) {
+      c = new Columns(shards[0].schema(), features);
+      columns = c;
+    }
+    return c;
+  }
+
+  private void checkIndex(long index) {
+    if (index < 0 || index >= size) {
+      throw new IndexOutOfBoundsException(
+          "row " + index + " outside 0.." + (size - 1) + " of split " + name);
+    }
+  }
+
+  private static LazyArrowException changedUnderReader(ShardFile file, InternalError e) {
+    // The JVM turns a fault on a mapped page into an InternalError: the file shrank under the map.
+    return new LazyArrowException(file.path(),
+        "file changed under the reader (truncated while mapped): " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.lazyarrow.cli;
+
+import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.format.Manifest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The {@code convert} command. */
+@Command(name = "convert", header = "Convert a dataset on disk into a LazyArrow dataset directory.",
+    description = {"SOURCE is a save_to_disk folder (a Dataset or a DatasetDict).",
+        "OUT is written through a temporary folder beside it and renamed into place when complete."})
+final class ConvertCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "the dataset to convert")
+  Path source;
+
+  @Parameters(index = "1", paramLabel = "OUT", description = "the dataset directory to write")
+  Path out;
+
+  @Option(names = "--split", paramLabel = "<name>", description = "convert only this split (repeatable)")
+  List<String> splits = new ArrayList<>();
+
+  @Option(names = "--batch-bytes", paramLabel = "<n>",
+      description = "bound on a record batch's bytes (default: ${DEFAULT-VALUE})")
+  long batchBytes = Converter.DEFAULT_BATCH_BYTES;
+
+  @Option(names = "--shard-bytes", paramLabel = "<n>",
+      description = "start a new shard after this many bytes (default: ${DEFAULT-VALUE})")
+  long shardBytes = Converter.DEFAULT_SHARD_BYTES;
+
+  @Option(names = "--compression", paramLabel = "none|zstd",
+      description = "shard compression (default: none, which reads zero-copy)")
+  String compression = "none";
+
+  @Option(names = "--overwrite", description = "replace OUT if it exists")
+  boolean overwrite;
+
+  @Override
+  public Integer call() throws Exception {
+    Converter.Builder builder = Converter.newBuilder().batchBytes(batchBytes).shardBytes(shardBytes)
+        .compression(parseCompression(compression)).overwrite(overwrite);
+    splits.forEach(builder::split);
+    long start = System.nanoTime();
+    Converter.Result result = builder.build().convert(source, out);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    for (Manifest.SplitEntry split : result.splits()) {
+      spec.commandLine().getOut().printf("%s: %d rows in %d shards%n", split.name(), split.rows(),
+          split.shards().size());
+    }
+    spec.commandLine().getOut().printf("converted %s (%s) to %s: %d rows in %.2f s%n", source,
+        result.layout(), out, result.rows(), seconds);
+    return 0;
+  }
+
+  private static Converter.Compression parseCompression(String name) {
+    return switch (name) {
+      case "none" -> Converter.Compression.NONE;
+      case "zstd" -> Converter.Compression.ZSTD;
+      default -> throw new IllegalArgumentException(
+          "--compression must be none or zstd, found '" + name + "'");
+    };
+  }
+}

@@ -1,0 +1,105 @@
+package dev.lazyarrow.cli;
+
+import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.Row;
+import dev.lazyarrow.Split;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+import org.apache.arrow.vector.types.pojo.Field;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The {@code dump} command. */
+@Command(name = "dump", header = "Print rows as JSON lines, encoded as the datasets library returns them.",
+    description = {"One line per row: {\"index\": i, \"row\": {...}}.",
+        "Integers and floats as numbers (float32 widened to double), uint64 unsigned, binary as",
+        "\"base64:...\", timestamps and dates as counts of their unit, structs as objects."})
+final class DumpCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
+  Path dataset;
+
+  @Option(names = "--split", paramLabel = "<name>",
+      description = "the split to read (default: the only split)")
+  String split;
+
+  @ArgGroup(multiplicity = "1")
+  Selection selection;
+
+  /** Which rows to print: a list or a range. */
+  static final class Selection {
+    @Option(names = "--rows", paramLabel = "I,J,K", split = ",", required = true,
+        description = "row indices, in the order to print them")
+    long[] rows;
+
+    @Option(names = "--range", paramLabel = "A:B", required = true,
+        description = "rows A (inclusive) to B (exclusive); B may exceed the split")
+    String range;
+  }
+
+  @Override
+  public Integer call() {
+    try (LazyDataset ds = LazyDataset.open(dataset)) {
+      Split s = chooseSplit(ds, split);
+      long[] indices = selection.rows != null ? selection.rows : range(selection.range, s.size());
+      for (long i : indices) {
+        if (i < 0 || i >= s.size()) {
+          throw new IllegalArgumentException(
+              "row " + i + " outside 0.." + (s.size() - 1) + " of split " + s.name());
+        }
+      }
+      List<Field> fields = s.schema().getFields().stream()
+          .map(f -> f.getDictionary() == null ? f : null).toList();
+      PrintWriter out = spec.commandLine().getOut();
+      StringBuilder line = new StringBuilder();
+      for (Row row : s.take(indices)) {
+        line.setLength(0);
+        Object[] values = new Object[fields.size()];
+        for (int c = 0; c < values.length; c++) {
+          values[c] = row.get(c);
+        }
+        PythonJson.appendRowLine(line, row.index(), row.columnNames(), fields, values);
+        out.println(line);
+      }
+      out.flush();
+    }
+    return 0;
+  }
+
+  /** Returns the split named {@code name}, or the only split when {@code name} is null. */
+  static Split chooseSplit(LazyDataset ds, String name) {
+    if (name != null) {
+      return ds.split(name);
+    }
+    if (ds.splits().size() != 1) {
+      throw new IllegalArgumentException("the dataset has splits "
+          + ds.splits().stream().map(Split::name).toList() + "; choose one with --split");
+    }
+    return ds.splits().get(0);
+  }
+
+  private static long[] range(String text, long size) {
+    String[] parts = text.split(":", -1);
+    try {
+      if (parts.length == 2) {
+        long from = parts[0].isEmpty() ? 0 : Long.parseLong(parts[0]);
+        long to = parts[1].isEmpty() ? size : Math.min(size, Long.parseLong(parts[1]));
+        if (from >= 0 && from <= to) {
+          return LongStream.range(from, to).toArray();
+        }
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the rule
+    }
+    throw new IllegalArgumentException("--range must be A:B with 0 <= A <= B, found '" + text + "'");
+  }
+}

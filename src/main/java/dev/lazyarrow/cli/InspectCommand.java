@@ -1,0 +1,90 @@
+package dev.lazyarrow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.Split;
+import dev.lazyarrow.format.Feature;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.arrow.vector.types.pojo.Field;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The {@code inspect} command. */
+@Command(name = "inspect", header = "Describe a dataset: its source, splits, row counts and columns.",
+    description = "Reads the manifest and the first shard footer of each split; no record batch.")
+final class InspectCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
+  Path dataset;
+
+  @Option(names = "--json", description = "print one JSON object instead of text")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (LazyDataset ds = LazyDataset.open(dataset)) {
+      ObjectNode root = describe(ds);
+      if (json) {
+        out.println(JSON.writeValueAsString(root));
+      } else {
+        printText(root, out);
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static ObjectNode describe(LazyDataset ds) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("path", ds.path().toString());
+    ObjectNode source = root.putObject("source");
+    ds.source().forEach(source::put);
+    ArrayNode splits = root.putArray("splits");
+    for (Split split : ds.splits()) {
+      ObjectNode s = splits.addObject();
+      s.put("name", split.name());
+      s.put("rows", split.size());
+      s.put("shards", split.shardCount());
+      s.put("bytes", split.bytes());
+      ArrayNode columns = s.putArray("columns");
+      for (Field field : split.schema().getFields()) {
+        ObjectNode c = columns.addObject();
+        c.put("name", field.getName());
+        c.put("arrow_type", field.getDictionary() == null ? field.getType().toString()
+            : "dictionary<" + field.getType() + ">");
+        Feature feature = split.features().get(field.getName());
+        if (feature != null) {
+          c.set("feature", feature.toJson());
+        }
+      }
+    }
+    return root;
+  }
+
+  private static void printText(ObjectNode root, PrintWriter out) {
+    out.printf("dataset %s%n", root.get("path").asText());
+    ObjectNode src = (ObjectNode) root.get("source");
+    out.printf("  source: %s %s (written by %s)%n", src.get("layout").asText(),
+        src.get("path").asText(), src.get("writer").asText());
+    for (var split : root.get("splits")) {
+      out.printf("split %s: %d rows in %d shards, %d bytes%n", split.get("name").asText(),
+          split.get("rows").asLong(), split.get("shards").asInt(), split.get("bytes").asLong());
+      for (var c : split.get("columns")) {
+        String feature = c.has("feature") ? "  " + c.get("feature") : "";
+        out.printf("  %-20s %s%s%n", c.get("name").asText(), c.get("arrow_type").asText(), feature);
+      }
+    }
+  }
+}

@@ -1,0 +1,284 @@
+package dev.lazyarrow.convert;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.Feature;
+import dev.lazyarrow.format.Manifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.compression.CompressionUtil;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Converts a dataset from the layout a user has on disk into a LazyArrow dataset directory.
+ *
+ * <p>The output is built in a temporary folder beside {@code out} and renamed into place only when
+ * complete, manifest last: a conversion that fails or is killed leaves {@code out} absent, or as it
+ * was. Memory stays bounded by a few record batches whatever the source's size.
+ */
+public final class Converter {
+  /** The record batch bound used unless {@link Builder#batchBytes} says otherwise: 4 MiB. */
+  public static final long DEFAULT_BATCH_BYTES = 4L << 20;
+  /** The shard size after which a new shard begins, unless set otherwise: 512 MiB. */
+  public static final long DEFAULT_SHARD_BYTES = 512L << 20;
+  /** What the manifest records as the writer. */
+  public static final String WRITER = "lazyarrow 0.1.0";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Shard compression: none (zero-copy reads) or ZSTD (smaller, decompressed on load). */
+  public enum Compression { NONE, ZSTD }
+
+  /** What a conversion wrote. */
+  public record Result(Path out, String layout, List<Manifest.SplitEntry> splits) {
+    /** Returns the rows written over all splits. */
+    public long rows() {
+      return splits.stream().mapToLong(Manifest.SplitEntry::rows).sum();
+    }
+  }
+
+  private final long batchBytes;
+  private final long shardBytes;
+  private final Compression compression;
+  private final boolean overwrite;
+  private final Set<String> onlySplits;
+
+  private Converter(Builder b) {
+    this.batchBytes = b.batchBytes;
+    this.shardBytes = b.shardBytes;
+    this.compression = b.compression;
+    this.overwrite = b.overwrite;
+    this.onlySplits = Set.copyOf(b.splits);
+  }
+
+  /** Returns a builder of converters. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * Converts {@code source} into the dataset directory {@code out}.
+   *
+   * @throws LazyArrowException if the source is of no known layout or its data is bad
+   * @throws IllegalArgumentException if {@code out} exists and overwriting was not asked for, or a
+   *     requested split is not in the source
+   * @throws IOException if the output cannot be written
+   */
+  public Result convert(Path source, Path out) throws IOException {
+    if (!SaveToDiskLayout.matches(source)) {
+      throw new LazyArrowException(source, "unknown layout: looked for a save_to_disk folder"
+          + " (dataset_dict.json or state.json)");
+    }
+    if (Files.exists(out) && !overwrite) {
+      throw new IllegalArgumentException("output " + out + " exists; pass --overwrite to replace it");
+    }
+    List<SourceSplit> splits = select(SaveToDiskLayout.splits(source), source);
+    Path parent = out.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = parent.resolve("." + out.getFileName() + ".lazyarrow-tmp-" + UUID.randomUUID());
+    Files.createDirectory(tmp);
+    try (BufferAllocator allocator = new RootAllocator()) {
+      List<Manifest.SplitEntry> entries = new ArrayList<>();
+      for (SourceSplit split : splits) {
+        entries.add(convertSplit(split, tmp, allocator));
+      }
+      String fingerprint = splits.size() == 1 ? splits.get(0).fingerprint() : "";
+      Manifest manifest = new Manifest(WRITER, new Manifest.Source(SaveToDiskLayout.LAYOUT,
+          source.toAbsolutePath().toString(), fingerprint), entries);
+      manifest.write(tmp);
+      replace(tmp, out);
+      return new Result(out, SaveToDiskLayout.LAYOUT, entries);
+    } catch (IOException | RuntimeException | Error e) {
+      deleteTree(tmp);
+      throw e;
+    }
+  }
+
+  private List<SourceSplit> select(List<SourceSplit> all, Path source) {
+    if (onlySplits.isEmpty()) {
+      return all;
+    }
+    Set<String> names = new LinkedHashSet<>();
+    all.forEach(s -> names.add(s.name()));
+    for (String wanted : onlySplits) {
+      if (!names.contains(wanted)) {
+        throw new IllegalArgumentException("no split '" + wanted + "' in " + source
+            + "; splits are " + names);
+      }
+    }
+    return all.stream().filter(s -> onlySplits.contains(s.name())).toList();
+  }
+
+  private Manifest.SplitEntry convertSplit(SourceSplit split, Path tmp, BufferAllocator allocator)
+      throws IOException {
+    Schema schema = null;
+    Path schemaFrom = null;
+    ShardWriter writer = null;
+    try {
+      for (Path file : split.files()) {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+            ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+          Schema fileSchema = readSchema(reader, file);
+          if (schema == null) {
+            schema = fileSchema;
+            schemaFrom = file;
+            writer = new ShardWriter(tmp, split.name(), schema, allocator, batchBytes, shardBytes,
+                codec());
+          } else if (!schema.getFields().equals(fileSchema.getFields())) {
+            throw new LazyArrowException(file, "schema differs from " + schemaFrom.getFileName()
+                + " of the same split: " + fileSchema.getFields() + " vs " + schema.getFields());
+          }
+          while (reader.loadNextBatch()) {
+            writer.write(reader.getVectorSchemaRoot());
+          }
+        } catch (IOException | RuntimeException e) {
+          throw e instanceof LazyArrowException lae ? lae
+              : new LazyArrowException(file, "cannot read Arrow stream: " + e.getMessage(), e);
+        }
+      }
+      if (writer == null) {
+        writer = new ShardWriter(tmp, split.name(), schemaFromFeatures(split), allocator,
+            batchBytes, shardBytes, codec());
+      }
+      List<Manifest.Shard> shards = writer.finish();
+      long rows = shards.stream().mapToLong(Manifest.Shard::rows).sum();
+      return new Manifest.SplitEntry(split.name(), rows, split.features(), shards);
+    } finally {
+      if (writer != null) {
+        writer.close();
+      }
+    }
+  }
+
+  private static Schema readSchema(ArrowStreamReader reader, Path file) throws IOException {
+    Schema schema = reader.getVectorSchemaRoot().getSchema();
+    if (schema.getFields().stream().anyMatch(f -> f.getDictionary() != null)) {
+      throw new LazyArrowException(file, "dictionary-encoded columns in Arrow streams are not"
+          + " supported; datasets does not write them");
+    }
+    return schema;
+  }
+
+  /** Gives a split saved with zero rows (no data files) its schema, from its features. */
+  private static Schema schemaFromFeatures(SourceSplit split) {
+    if (split.features() == null) {
+      throw new LazyArrowException(split.describedBy(), "split '" + split.name()
+          + "' has no data files and no features: its schema is unknown");
+    }
+    Map<String, Feature> features = Feature.parseAll(split.features());
+    ObjectNode hf = JSON.createObjectNode();
+    hf.putObject("info").set("features", split.features());
+    Map<String, String> metadata = new HashMap<>();
+    metadata.put("huggingface", hf.toString());
+    return new Schema(Feature.toArrowSchema(features).getFields(), metadata);
+  }
+
+  private CompressionUtil.CodecType codec() {
+    return compression == Compression.ZSTD ? CompressionUtil.CodecType.ZSTD
+        : CompressionUtil.CodecType.NO_COMPRESSION;
+  }
+
+  /** Moves the finished {@code tmp} to {@code out}, replacing what was there. */
+  private static void replace(Path tmp, Path out) throws IOException {
+    Path old = null;
+    if (Files.exists(out)) {
+      old = tmp.resolveSibling(tmp.getFileName() + ".old");
+      Files.move(out, old);
+    }
+    Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    if (old != null) {
+      deleteTree(old);
+    }
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+
+  /** Options of a conversion. */
+  public static final class Builder {
+    private long batchBytes = DEFAULT_BATCH_BYTES;
+    private long shardBytes = DEFAULT_SHARD_BYTES;
+    private Compression compression = Compression.NONE;
+    private boolean overwrite;
+    private final Set<String> splits = new LinkedHashSet<>();
+
+    private Builder() {}
+
+    /**
+     * Bounds each record batch to {@code bytes} (a single larger row still makes its own batch).
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
+    public Builder batchBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("batch bytes must be positive: " + bytes);
+      }
+      this.batchBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Starts a new shard once the current one holds {@code bytes}.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
+    public Builder shardBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("shard bytes must be positive: " + bytes);
+      }
+      this.shardBytes = bytes;
+      return this;
+    }
+
+    /** Sets the shards' compression. */
+    public Builder compression(Compression compression) {
+      this.compression = Objects.requireNonNull(compression, "compression");
+      return this;
+    }
+
+    /** Replaces an existing output instead of refusing it. */
+    public Builder overwrite(boolean overwrite) {
+      this.overwrite = overwrite;
+      return this;
+    }
+
+    /** Converts only the split {@code name}; may be called for several splits. */
+    public Builder split(String name) {
+      splits.add(Objects.requireNonNull(name, "name"));
+      return this;
+    }
+
+    /** Returns the converter. */
+    public Converter build() {
+      return new Converter(this);
+    }
+  }
+}

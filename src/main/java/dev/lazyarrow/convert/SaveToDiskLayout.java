@@ -1,0 +1,93 @@
+package dev.lazyarrow.convert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.Manifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The layout that {@code Dataset.save_to_disk} and {@code DatasetDict.save_to_disk} write.
+ *
+ * <pre>
+ * DatasetDict:  dataset_dict.json            {"splits": ["train", "test"]}
+ *               train/state.json             one Dataset folder per split, as below
+ * Dataset:      state.json                   "_data_files": [{"filename": "data-00000-of-00001.arrow"}],
+ *                                            "_fingerprint", "_split" (null or the split's name)
+ *               dataset_info.json            "features": the HuggingFace features
+ *               data-00000-of-00001.arrow    Arrow IPC stream files, in row order
+ * </pre>
+ *
+ * <p>A Dataset saved with zero rows lists no data files: its schema exists only as features.
+ */
+final class SaveToDiskLayout {
+  static final String LAYOUT = "save_to_disk";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SaveToDiskLayout() {}
+
+  /** Returns whether {@code dir} holds this layout. */
+  static boolean matches(Path dir) {
+    return Files.isRegularFile(dir.resolve("dataset_dict.json"))
+        || Files.isRegularFile(dir.resolve("state.json"));
+  }
+
+  /** Lists the splits of the save_to_disk folder {@code dir}, in the order it names them. */
+  static List<SourceSplit> splits(Path dir) {
+    Path dict = dir.resolve("dataset_dict.json");
+    List<SourceSplit> splits = new ArrayList<>();
+    if (Files.isRegularFile(dict)) {
+      JsonNode names = readJson(dict).path("splits");
+      if (!names.isArray() || names.isEmpty()) {
+        throw new LazyArrowException(dict, "field 'splits' must be a non-empty array of names");
+      }
+      for (JsonNode name : names) {
+        splits.add(dataset(dir.resolve(name.asText()), name.asText(), dict));
+      }
+    } else {
+      splits.add(dataset(dir, null, dir.resolve("state.json")));
+    }
+    return splits;
+  }
+
+  /** Reads one Dataset folder; {@code name} is null for a lone Dataset, named by its state. */
+  private static SourceSplit dataset(Path folder, String name, Path namedBy) {
+    Path statePath = folder.resolve("state.json");
+    if (!Files.isRegularFile(statePath)) {
+      throw new LazyArrowException(namedBy, "split folder " + folder + " has no state.json");
+    }
+    JsonNode state = readJson(statePath);
+    JsonNode dataFiles = state.path("_data_files");
+    if (!dataFiles.isArray()) {
+      throw new LazyArrowException(statePath, "field '_data_files' must be an array");
+    }
+    List<Path> files = new ArrayList<>();
+    for (JsonNode f : dataFiles) {
+      Path file = Manifest.resolveInside(folder, f.path("filename").asText(""), statePath);
+      if (!Files.isRegularFile(file)) {
+        throw new LazyArrowException(statePath, "names data file " + file + ", which is missing");
+      }
+      files.add(file);
+    }
+    JsonNode split = state.path("_split");
+    String splitName = name != null ? name
+        : split.isTextual() && !split.asText().isEmpty() ? split.asText() : "train";
+    Path infoPath = folder.resolve("dataset_info.json");
+    JsonNode features = Files.isRegularFile(infoPath) ? readJson(infoPath).get("features") : null;
+    return new SourceSplit(splitName, files, features == null || features.isNull() ? null : features,
+        state.path("_fingerprint").asText(""), statePath);
+  }
+
+  static JsonNode readJson(Path file) {
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new LazyArrowException(file, "not valid JSON: " + e.getMessage(), e);
+    }
+  }
+}

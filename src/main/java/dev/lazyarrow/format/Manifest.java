@@ -1,0 +1,230 @@
+package dev.lazyarrow.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lazyarrow.LazyArrowException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The manifest of a LazyArrow dataset directory, {@code lazyarrow.json}: everything opening needs.
+ *
+ * <p>Format version 1, fields in the order {@link #read} checks them:
+ *
+ * <pre>
+ * {
+ *   "format": "lazyarrow",                  constant, tells the file apart from other JSON
+ *   "version": 1,                           the format version; a reader refuses versions it does not know
+ *   "writer": "lazyarrow 0.1.0",            what wrote the dataset, for diagnosis only
+ *   "source": {"layout": "save_to_disk",    where the rows came from, for diagnosis only
+ *              "path": "/data/emotion",
+ *              "fingerprint": "8dad66a9"},
+ *   "splits": [                             in the order the source lists them
+ *     {"name": "train",                     unique; [A-Za-z0-9_.-]+
+ *      "rows": 3000,                        the sum of the shards' rows
+ *      "features": {...},                   the HuggingFace features JSON, or null
+ *      "shards": [                          in row order; at least one, even for zero rows
+ *        {"path": "train/part-00000.arrow", relative, resolving inside the dataset directory
+ *         "rows": 1000,                     rows in the file's record batches
+ *         "bytes": 123456}]}]               the file's exact size
+ * }
+ * </pre>
+ *
+ * <p>Nothing in it grows with the number of rows, so reading it is the whole cost of opening. It is
+ * written last, through a temporary name and a rename: its presence marks a complete dataset.
+ */
+public final class Manifest {
+  /** The manifest's file name inside a dataset directory. */
+  public static final String FILE_NAME = "lazyarrow.json";
+
+  /** The format version this code reads and writes. */
+  public static final int VERSION = 1;
+
+  private static final String FORMAT = "lazyarrow";
+  private static final Pattern SPLIT_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** One shard file of a split. */
+  public record Shard(String path, long rows, long bytes) {}
+
+  /** One split: its name, row count, features and shards. */
+  public record SplitEntry(String name, long rows, JsonNode features, List<Shard> shards) {
+    /** Creates a split entry, copying the shard list. */
+    public SplitEntry {
+      shards = List.copyOf(shards);
+    }
+  }
+
+  /** Where a dataset's rows came from. */
+  public record Source(String layout, String path, String fingerprint) {}
+
+  private final String writer;
+  private final Source source;
+  private final List<SplitEntry> splits;
+
+  /** Creates a manifest; {@link #write} and {@link #read} check it. */
+  public Manifest(String writer, Source source, List<SplitEntry> splits) {
+    this.writer = writer;
+    this.source = source;
+    this.splits = List.copyOf(splits);
+  }
+
+  /** Returns what wrote the dataset. */
+  public String writer() {
+    return writer;
+  }
+
+  /** Returns where the rows came from. */
+  public Source source() {
+    return source;
+  }
+
+  /** Returns the splits in their order. */
+  public List<SplitEntry> splits() {
+    return splits;
+  }
+
+  /**
+   * Reads and checks the manifest of the dataset directory {@code dir}; touches no other file.
+   *
+   * @throws LazyArrowException if the manifest is missing, not valid JSON, of another format or
+   *     version, or inconsistent (counts that do not add up, a path outside {@code dir})
+   */
+  public static Manifest read(Path dir) {
+    Path file = dir.resolve(FILE_NAME);
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new LazyArrowException(file, "no manifest: not a LazyArrow dataset (convert it first)");
+    } catch (IOException e) {
+      throw new LazyArrowException(file, "manifest is not valid JSON: " + e.getMessage(), e);
+    }
+    Checker check = new Checker(file);
+    check.require(root != null && root.isObject(), "manifest is not a JSON object");
+    check.require(FORMAT.equals(root.path("format").asText()),
+        "field 'format' must be \"lazyarrow\", found " + root.get("format"));
+    int version = root.path("version").asInt(-1);
+    check.require(version == VERSION,
+        "unsupported format version " + root.get("version") + "; this reader supports " + VERSION);
+    JsonNode src = root.path("source");
+    Source source = new Source(src.path("layout").asText(""), src.path("path").asText(""),
+        src.path("fingerprint").asText(""));
+    JsonNode splitsNode = root.path("splits");
+    check.require(splitsNode.isArray(), "field 'splits' must be an array");
+    List<SplitEntry> splits = new ArrayList<>();
+    for (JsonNode s : splitsNode) {
+      List<Shard> shards = new ArrayList<>();
+      for (JsonNode sh : s.path("shards")) {
+        shards.add(new Shard(sh.path("path").asText(null), sh.path("rows").asLong(-1),
+            sh.path("bytes").asLong(-1)));
+      }
+      JsonNode features = s.get("features");
+      splits.add(new SplitEntry(s.path("name").asText(null), s.path("rows").asLong(-1),
+          features == null || features.isNull() ? null : features, shards));
+    }
+    Manifest manifest = new Manifest(root.path("writer").asText(""), source, splits);
+    manifest.check(dir, check);
+    return manifest;
+  }
+
+  /**
+   * Writes this manifest into {@code dir}, atomically: a reader sees no manifest or the whole one.
+   *
+   * @throws IOException if the file cannot be written
+   * @throws LazyArrowException if the manifest is inconsistent
+   */
+  public void write(Path dir) throws IOException {
+    check(dir, new Checker(dir.resolve(FILE_NAME)));
+    ObjectNode root = JSON.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("version", VERSION);
+    root.put("writer", writer);
+    ObjectNode src = root.putObject("source");
+    src.put("layout", source.layout());
+    src.put("path", source.path());
+    src.put("fingerprint", source.fingerprint());
+    ArrayNode splitsNode = root.putArray("splits");
+    for (SplitEntry split : splits) {
+      ObjectNode s = splitsNode.addObject();
+      s.put("name", split.name());
+      s.put("rows", split.rows());
+      s.set("features", split.features());
+      ArrayNode shards = s.putArray("shards");
+      for (Shard shard : split.shards()) {
+        shards.addObject().put("path", shard.path()).put("rows", shard.rows())
+            .put("bytes", shard.bytes());
+      }
+    }
+    Path tmp = dir.resolve(FILE_NAME + ".tmp");
+    JSON.writeValue(tmp.toFile(), root);
+    try {
+      Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Resolves a shard's relative path against {@code dir}, refusing any path that leaves it. */
+  public static Path resolveInside(Path dir, String relative, Path manifestFile) {
+    Path base = dir.toAbsolutePath().normalize();
+    Path rel;
+    try {
+      rel = Path.of(relative);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new LazyArrowException(manifestFile, "invalid shard path '" + relative + "'");
+    }
+    Path resolved = base.resolve(rel).normalize();
+    if (rel.isAbsolute() || !resolved.startsWith(base) || resolved.equals(base)) {
+      throw new LazyArrowException(manifestFile,
+          "shard path '" + relative + "' must be relative and inside the dataset directory");
+    }
+    return resolved;
+  }
+
+  private void check(Path dir, Checker check) {
+    check.require(!splits.isEmpty(), "the manifest lists no splits");
+    Set<String> names = new HashSet<>();
+    for (SplitEntry split : splits) {
+      String name = split.name();
+      check.require(name != null && SPLIT_NAME.matcher(name).matches(),
+          "split name must match " + SPLIT_NAME + ", found '" + name + "'");
+      check.require(names.add(name), "split '" + name + "' is listed twice");
+      check.require(!split.shards().isEmpty(),
+          "split '" + name + "' lists no shards (an empty split has one empty shard)");
+      long sum = 0;
+      for (Shard shard : split.shards()) {
+        check.require(shard.path() != null, "a shard of split '" + name + "' has no path");
+        check.require(shard.rows() >= 0 && shard.bytes() >= 0,
+            "shard '" + shard.path() + "' must have rows >= 0 and bytes >= 0, found rows="
+                + shard.rows() + " bytes=" + shard.bytes());
+        resolveInside(dir, shard.path(), check.file);
+        sum += shard.rows();
+      }
+      check.require(sum == split.rows(), "split '" + name + "' says " + split.rows()
+          + " rows but its shards hold " + sum);
+    }
+  }
+
+  /** Raises a consistency failure as a {@link LazyArrowException} naming the manifest. */
+  private record Checker(Path file) {
+    void require(boolean condition, String message) {
+      if (!condition) {
+        throw new LazyArrowException(file, message);
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.lazyarrow.io;
+
+import java.lang.reflect.Field;
+import java.nio.MappedByteBuffer;
+import org.apache.arrow.memory.ArrowBuf;
+import sun.misc.Unsafe;
+
+/**
+ * The two raw memory operations Arrow Java lacks: unmapping a file now, and bulk copies of primitive
+ * values out of an Arrow buffer into a Java array.
+ *
+ * <p>Unmapping waits for nobody: callers must be sure that no address inside the mapping is used
+ * afterwards, which is what {@link Segment}'s reference count is for. Every copy is checked against
+ * the buffer's bounds first, because a raw copy past them would read another allocation or crash.
+ */
+public final class Memory {
+  private static final Unsafe UNSAFE = loadUnsafe();
+
+  private Memory() {}
+
+  static void unmap(MappedByteBuffer buffer) {
+    UNSAFE.invokeCleaner(buffer);
+  }
+
+  /**
+   * Copies {@code count} values of {@code width} bytes at byte {@code index} of {@code buf} into
+   * {@code array}, a primitive array of values of that width.
+   *
+   * @throws IndexOutOfBoundsException if the values lie outside the buffer or the array
+   * @throws IllegalStateException if the buffer was released
+   */
+  public static void copy(ArrowBuf buf, long index, Object array, int count, int width) {
+    long bytes = (long) count * width;
+    if (index < 0 || count < 0 || index + bytes > buf.capacity()
+        || count > java.lang.reflect.Array.getLength(array)) {
+      throw new IndexOutOfBoundsException("copy of " + bytes + " bytes at " + index
+          + " from a buffer of " + buf.capacity());
+    }
+    if (buf.refCnt() == 0) {
+      throw new IllegalStateException("buffer already released");
+    }
+    long base = UNSAFE.arrayBaseOffset(array.getClass());
+    UNSAFE.copyMemory(null, buf.memoryAddress() + index, array, base, bytes);
+  }
+
+  private static Unsafe loadUnsafe() {
+    try {
+      Field field = Unsafe.class.getDeclaredField("theUnsafe");
+      field.setAccessible(true);
+      return (Unsafe) field.get(null);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}

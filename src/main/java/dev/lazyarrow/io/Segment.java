@@ -1,0 +1,66 @@
+package dev.lazyarrow.io;
+
+import java.nio.MappedByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.util.MemoryUtil;
+
+/**
+ * One read-only mapping of a byte range of a shard file, released when its last user lets go.
+ *
+ * <p>The shard holds one reference for as long as it is open, and every Arrow buffer that points into
+ * the mapping holds another; the mapping is unmapped only when the count reaches zero, because
+ * touching an unmapped address crashes the JVM.
+ */
+final class Segment {
+  private final long fileOffset;
+  private final long length;
+  private final MappedByteBuffer buffer;
+  private final long address;
+  private final AtomicInteger references = new AtomicInteger(1);
+
+  Segment(long fileOffset, MappedByteBuffer buffer) {
+    this.fileOffset = fileOffset;
+    this.length = buffer.capacity();
+    this.buffer = buffer;
+    this.address = MemoryUtil.getByteBufferAddress(buffer);
+  }
+
+  long fileOffset() {
+    return fileOffset;
+  }
+
+  long length() {
+    return length;
+  }
+
+  boolean contains(long offset, long bytes) {
+    return offset >= fileOffset && bytes >= 0 && offset + bytes <= fileOffset + length;
+  }
+
+  /** Returns the memory address of {@code offset}, a position in the file inside this segment. */
+  long addressOf(long offset) {
+    return address + (offset - fileOffset);
+  }
+
+  /** Returns a view of {@code bytes} bytes at file position {@code offset}, for metadata parsing. */
+  java.nio.ByteBuffer slice(long offset, int bytes) {
+    return buffer.slice((int) (offset - fileOffset), bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+  }
+
+  void retain() {
+    int before = references.getAndIncrement();
+    if (before <= 0) {
+      references.getAndDecrement();
+      throw new IllegalStateException("segment at " + fileOffset + " is already unmapped");
+    }
+  }
+
+  void release() {
+    int after = references.decrementAndGet();
+    if (after == 0) {
+      Memory.unmap(buffer);
+    } else if (after < 0) {
+      throw new IllegalStateException("segment at " + fileOffset + " released more often than held");
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package dev.lazyarrow.io;
+
+import dev.lazyarrow.LazyArrowException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.flatbuf.Footer;
+import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowFooter;
+
+/**
+ * The checked footer of an Arrow IPC file: its schema, its blocks and the rows of each record batch.
+ *
+ * <p>The IPC file format, in file order:
+ *
+ * <pre>
+ * "ARROW1" + 2 padding bytes         MAGIC, then 8-byte alignment
+ * schema message                     the same stream messages as the IPC stream format
+ * dictionary batch messages          located by the footer's dictionary blocks
+ * record batch messages              located by the footer's record batch blocks
+ * footer                             flatbuffer org.apache.arrow.flatbuf.Footer
+ * int32 footer length                little-endian
+ * "ARROW1"                           MAGIC
+ * </pre>
+ *
+ * <p>A message at a block's offset is a 0xFFFFFFFF continuation marker (absent in pre-1.0 files), an
+ * int32 flatbuffer length, the {@code Message} flatbuffer padded to the block's metadata length, then
+ * the body of the block's body length. Every offset and length is checked against the file here, so
+ * that nothing later maps or reads past its end: a read past a mapping kills the JVM with SIGBUS.
+ *
+ * <p>LazyArrow's writer stores each record batch's row count in the footer's custom metadata under
+ * {@link #BATCH_ROWS_KEY} (decimal, comma-separated), so that the row index of a shard costs no read
+ * beyond the footer. Files from other writers have their batch headers read once instead.
+ */
+final class ShardFooter {
+  /** The footer metadata key under which LazyArrow's writer lists each batch's row count. */
+  static final String BATCH_ROWS_KEY = "lazyarrow.batch_rows";
+
+  private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
+  private static final int CONTINUATION = 0xFFFFFFFF;
+  /** Leading magic padded to 8 bytes, footer length, trailing magic. */
+  private static final int MIN_SIZE = 8 + 4 + MAGIC.length;
+
+  final ArrowFooter footer;
+  final List<ArrowBlock> dictionaryBlocks;
+  final List<ArrowBlock> batchBlocks;
+  /** {@code batchStarts[i]} is the first row of batch i; the last element is the row count. */
+  final long[] batchStarts;
+
+  private ShardFooter(ArrowFooter footer, long[] batchStarts) {
+    this.footer = footer;
+    this.dictionaryBlocks = footer.getDictionaries();
+    this.batchBlocks = footer.getRecordBatches();
+    this.batchStarts = batchStarts;
+  }
+
+  /** Reads and checks the footer of {@code file}, whose size is {@code size}. */
+  static ShardFooter read(Path file, FileChannel channel, long size) throws IOException {
+    if (size < MIN_SIZE + MAGIC.length) {
+      throw new LazyArrowException(file, "file too small for an Arrow IPC file: " + size + " bytes");
+    }
+    ByteBuffer head = readFully(channel, 0, MAGIC.length);
+    ByteBuffer tail = readFully(channel, size - 4 - MAGIC.length, 4 + MAGIC.length);
+    if (!hasMagic(head, 0) || !hasMagic(tail, 4)) {
+      throw new LazyArrowException(file,
+          "wrong magic: not an Arrow IPC file (an IPC stream must be converted or indexed first)");
+    }
+    int footerLength = tail.getInt(0);
+    long footerOffset = size - 4 - MAGIC.length - footerLength;
+    if (footerLength <= 0 || footerOffset < 8) {
+      throw new LazyArrowException(file, "footer length " + footerLength
+          + " does not fit in a file of " + size + " bytes");
+    }
+    ArrowFooter footer;
+    try {
+      footer = new ArrowFooter(Footer.getRootAsFooter(readFully(channel, footerOffset, footerLength)));
+    } catch (RuntimeException e) {
+      throw new LazyArrowException(file, "corrupt footer: " + e, e);
+    }
+    checkBlocks(file, footer.getDictionaries(), "dictionary", footerOffset);
+    checkBlocks(file, footer.getRecordBatches(), "record batch", footerOffset);
+    return new ShardFooter(footer, batchStarts(file, channel, footer));
+  }
+
+  /** Reads the message flatbuffer of {@code block} from {@code bytes}, the block's metadata. */
+  static Message message(Path file, ArrowBlock block, ByteBuffer bytes) {
+    try {
+      int first = bytes.getInt(0);
+      int prefix = first == CONTINUATION ? 8 : 4;
+      int length = first == CONTINUATION ? bytes.getInt(4) : first;
+      if (length <= 0 || prefix + (long) length > block.getMetadataLength()) {
+        throw new LazyArrowException(file, "message at offset " + block.getOffset()
+            + " claims " + length + " bytes of metadata, its block has " + block.getMetadataLength());
+      }
+      Message message = Message.getRootAsMessage(bytes.slice(prefix, length)
+          .order(ByteOrder.LITTLE_ENDIAN));
+      if (message.bodyLength() != block.getBodyLength()) {
+        throw new LazyArrowException(file, "message at offset " + block.getOffset() + " has a body of "
+            + message.bodyLength() + " bytes, its block says " + block.getBodyLength());
+      }
+      return message;
+    } catch (IndexOutOfBoundsException e) {
+      throw new LazyArrowException(file, "corrupt message at offset " + block.getOffset(), e);
+    }
+  }
+
+  /** Reads the header of a record batch message, checking that it is one. */
+  static RecordBatch recordBatch(Path file, ArrowBlock block, Message message) {
+    if (message.headerType() != MessageHeader.RecordBatch) {
+      throw new LazyArrowException(file, "block at offset " + block.getOffset()
+          + " is not a record batch (message type " + message.headerType() + ")");
+    }
+    return (RecordBatch) message.header(new RecordBatch());
+  }
+
+  private static long[] batchStarts(Path file, FileChannel channel, ArrowFooter footer)
+      throws IOException {
+    List<ArrowBlock> blocks = footer.getRecordBatches();
+    long[] rows = new long[blocks.size()];
+    String listed = footer.getMetaData() == null ? null : footer.getMetaData().get(BATCH_ROWS_KEY);
+    if (listed != null) {
+      String[] parts = listed.isEmpty() ? new String[0] : listed.split(",");
+      if (parts.length != rows.length) {
+        throw new LazyArrowException(file, "footer lists rows for " + parts.length
+            + " record batches but has " + rows.length);
+      }
+      try {
+        rows = Arrays.stream(parts).mapToLong(Long::parseLong).toArray();
+      } catch (NumberFormatException e) {
+        throw new LazyArrowException(file, "footer key " + BATCH_ROWS_KEY + " is malformed", e);
+      }
+    } else {
+      for (int i = 0; i < rows.length; i++) {
+        ArrowBlock block = blocks.get(i);
+        ByteBuffer meta = readFully(channel, block.getOffset(), block.getMetadataLength());
+        rows[i] = recordBatch(file, block, message(file, block, meta)).length();
+      }
+    }
+    long[] starts = new long[rows.length + 1];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] < 0 || rows[i] > Integer.MAX_VALUE) {
+        throw new LazyArrowException(file, "record batch " + i + " has " + rows[i] + " rows");
+      }
+      starts[i + 1] = starts[i] + rows[i];
+    }
+    return starts;
+  }
+
+  private static void checkBlocks(Path file, List<ArrowBlock> blocks, String kind, long limit) {
+    for (int i = 0; i < blocks.size(); i++) {
+      ArrowBlock b = blocks.get(i);
+      long end = b.getOffset() + b.getMetadataLength() + b.getBodyLength();
+      if (b.getOffset() < 8 || b.getMetadataLength() < 8 || b.getBodyLength() < 0 || end > limit
+          || end < b.getOffset()) {
+        throw new LazyArrowException(file, kind + " block " + i + " (offset " + b.getOffset()
+            + ", metadata " + b.getMetadataLength() + ", body " + b.getBodyLength()
+            + ") points outside the data, which ends at " + limit);
+      }
+    }
+  }
+
+  private static boolean hasMagic(ByteBuffer bytes, int at) {
+    for (int i = 0; i < MAGIC.length; i++) {
+      if (bytes.get(at + i) != MAGIC[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, position + buffer.position()) < 0) {
+        throw new java.io.EOFException("end of file at " + (position + buffer.position()));
+      }
+    }
+    return buffer.flip();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.lazyarrow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lazyarrow.convert.Converter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The fixtures under src/test/resources/fixtures, written by the datasets library itself. */
+public final class Fixtures {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Fixtures() {}
+
+  /** Returns the fixture at {@code relative}, e.g. {@code hf/save_dict}. */
+  public static Path path(String relative) {
+    try {
+      return Path.of(Fixtures.class.getResource("/fixtures/" + relative).toURI());
+    } catch (URISyntaxException | NullPointerException e) {
+      throw new IllegalArgumentException("no fixture " + relative, e);
+    }
+  }
+
+  /** Converts the hf fixture {@code name} into {@code out} with default options. */
+  public static Path convert(String name, Path out) {
+    try {
+      Converter.newBuilder().build().convert(path("hf/" + name), out);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Returns the lines of a golden file: the header first, then one line per sampled row. */
+  public static List<String> golden(String name) {
+    try {
+      return Files.readAllLines(path("golden/" + name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Parses one JSON line. */
+  public static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Copies the directory tree {@code from} to {@code to}. */
+  public static Path copyTree(Path from, Path to) {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+      return to;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
