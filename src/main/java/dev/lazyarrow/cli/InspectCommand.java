@@ -9,6 +9,7 @@ import dev.lazyarrow.format.Feature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,8 +63,8 @@ final class InspectCommand implements Callable<Integer> {
       for (Field field : split.schema().getFields()) {
         ObjectNode c = columns.addObject();
         c.put("name", field.getName());
-        c.put("arrow_type", field.getDictionary() == null ? field.getType().toString()
-            : "dictionary<" + field.getType() + ">");
+        c.put("arrow_type", field.getDictionary() == null ? typeOf(field)
+            : "Dictionary<" + typeOf(field) + ">");
         Feature feature = split.features().get(field.getName());
         if (feature != null) {
           c.set("feature", feature.toJson());
@@ -71,6 +72,20 @@ final class InspectCommand implements Callable<Integer> {
       }
     }
     return root;
+  }
+
+  /** Renders a field's type with its children's, e.g. {@code List<Int(32, true)>}. */
+  private static String typeOf(Field field) {
+    if (field.getChildren().isEmpty()) {
+      return field.getType().toString();
+    }
+    StringBuilder out = new StringBuilder(field.getType().toString()).append('<');
+    for (int i = 0; i < field.getChildren().size(); i++) {
+      Field child = field.getChildren().get(i);
+      out.append(i == 0 ? "" : ", ").append(field.getType() instanceof ArrowType.Struct
+          ? child.getName() + ": " : "").append(typeOf(child));
+    }
+    return out.append('>').toString();
   }
 
   private static void printText(ObjectNode root, PrintWriter out) {

@@ -13,28 +13,14 @@ import org.apache.arrow.memory.util.MemoryUtil;
  */
 final class Segment {
   private final long fileOffset;
-  private final long length;
   private final MappedByteBuffer buffer;
   private final long address;
   private final AtomicInteger references = new AtomicInteger(1);
 
   Segment(long fileOffset, MappedByteBuffer buffer) {
     this.fileOffset = fileOffset;
-    this.length = buffer.capacity();
     this.buffer = buffer;
     this.address = MemoryUtil.getByteBufferAddress(buffer);
-  }
-
-  long fileOffset() {
-    return fileOffset;
-  }
-
-  long length() {
-    return length;
-  }
-
-  boolean contains(long offset, long bytes) {
-    return offset >= fileOffset && bytes >= 0 && offset + bytes <= fileOffset + length;
   }
 
   /** Returns the memory address of {@code offset}, a position in the file inside this segment. */

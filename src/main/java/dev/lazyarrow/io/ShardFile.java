@@ -11,31 +11,21 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.compression.CommonsCompressionFactory;
-import org.apache.arrow.flatbuf.DictionaryBatch;
-import org.apache.arrow.flatbuf.Message;
-import org.apache.arrow.flatbuf.MessageHeader;
-import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.ForeignAllocation;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
-import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.DictionaryUtility;
-import org.apache.arrow.vector.util.VectorBatchAppender;
 
 /**
  * One Arrow IPC file shard, opened on first touch and read zero-copy from memory-mapped segments.
@@ -77,11 +67,8 @@ public final class ShardFile implements AutoCloseable {
     FileTime modified;
     ShardFooter footer;
     Schema schema;
-    Map<Long, Dictionary> dictionaries;
-    long[] segmentStarts;
-    long[] segmentEnds;
-    int[] segmentOfBatch;
-    Segment[] segments;
+    Map<Long, Dictionary> dictionaries = new HashMap<>();
+    Segments segments;
   }
 
   /**
@@ -108,12 +95,12 @@ public final class ShardFile implements AutoCloseable {
 
   /** Returns the number of planned segments, for tests. */
   int segmentCount() {
-    return state().segments.length;
+    return state().segments.count();
   }
 
   /** Returns the number of segments mapped so far, for tests. */
   int mappedSegmentCount() {
-    return (int) Arrays.stream(state().segments).filter(java.util.Objects::nonNull).count();
+    return state().segments.mappedCount();
   }
 
   /** Returns the file. */
@@ -188,17 +175,15 @@ public final class ShardFile implements AutoCloseable {
     State s = state();
     checkUnchanged(s);
     ArrowBlock block = s.footer.batchBlocks.get(index);
-    Segment segment = segment(s, s.segmentOfBatch[index]);
-    Message message = ShardFooter.message(path, block,
-        segment.slice(block.getOffset(), block.getMetadataLength()));
-    org.apache.arrow.flatbuf.RecordBatch header = ShardFooter.recordBatch(path, block, message);
+    RecordBatch header = ShardFooter.recordBatch(path, block, s.segments.message(block));
     long expected = s.footer.batchStarts[index + 1] - s.footer.batchStarts[index];
     if (header.length() != expected) {
       throw new LazyArrowException(path, "record batch " + index + " holds " + header.length()
           + " rows, the footer says " + expected);
     }
     VectorSchemaRoot root = VectorSchemaRoot.create(s.schema, allocator);
-    try (ArrowRecordBatch batch = MessageSerializer.deserializeRecordBatch(header, body(segment, block))) {
+    try (ArrowRecordBatch batch =
+        MessageSerializer.deserializeRecordBatch(header, s.segments.body(allocator, block))) {
       new VectorLoader(root, CODECS).load(batch);
       return new LoadedBatch(root, header.compression() != null);
     } catch (IOException | RuntimeException e) {
@@ -252,8 +237,11 @@ public final class ShardFile implements AutoCloseable {
         throw new LazyArrowException(path, "file holds " + rows + " rows, the manifest says "
             + expectedRows);
       }
-      planSegments(s);
-      loadDictionaries(s);
+      List<ArrowBlock> blocks = new ArrayList<>(s.footer.dictionaryBlocks);
+      blocks.addAll(s.footer.batchBlocks);
+      s.segments = Segments.plan(path, s.channel, blocks, maxSegment);
+      s.schema = ShardDictionaries.load(path, s.footer.footer.getSchema(),
+          s.footer.dictionaryBlocks, s.segments, allocator, CODECS, s.dictionaries);
     } catch (IOException | RuntimeException e) {
       release(s);
       throw e instanceof LazyArrowException lae ? lae
@@ -261,115 +249,6 @@ public final class ShardFile implements AutoCloseable {
     }
     state = s;
     return s;
-  }
-
-  /** Groups the blocks, in file order, into runs of at most 2 GiB: the future mappings. */
-  private void planSegments(State s) {
-    List<ArrowBlock> all = new ArrayList<>(s.footer.dictionaryBlocks);
-    all.addAll(s.footer.batchBlocks);
-    all.sort((a, b) -> Long.compare(a.getOffset(), b.getOffset()));
-    List<long[]> runs = new ArrayList<>();
-    for (ArrowBlock b : all) {
-      long start = b.getOffset();
-      long end = start + b.getMetadataLength() + b.getBodyLength();
-      if (end - start > maxSegment) {
-        throw new LazyArrowException(path, "a block at offset " + start + " spans " + (end - start)
-            + " bytes, more than one mapping holds (" + maxSegment + ")");
-      }
-      long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-      if (last == null || end - last[0] > maxSegment) {
-        runs.add(new long[] {start, end});
-      } else {
-        last[1] = Math.max(last[1], end);
-      }
-    }
-    s.segmentStarts = runs.stream().mapToLong(r -> r[0]).toArray();
-    s.segmentEnds = runs.stream().mapToLong(r -> r[1]).toArray();
-    s.segments = new Segment[runs.size()];
-    s.segmentOfBatch = s.footer.batchBlocks.stream().mapToInt(b -> segmentIndex(s, b)).toArray();
-  }
-
-  private static int segmentIndex(State s, ArrowBlock block) {
-    int i = Arrays.binarySearch(s.segmentStarts, block.getOffset());
-    return i >= 0 ? i : -i - 2;
-  }
-
-  private Segment segment(State s, int index) {
-    Segment segment = s.segments[index];
-    if (segment != null) {
-      return segment;
-    }
-    synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("shard " + path + " is closed");
-      }
-      if (s.segments[index] == null) {
-        long start = s.segmentStarts[index];
-        try {
-          s.segments[index] = new Segment(start,
-              s.channel.map(FileChannel.MapMode.READ_ONLY, start, s.segmentEnds[index] - start));
-        } catch (IOException e) {
-          throw new LazyArrowException(path, "cannot map bytes " + start + ".."
-              + s.segmentEnds[index] + ": " + e.getMessage(), e);
-        }
-      }
-      return s.segments[index];
-    }
-  }
-
-  /** Wraps a block's body, inside {@code segment}, as an Arrow buffer that holds the segment. */
-  private ArrowBuf body(Segment segment, ArrowBlock block) {
-    long offset = block.getOffset() + block.getMetadataLength();
-    segment.retain();
-    return allocator.wrapForeignAllocation(
-        new ForeignAllocation(block.getBodyLength(), segment.addressOf(offset)) {
-          @Override
-          protected void release0() {
-            segment.release();
-          }
-        });
-  }
-
-  private void loadDictionaries(State s) throws IOException {
-    s.dictionaries = new HashMap<>();
-    Schema fileSchema = s.footer.footer.getSchema();
-    List<Field> fields = new ArrayList<>();
-    for (Field field : fileSchema.getFields()) {
-      fields.add(DictionaryUtility.toMemoryFormat(field, allocator, s.dictionaries));
-    }
-    s.schema = new Schema(fields, fileSchema.getCustomMetadata());
-    for (ArrowBlock block : s.footer.dictionaryBlocks) {
-      Segment segment = segment(s, segmentIndex(s, block));
-      Message message = ShardFooter.message(path, block,
-          segment.slice(block.getOffset(), block.getMetadataLength()));
-      if (message.headerType() != MessageHeader.DictionaryBatch) {
-        throw new LazyArrowException(path, "block at offset " + block.getOffset()
-            + " is not a dictionary batch");
-      }
-      DictionaryBatch header = (DictionaryBatch) message.header(new DictionaryBatch());
-      Dictionary dictionary = s.dictionaries.get(header.id());
-      if (dictionary == null) {
-        throw new LazyArrowException(path, "dictionary " + header.id() + " is not in the schema");
-      }
-      try (ArrowRecordBatch data =
-          MessageSerializer.deserializeRecordBatch(header.data(), body(segment, block))) {
-        FieldVector target = dictionary.getVector();
-        if (header.isDelta()) {
-          try (FieldVector delta = target.getField().createVector(allocator)) {
-            loadInto(delta, data);
-            VectorBatchAppender.batchAppend(target, delta);
-          }
-        } else {
-          loadInto(target, data);
-        }
-      }
-    }
-  }
-
-  private static void loadInto(FieldVector vector, ArrowRecordBatch data) {
-    VectorSchemaRoot root = new VectorSchemaRoot(Collections.singletonList(vector.getField()),
-        Collections.singletonList(vector), 0);
-    new VectorLoader(root, CODECS).load(data);
   }
 
   private void checkUnchanged(State s) {
@@ -386,15 +265,9 @@ public final class ShardFile implements AutoCloseable {
   }
 
   private static void release(State s) {
-    if (s.dictionaries != null) {
-      s.dictionaries.values().forEach(d -> d.getVector().close());
-    }
+    s.dictionaries.values().forEach(d -> d.getVector().close());
     if (s.segments != null) {
-      for (Segment segment : s.segments) {
-        if (segment != null) {
-          segment.release();
-        }
-      }
+      s.segments.release();
     }
     try {
       s.channel.close();
