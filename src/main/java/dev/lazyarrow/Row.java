@@ -153,37 +153,65 @@ public final class Row {
   }
 
   /** Returns a list column's value, or {@code null}. */
-  @SuppressWarnings("unchecked")
   public List<Object> getList(String column) {
-    int c = columns.position(column);
-    return values[c] == null ? null : cast(c, List.class, "a list");
+    return getList(columns.position(column));
+  }
+
+  /** Returns a list column's value (by position), or {@code null}. */
+  @SuppressWarnings("unchecked")
+  public List<Object> getList(int column) {
+    return get(column) == null ? null : cast(column, List.class, "a list");
   }
 
   /** Returns a struct column's value as a map in field order, or {@code null}. */
-  @SuppressWarnings("unchecked")
   public Map<String, Object> getStruct(String column) {
-    int c = columns.position(column);
-    return values[c] == null ? null : cast(c, Map.class, "a struct");
+    return getStruct(columns.position(column));
+  }
+
+  /** Returns a struct column's value (by position) as a map in field order, or {@code null}. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> getStruct(int column) {
+    return get(column) == null ? null : cast(column, Map.class, "a struct");
   }
 
   /** Returns a list of int8, int16 or int32 as a new int array (token ids, for instance). */
   public int[] getIntArray(String column) {
-    return primitives(column).toIntArray(column);
+    return getIntArray(columns.position(column));
+  }
+
+  /** Returns a list of int8, int16 or int32 (by position) as a new int array. */
+  public int[] getIntArray(int column) {
+    return primitives(column).toIntArray(columns.name(column));
   }
 
   /** Returns a list of signed integers as a new long array. */
   public long[] getLongArray(String column) {
-    return primitives(column).toLongArray(column);
+    return getLongArray(columns.position(column));
+  }
+
+  /** Returns a list of signed integers (by position) as a new long array. */
+  public long[] getLongArray(int column) {
+    return primitives(column).toLongArray(columns.name(column));
   }
 
   /** Returns a list of float32 as a new float array. */
   public float[] getFloatArray(String column) {
-    return primitives(column).toFloatArray(column);
+    return getFloatArray(columns.position(column));
+  }
+
+  /** Returns a list of float32 (by position) as a new float array. */
+  public float[] getFloatArray(int column) {
+    return primitives(column).toFloatArray(columns.name(column));
   }
 
   /** Returns a list of float32 or float64 as a new double array. */
   public double[] getDoubleArray(String column) {
-    return primitives(column).toDoubleArray(column);
+    return getDoubleArray(columns.position(column));
+  }
+
+  /** Returns a list of float32 or float64 (by position) as a new double array. */
+  public double[] getDoubleArray(int column) {
+    return primitives(column).toDoubleArray(columns.name(column));
   }
 
   /**
@@ -192,12 +220,21 @@ public final class Row {
    * @throws IllegalStateException if the column is not a ClassLabel
    */
   public String labelName(String column) {
-    int c = columns.position(column);
-    Feature f = columns.feature(c);
+    return labelName(columns.position(column));
+  }
+
+  /**
+   * Returns the class name of a ClassLabel column's value (by position).
+   *
+   * @throws IllegalStateException if the column is not a ClassLabel
+   */
+  public String labelName(int column) {
+    Feature f = columns.feature(column);
     if (f.kind() != Feature.Kind.CLASS_LABEL) {
-      throw new IllegalStateException("column '" + column + "' is " + f.kind() + ", not a ClassLabel");
+      throw new IllegalStateException(
+          "column '" + columns.name(column) + "' is " + f.kind() + ", not a ClassLabel");
     }
-    return f.labelName(Math.toIntExact(getLong(c)));
+    return f.labelName(Math.toIntExact(getLong(column)));
   }
 
   /**
@@ -206,11 +243,19 @@ public final class Row {
    * @throws IllegalStateException if the column is not a list of ClassLabel
    */
   public List<String> labelNames(String column) {
-    int c = columns.position(column);
-    Feature f = columns.feature(c);
-    Feature item = f.element();
+    return labelNames(columns.position(column));
+  }
+
+  /**
+   * Returns the class names of a list-of-ClassLabel column's values (by position).
+   *
+   * @throws IllegalStateException if the column is not a list of ClassLabel
+   */
+  public List<String> labelNames(int column) {
+    Feature item = columns.feature(column).element();
     if (item == null || item.kind() != Feature.Kind.CLASS_LABEL) {
-      throw new IllegalStateException("column '" + column + "' is not a list of ClassLabel");
+      throw new IllegalStateException(
+          "column '" + columns.name(column) + "' is not a list of ClassLabel");
     }
     List<Object> labels = getList(column);
     return labels == null ? null
@@ -232,14 +277,13 @@ public final class Row {
     return "Row " + index + " " + toMap();
   }
 
-  private PrimitiveList primitives(String column) {
-    int c = columns.position(column);
-    Object v = require(c);
+  private PrimitiveList primitives(int column) {
+    Object v = require(column);
     if (!(v instanceof PrimitiveList list)) {
-      throw wrongType(c, "a list of numbers");
+      throw wrongType(column, "a list of numbers");
     }
     if (list.hasNulls()) {
-      throw new IllegalStateException("column '" + column + "' of row " + index
+      throw new IllegalStateException("column '" + columns.name(column) + "' of row " + index
           + " holds null items; read it with getList");
     }
     return list;

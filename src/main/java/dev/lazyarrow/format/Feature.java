@@ -18,319 +18,440 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * One feature (column type) of a HuggingFace {@code datasets} dataset, as written in
- * {@code dataset_info.json} under "features" or in the Arrow schema metadata under "huggingface".
+ * One feature (column type) of a HuggingFace {@code datasets} dataset, as written in {@code
+ * dataset_info.json} under "features" or in the Arrow schema metadata under "huggingface".
  *
- * <p>Instances are immutable. Both the current spelling ({@code "List"}) and the legacy one
- * ({@code "Sequence"}, bare {@code [feature]} arrays) are read.
+ * <p>Instances are immutable. Both the current spelling ({@code "List"}) and the legacy one ({@code
+ * "Sequence"}, bare {@code [feature]} arrays) are read.
  */
 public final class Feature {
 
-    /** The kind of a feature, one per {@code datasets} feature class that this library understands. */
-    public enum Kind {
-        /** A scalar {@code Value} with a dtype such as "int64" or "string". */ VALUE,
-        /** A {@code ClassLabel}: an int64 index into a list of label names. */ CLASS_LABEL,
-        /** A {@code List} (or legacy {@code Sequence}) with 32-bit offsets or a fixed length. */ LIST,
-        /** A {@code LargeList} with 64-bit offsets. */ LARGE_LIST,
-        /** An {@code Array2D} .. {@code Array5D} tensor of one dtype and shape. */ ARRAY,
-        /** An {@code Image}, stored as its encoded bytes and path. */ IMAGE,
-        /** An {@code Audio} clip, stored as its encoded bytes and path. */ AUDIO,
-        /** A {@code Translation} with a fixed set of languages. */ TRANSLATION,
-        /** A {@code TranslationVariableLanguages} whose rows may each have different languages. */
-        TRANSLATION_VARIABLE_LANGUAGES,
-        /** A dict of named sub-features. */ STRUCT,
-        /** A {@code _type} this library does not model; only its raw JSON is kept. */ OTHER
+  /**
+   * The kind of a feature, one per {@code datasets} feature class that this library understands.
+   */
+  public enum Kind {
+    /** A scalar {@code Value} with a dtype such as "int64" or "string". */
+    VALUE,
+    /** A {@code ClassLabel}: an int64 index into a list of label names. */
+    CLASS_LABEL,
+    /** A {@code List} (or legacy {@code Sequence}) with 32-bit offsets or a fixed length. */
+    LIST,
+    /** A {@code LargeList} with 64-bit offsets. */
+    LARGE_LIST,
+    /** An {@code Array2D} .. {@code Array5D} tensor of one dtype and shape. */
+    ARRAY,
+    /** An {@code Image}, stored as its encoded bytes and path. */
+    IMAGE,
+    /** An {@code Audio} clip, stored as its encoded bytes and path. */
+    AUDIO,
+    /** A {@code Translation} with a fixed set of languages. */
+    TRANSLATION,
+    /** A {@code TranslationVariableLanguages} whose rows may each have different languages. */
+    TRANSLATION_VARIABLE_LANGUAGES,
+    /** A dict of named sub-features. */
+    STRUCT,
+    /** A {@code _type} this library does not model; only its raw JSON is kept. */
+    OTHER
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Kind kind;
+  private final String dtype;
+  // ClassLabel names or translation languages: no kind has both.
+  private final List<String> strings;
+  private final Feature element;
+  private final int length;
+  private final int[] shape;
+  private final Map<String, Feature> fields;
+  private final JsonNode json;
+
+  private Feature(
+      Kind kind,
+      String dtype,
+      List<String> strings,
+      Feature element,
+      int length,
+      int[] shape,
+      Map<String, Feature> fields,
+      JsonNode json) {
+    this.kind = kind;
+    this.dtype = dtype;
+    this.strings = strings;
+    this.element = element;
+    this.length = length;
+    this.shape = shape;
+    this.fields = fields;
+    this.json = json;
+  }
+
+  private static Feature leaf(
+      Kind kind, String dtype, List<String> strings, int[] shape, JsonNode json) {
+    return new Feature(kind, dtype, strings, null, -1, shape, Map.of(), json);
+  }
+
+  /**
+   * Parses one feature from its JSON form.
+   *
+   * @throws IllegalArgumentException if the JSON is not a well-formed feature of a known {@code
+   *     _type} (unknown {@code _type}s parse as {@link Kind#OTHER})
+   */
+  public static Feature parse(JsonNode node) {
+    Objects.requireNonNull(node, "node");
+    // A private copy: later changes to the caller's tree must not leak into this immutable value.
+    return read(node.deepCopy());
+  }
+
+  /**
+   * Parses the top-level "features" object into column name to feature, in column order.
+   *
+   * @throws IllegalArgumentException if {@code features} is not a JSON object or one feature is
+   *     malformed
+   */
+  public static LinkedHashMap<String, Feature> parseAll(JsonNode features) {
+    Objects.requireNonNull(features, "features");
+    if (!features.isObject()) {
+      throw new IllegalArgumentException(
+          "features must be a JSON object of column name to feature, got "
+              + features.getNodeType()
+              + ": "
+              + abbreviate(features));
     }
+    LinkedHashMap<String, Feature> out = new LinkedHashMap<>();
+    features.properties().forEach(e -> out.put(e.getKey(), parse(e.getValue())));
+    return out;
+  }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Kind kind;
-    private final String dtype;
-    // ClassLabel names or translation languages: no kind has both.
-    private final List<String> strings;
-    private final Feature element;
-    private final int length;
-    private final int[] shape;
-    private final Map<String, Feature> fields;
-    private final JsonNode json;
-
-    private Feature(Kind kind, String dtype, List<String> strings, Feature element, int length,
-            int[] shape, Map<String, Feature> fields, JsonNode json) {
-        this.kind = kind;
-        this.dtype = dtype;
-        this.strings = strings;
-        this.element = element;
-        this.length = length;
-        this.shape = shape;
-        this.fields = fields;
-        this.json = json;
+  /**
+   * Returns the "features" object that {@code datasets} stores in an Arrow schema's metadata under
+   * key {@code huggingface} as {@code {"info": {"features": {...}}}}, or empty if there is none.
+   *
+   * @throws IllegalArgumentException if the {@code huggingface} value is not JSON of that form
+   */
+  public static Optional<JsonNode> fromSchemaMetadata(Map<String, String> schemaMetadata) {
+    String value = schemaMetadata.get("huggingface");
+    if (value == null) {
+      return Optional.empty();
     }
-
-    private static Feature leaf(Kind kind, String dtype, List<String> strings, int[] shape, JsonNode json) {
-        return new Feature(kind, dtype, strings, null, -1, shape, Map.of(), json);
+    JsonNode root;
+    try {
+      root = JSON.readTree(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "schema metadata 'huggingface' must be JSON: " + e.getOriginalMessage(), e);
     }
-
-    /**
-     * Parses one feature from its JSON form.
-     *
-     * @throws IllegalArgumentException if the JSON is not a well-formed feature of a known {@code _type}
-     *     (unknown {@code _type}s parse as {@link Kind#OTHER})
-     */
-    public static Feature parse(JsonNode node) {
-        Objects.requireNonNull(node, "node");
-        // A private copy: later changes to the caller's tree must not leak into this immutable value.
-        return read(node.deepCopy());
+    JsonNode features = root.path("info").path("features");
+    if (!root.isObject() || !features.isMissingNode() && !features.isObject()) {
+      throw new IllegalArgumentException(
+          "schema metadata 'huggingface' must be a JSON object whose"
+              + " info.features, if present, is an object, got "
+              + abbreviate(root));
     }
+    return features.isMissingNode() ? Optional.empty() : Optional.of(features);
+  }
 
-    /**
-     * Parses the top-level "features" object into column name to feature, in column order.
-     *
-     * @throws IllegalArgumentException if {@code features} is not a JSON object or one feature is malformed
-     */
-    public static LinkedHashMap<String, Feature> parseAll(JsonNode features) {
-        Objects.requireNonNull(features, "features");
-        if (!features.isObject()) {
-            throw new IllegalArgumentException("features must be a JSON object of column name to feature, got "
-                    + features.getNodeType() + ": " + abbreviate(features));
-        }
-        LinkedHashMap<String, Feature> out = new LinkedHashMap<>();
-        features.properties().forEach(e -> out.put(e.getKey(), parse(e.getValue())));
-        return out;
-    }
+  /**
+   * Returns the Arrow schema {@code datasets} writes for these columns, in the map's iteration
+   * order.
+   */
+  public static Schema toArrowSchema(Map<String, Feature> features) {
+    return new Schema(
+        features.entrySet().stream().map(e -> e.getValue().toArrowField(e.getKey())).toList());
+  }
 
-    /**
-     * Returns the "features" object that {@code datasets} stores in an Arrow schema's metadata under key
-     * {@code huggingface} as {@code {"info": {"features": {...}}}}, or empty if there is none.
-     *
-     * @throws IllegalArgumentException if the {@code huggingface} value is not JSON of that form
-     */
-    public static Optional<JsonNode> fromSchemaMetadata(Map<String, String> schemaMetadata) {
-        String value = schemaMetadata.get("huggingface");
-        if (value == null) {
-            return Optional.empty();
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("schema metadata 'huggingface' must be JSON: " + e.getOriginalMessage(),
-                    e);
-        }
-        JsonNode features = root.path("info").path("features");
-        if (!root.isObject() || !features.isMissingNode() && !features.isObject()) {
-            throw new IllegalArgumentException("schema metadata 'huggingface' must be a JSON object whose"
-                    + " info.features, if present, is an object, got " + abbreviate(root));
-        }
-        return features.isMissingNode() ? Optional.empty() : Optional.of(features);
+  private static Feature read(JsonNode node) {
+    if (node.isArray()) {
+      if (node.size() != 1) {
+        throw new IllegalArgumentException(
+            "a list feature written as a JSON array must hold exactly one"
+                + " item feature, got "
+                + node.size()
+                + ": "
+                + abbreviate(node));
+      }
+      return listOf(Kind.LIST, read(node.get(0)), -1, node);
     }
+    if (isStruct(node)) {
+      return structOf(node, Feature::read, node);
+    }
+    JsonNode type = node.path("_type");
+    if (!type.isTextual()) {
+      throw new IllegalArgumentException(
+          "a feature must be a JSON object with a string _type, a dict of"
+              + " features or a one-item array, got "
+              + abbreviate(node));
+    }
+    String name = type.asText();
+    return switch (name) {
+      case "Value" -> leaf(Kind.VALUE, text(node, "dtype"), List.of(), new int[0], node);
+      case "ClassLabel" -> leaf(Kind.CLASS_LABEL, null, texts(node, "names"), new int[0], node);
+      case "List" -> listOf(Kind.LIST, read(feature(node)), listLength(node), node);
+      case "LargeList" -> listOf(Kind.LARGE_LIST, read(feature(node)), -1, node);
+      case "Sequence" -> readSequence(node);
+      case "Array2D", "Array3D", "Array4D", "Array5D" ->
+          leaf(
+              Kind.ARRAY,
+              text(node, "dtype"),
+              List.of(),
+              readShape(node, name.charAt(5) - '0'),
+              node);
+      case "Image" -> leaf(Kind.IMAGE, null, List.of(), new int[0], node);
+      case "Audio" -> leaf(Kind.AUDIO, null, List.of(), new int[0], node);
+      case "Translation" ->
+          leaf(Kind.TRANSLATION, null, texts(node, "languages"), new int[0], node);
+      // datasets lets these languages be omitted or null, meaning any language per row.
+      case "TranslationVariableLanguages" ->
+          leaf(
+              Kind.TRANSLATION_VARIABLE_LANGUAGES,
+              null,
+              node.path("languages").isArray() ? texts(node, "languages") : List.of(),
+              new int[0],
+              node);
+      default -> leaf(Kind.OTHER, null, List.of(), new int[0], node);
+    };
+  }
 
-    /** Returns the Arrow schema {@code datasets} writes for these columns, in the map's iteration order. */
-    public static Schema toArrowSchema(Map<String, Feature> features) {
-        return new Schema(features.entrySet().stream().map(e -> e.getValue().toArrowField(e.getKey())).toList());
-    }
+  // A dict is a struct when it has no _type, or when "_type" is one of its own sub-features.
+  private static boolean isStruct(JsonNode node) {
+    return node.isObject() && (!node.has("_type") || node.get("_type").isObject());
+  }
 
-    private static Feature read(JsonNode node) {
-        if (node.isArray()) {
-            if (node.size() != 1) {
-                throw new IllegalArgumentException("a list feature written as a JSON array must hold exactly one"
-                        + " item feature, got " + node.size() + ": " + abbreviate(node));
-            }
-            return listOf(Kind.LIST, read(node.get(0)), -1, node);
-        }
-        if (isStruct(node)) {
-            return structOf(node, Feature::read, node);
-        }
-        JsonNode type = node.path("_type");
-        if (!type.isTextual()) {
-            throw new IllegalArgumentException("a feature must be a JSON object with a string _type, a dict of"
-                    + " features or a one-item array, got " + abbreviate(node));
-        }
-        String name = type.asText();
-        return switch (name) {
-            case "Value" -> leaf(Kind.VALUE, text(node, "dtype"), List.of(), new int[0], node);
-            case "ClassLabel" -> leaf(Kind.CLASS_LABEL, null, texts(node, "names"), new int[0], node);
-            case "List" -> listOf(Kind.LIST, read(feature(node)), listLength(node), node);
-            case "LargeList" -> listOf(Kind.LARGE_LIST, read(feature(node)), -1, node);
-            case "Sequence" -> readSequence(node);
-            case "Array2D", "Array3D", "Array4D", "Array5D" ->
-                    leaf(Kind.ARRAY, text(node, "dtype"), List.of(), readShape(node, name.charAt(5) - '0'), node);
-            case "Image" -> leaf(Kind.IMAGE, null, List.of(), new int[0], node);
-            case "Audio" -> leaf(Kind.AUDIO, null, List.of(), new int[0], node);
-            case "Translation" -> leaf(Kind.TRANSLATION, null, texts(node, "languages"), new int[0], node);
-            // datasets lets these languages be omitted or null, meaning any language per row.
-            case "TranslationVariableLanguages" -> leaf(Kind.TRANSLATION_VARIABLE_LANGUAGES, null,
-                    node.path("languages").isArray() ? texts(node, "languages") : List.of(), new int[0], node);
-            default -> leaf(Kind.OTHER, null, List.of(), new int[0], node);
-        };
+  private static Feature readSequence(JsonNode node) {
+    JsonNode item = feature(node);
+    int length = listLength(node);
+    if (!isStruct(item)) {
+      return listOf(Kind.LIST, read(item), length, node);
     }
+    // Sequence of a dict came from TFDS and was always stored as a dict of lists; datasets 4+ turns
+    // a dict
+    // whose values are all lists into a list of dicts instead, but the data files written with the
+    // legacy
+    // spelling have the dict-of-lists layout, so that is what this must describe.
+    return structOf(
+        item,
+        sub -> {
+          ObjectNode synthetic = JsonNodeFactory.instance.objectNode().set("feature", sub);
+          if (length >= 0) {
+            synthetic.put("length", length);
+          }
+          synthetic.put("_type", "List");
+          return listOf(Kind.LIST, read(sub), length, synthetic);
+        },
+        node);
+  }
 
-    // A dict is a struct when it has no _type, or when "_type" is one of its own sub-features.
-    private static boolean isStruct(JsonNode node) {
-        return node.isObject() && (!node.has("_type") || node.get("_type").isObject());
-    }
+  private static Feature structOf(
+      JsonNode dict, Function<JsonNode, Feature> reader, JsonNode json) {
+    LinkedHashMap<String, Feature> fields = new LinkedHashMap<>();
+    dict.properties().forEach(e -> fields.put(e.getKey(), reader.apply(e.getValue())));
+    return new Feature(
+        Kind.STRUCT,
+        null,
+        List.of(),
+        null,
+        -1,
+        new int[0],
+        Collections.unmodifiableMap(fields),
+        json);
+  }
 
-    private static Feature readSequence(JsonNode node) {
-        JsonNode item = feature(node);
-        int length = listLength(node);
-        if (!isStruct(item)) {
-            return listOf(Kind.LIST, read(item), length, node);
-        }
-        // Sequence of a dict came from TFDS and was always stored as a dict of lists; datasets 4+ turns a dict
-        // whose values are all lists into a list of dicts instead, but the data files written with the legacy
-        // spelling have the dict-of-lists layout, so that is what this must describe.
-        return structOf(item, sub -> {
-            ObjectNode synthetic = JsonNodeFactory.instance.objectNode().set("feature", sub);
-            if (length >= 0) {
-                synthetic.put("length", length);
-            }
-            synthetic.put("_type", "List");
-            return listOf(Kind.LIST, read(sub), length, synthetic);
-        }, node);
-    }
+  private static Feature listOf(Kind kind, Feature element, int length, JsonNode json) {
+    return new Feature(kind, null, List.of(), element, length, new int[0], Map.of(), json);
+  }
 
-    private static Feature structOf(JsonNode dict, Function<JsonNode, Feature> reader, JsonNode json) {
-        LinkedHashMap<String, Feature> fields = new LinkedHashMap<>();
-        dict.properties().forEach(e -> fields.put(e.getKey(), reader.apply(e.getValue())));
-        return new Feature(Kind.STRUCT, null, List.of(), null, -1, new int[0],
-                Collections.unmodifiableMap(fields), json);
-    }
+  private static int listLength(JsonNode node) {
+    return node.has("length")
+        ? need(
+                node,
+                "length",
+                v -> v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= -1,
+                "-1 (variable) or a size >= 0")
+            .asInt()
+        : -1;
+  }
 
-    private static Feature listOf(Kind kind, Feature element, int length, JsonNode json) {
-        return new Feature(kind, null, List.of(), element, length, new int[0], Map.of(), json);
-    }
+  private static int[] readShape(JsonNode node, int dims) {
+    // datasets lets only the first dimension vary: None in Python, null in JSON.
+    JsonNode shape =
+        need(
+            node,
+            "shape",
+            v ->
+                v.isArray()
+                    && v.size() == dims
+                    && IntStream.range(0, dims)
+                        .allMatch(i -> i == 0 && v.get(i).isNull() || isSize(v.get(i))),
+            "an array of " + dims + " sizes >= 0 (the first may be null)");
+    return IntStream.range(0, dims)
+        .map(i -> shape.get(i).isNull() ? -1 : shape.get(i).asInt())
+        .toArray();
+  }
 
-    private static int listLength(JsonNode node) {
-        return node.has("length") ? need(node, "length", v -> v.isIntegralNumber() && v.canConvertToInt()
-                && v.asInt() >= -1, "-1 (variable) or a size >= 0").asInt() : -1;
-    }
+  private static boolean isSize(JsonNode v) {
+    return v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= 0;
+  }
 
-    private static int[] readShape(JsonNode node, int dims) {
-        // datasets lets only the first dimension vary: None in Python, null in JSON.
-        JsonNode shape = need(node, "shape", v -> v.isArray() && v.size() == dims && IntStream.range(0, dims)
-                .allMatch(i -> i == 0 && v.get(i).isNull() || isSize(v.get(i))),
-                "an array of " + dims + " sizes >= 0 (the first may be null)");
-        return IntStream.range(0, dims).map(i -> shape.get(i).isNull() ? -1 : shape.get(i).asInt()).toArray();
-    }
+  private static JsonNode feature(JsonNode node) {
+    return need(node, "feature", v -> !v.isMissingNode() && !v.isNull(), "the item feature");
+  }
 
-    private static boolean isSize(JsonNode v) {
-        return v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= 0;
-    }
+  private static String text(JsonNode node, String key) {
+    return need(node, key, JsonNode::isTextual, "a string").asText();
+  }
 
-    private static JsonNode feature(JsonNode node) {
-        return need(node, "feature", v -> !v.isMissingNode() && !v.isNull(), "the item feature");
-    }
+  private static List<String> texts(JsonNode node, String key) {
+    return need(
+            node,
+            key,
+            v -> v.isArray() && v.valueStream().allMatch(JsonNode::isTextual),
+            "an array of strings")
+        .valueStream()
+        .map(JsonNode::asText)
+        .toList();
+  }
 
-    private static String text(JsonNode node, String key) {
-        return need(node, key, JsonNode::isTextual, "a string").asText();
+  private static JsonNode need(JsonNode node, String key, Predicate<JsonNode> valid, String rule) {
+    JsonNode value = node.path(key);
+    if (!valid.test(value)) {
+      throw new IllegalArgumentException(
+          node.path("_type").asText()
+              + " \""
+              + key
+              + "\" must be "
+              + rule
+              + ", got "
+              + (value.isMissingNode() ? "nothing" : abbreviate(value))
+              + " in "
+              + abbreviate(node));
     }
+    return value;
+  }
 
-    private static List<String> texts(JsonNode node, String key) {
-        return need(node, key, v -> v.isArray() && v.valueStream().allMatch(JsonNode::isTextual),
-                "an array of strings").valueStream().map(JsonNode::asText).toList();
-    }
+  private static String abbreviate(JsonNode node) {
+    String s = node.toString();
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+  }
 
-    private static JsonNode need(JsonNode node, String key, Predicate<JsonNode> valid, String rule) {
-        JsonNode value = node.path(key);
-        if (!valid.test(value)) {
-            throw new IllegalArgumentException(node.path("_type").asText() + " \"" + key + "\" must be " + rule
-                    + ", got " + (value.isMissingNode() ? "nothing" : abbreviate(value)) + " in " + abbreviate(node));
-        }
-        return value;
-    }
+  /** Returns the kind of this feature. */
+  public Kind kind() {
+    return kind;
+  }
 
-    private static String abbreviate(JsonNode node) {
-        String s = node.toString();
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-    }
+  /**
+   * Returns the {@code _type} name as written ("Sequence" stays "Sequence"), or "" if there is
+   * none.
+   */
+  String typeName() {
+    return json.path("_type").asText();
+  }
 
-    /** Returns the kind of this feature. */
-    public Kind kind() {
-        return kind;
-    }
+  /**
+   * Returns the dtype string of a {@link Kind#VALUE} or {@link Kind#ARRAY} feature as written, null
+   * otherwise.
+   */
+  public String dtype() {
+    return dtype;
+  }
 
-    /** Returns the {@code _type} name as written ("Sequence" stays "Sequence"), or "" if there is none. */
-    String typeName() {
-        return json.path("_type").asText();
-    }
+  /**
+   * Returns the label names of a {@link Kind#CLASS_LABEL} feature in index order, empty otherwise.
+   */
+  public List<String> names() {
+    return kind == Kind.CLASS_LABEL ? strings : List.of();
+  }
 
-    /** Returns the dtype string of a {@link Kind#VALUE} or {@link Kind#ARRAY} feature as written, null otherwise. */
-    public String dtype() {
-        return dtype;
+  /**
+   * Returns the name of class label {@code label} of a {@link Kind#CLASS_LABEL} feature.
+   *
+   * @throws IllegalStateException if this is not a class label feature
+   * @throws IllegalArgumentException if {@code label} is not a valid index into {@link #names()}
+   */
+  public String labelName(int label) {
+    if (kind != Kind.CLASS_LABEL) {
+      throw new IllegalStateException("labelName needs a CLASS_LABEL feature, this one is " + kind);
     }
+    if (label < 0 || label >= strings.size()) {
+      // ImageNet-sized label sets would drown the message.
+      String shown =
+          strings.size() <= 10
+              ? String.join(", ", strings)
+              : String.join(", ", strings.subList(0, 10)) + ", ... (" + strings.size() + " names)";
+      throw new IllegalArgumentException(
+          "label "
+              + label
+              + " is outside 0.."
+              + (strings.size() - 1)
+              + " of ClassLabel ["
+              + shown
+              + "]");
+    }
+    return strings.get(label);
+  }
 
-    /** Returns the label names of a {@link Kind#CLASS_LABEL} feature in index order, empty otherwise. */
-    public List<String> names() {
-        return kind == Kind.CLASS_LABEL ? strings : List.of();
-    }
+  /**
+   * Returns the item feature of a {@link Kind#LIST} or {@link Kind#LARGE_LIST} feature, null
+   * otherwise.
+   */
+  public Feature element() {
+    return element;
+  }
 
-    /**
-     * Returns the name of class label {@code label} of a {@link Kind#CLASS_LABEL} feature.
-     *
-     * @throws IllegalStateException if this is not a class label feature
-     * @throws IllegalArgumentException if {@code label} is not a valid index into {@link #names()}
-     */
-    public String labelName(int label) {
-        if (kind != Kind.CLASS_LABEL) {
-            throw new IllegalStateException("labelName needs a CLASS_LABEL feature, this one is " + kind);
-        }
-        if (label < 0 || label >= strings.size()) {
-            // ImageNet-sized label sets would drown the message.
-            String shown = strings.size() <= 10 ? String.join(", ", strings)
-                    : String.join(", ", strings.subList(0, 10)) + ", ... (" + strings.size() + " names)";
-            throw new IllegalArgumentException("label " + label + " is outside 0.." + (strings.size() - 1)
-                    + " of ClassLabel [" + shown + "]");
-        }
-        return strings.get(label);
-    }
+  /**
+   * Returns the fixed length of a {@link Kind#LIST} feature, or -1 if its length varies or it is no
+   * list.
+   */
+  public int length() {
+    return length;
+  }
 
-    /** Returns the item feature of a {@link Kind#LIST} or {@link Kind#LARGE_LIST} feature, null otherwise. */
-    public Feature element() {
-        return element;
-    }
+  /**
+   * Returns a copy of the shape of an {@link Kind#ARRAY} feature (first size -1 if it varies),
+   * empty otherwise.
+   */
+  public int[] shape() {
+    return shape.clone();
+  }
 
-    /** Returns the fixed length of a {@link Kind#LIST} feature, or -1 if its length varies or it is no list. */
-    public int length() {
-        return length;
-    }
+  /**
+   * Returns a copy of the sub-features of a {@link Kind#STRUCT} feature in declaration order, empty
+   * otherwise.
+   */
+  public LinkedHashMap<String, Feature> fields() {
+    return new LinkedHashMap<>(fields);
+  }
 
-    /** Returns a copy of the shape of an {@link Kind#ARRAY} feature (first size -1 if it varies), empty otherwise. */
-    public int[] shape() {
-        return shape.clone();
-    }
+  /**
+   * Returns the languages of a translation feature as written (may be empty for variable
+   * languages), else empty.
+   */
+  public List<String> languages() {
+    return kind == Kind.CLASS_LABEL ? List.of() : strings;
+  }
 
-    /** Returns a copy of the sub-features of a {@link Kind#STRUCT} feature in declaration order, empty otherwise. */
-    public LinkedHashMap<String, Feature> fields() {
-        return new LinkedHashMap<>(fields);
-    }
+  /**
+   * Returns a copy of the JSON this feature was parsed from, so it can be written back unchanged.
+   *
+   * <p>The fields of a legacy {@code Sequence} of a dict are the exception: each is a synthesized
+   * {@code "List"} node, as {@code datasets} itself rewrites them.
+   */
+  public JsonNode toJson() {
+    return json.deepCopy();
+  }
 
-    /** Returns the languages of a translation feature as written (may be empty for variable languages), else empty. */
-    public List<String> languages() {
-        return kind == Kind.CLASS_LABEL ? List.of() : strings;
-    }
+  /**
+   * Returns the nullable Arrow field that {@code datasets} uses to store this feature under {@code
+   * name}.
+   *
+   * @throws IllegalArgumentException if the feature (or one inside it) has a dtype or {@code _type}
+   *     without an Arrow mapping
+   */
+  public Field toArrowField(String name) {
+    return FeatureArrow.field(name, this);
+  }
 
-    /**
-     * Returns a copy of the JSON this feature was parsed from, so it can be written back unchanged.
-     *
-     * <p>The fields of a legacy {@code Sequence} of a dict are the exception: each is a synthesized
-     * {@code "List"} node, as {@code datasets} itself rewrites them.
-     */
-    public JsonNode toJson() {
-        return json.deepCopy();
-    }
-
-    /**
-     * Returns the nullable Arrow field that {@code datasets} uses to store this feature under {@code name}.
-     *
-     * @throws IllegalArgumentException if the feature (or one inside it) has a dtype or {@code _type} without
-     *     an Arrow mapping
-     */
-    public Field toArrowField(String name) {
-        return FeatureArrow.field(name, this);
-    }
-
-    /** Returns the JSON text of this feature. */
-    @Override
-    public String toString() {
-        return json.toString();
-    }
+  /** Returns the JSON text of this feature. */
+  @Override
+  public String toString() {
+    return json.toString();
+  }
 }

@@ -162,6 +162,17 @@ class ConverterTest {
   }
 
   @Test
+  void convert_singleDatasetNamingItsSplit_keepsThatName() throws IOException {
+    Path source = Fixtures.copyTree(Fixtures.path("hf/save_translation"), tmp.resolve("src"));
+    String state = Files.readString(source.resolve("state.json"));
+    Files.writeString(source.resolve("state.json"),
+        state.replace("\"_split\": null", "\"_split\": \"validation\""));
+    Path out = tmp.resolve("named");
+    Converter.newBuilder().build().convert(source, out);
+    assertEquals("validation", Manifest.read(out).splits().get(0).name());
+  }
+
+  @Test
   void convert_singleDataset_isSplitTrain() throws IOException {
     Path out = tmp.resolve("single");
     Converter.newBuilder().build().convert(Fixtures.path("hf/save_translation"), out);

@@ -1,0 +1,144 @@
+package dev.lazyarrow.cli;
+
+import static dev.lazyarrow.cli.GoldenRowsTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lazyarrow.Fixtures;
+import dev.lazyarrow.cli.GoldenRowsTest.Run;
+import dev.lazyarrow.format.Manifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit statuses and messages of the commands: 0 done, 1 bad data naming the file, 2 usage. */
+class CommandLineTest {
+  @TempDir
+  Path tmp;
+
+  private Path dict() {
+    return Fixtures.convert("save_dict", tmp.resolve("dict"));
+  }
+
+  @Test
+  void verify_goodDataset_exitsZero() {
+    Run verify = run("verify", dict().toString());
+    assertEquals(0, verify.status(), verify.err());
+    assertTrue(verify.out().startsWith("ok: "), verify.out());
+    assertTrue(verify.out().contains("3 splits, 3400 rows"), verify.out());
+  }
+
+  @Test
+  void verify_corruptShard_exitsOneNamingTheFile() throws IOException {
+    Path ds = dict();
+    Path shard = ds.resolve("validation/part-00000.arrow");
+    byte[] bytes = Files.readAllBytes(shard);
+    bytes[bytes.length - 1] = 'X'; // trailing magic
+    Files.write(shard, bytes);
+    Run verify = run("verify", ds.toString());
+    assertEquals(1, verify.status());
+    assertEquals("lazyarrow: " + shard + ": wrong magic: not an Arrow IPC file (an IPC stream must"
+        + " be converted or indexed first)", verify.err().strip());
+  }
+
+  @Test
+  void dump_shardsOfOneSplitWithDifferentSchemas_exitsOne() throws IOException {
+    Path ds = dict();
+    Path other = Fixtures.convert("save_translation", tmp.resolve("other"));
+    Path second = ds.resolve("train/part-00001.arrow");
+    Files.copy(other.resolve("train/part-00000.arrow"), second);
+    Manifest manifest = Manifest.read(ds);
+    List<Manifest.SplitEntry> splits = new ArrayList<>(manifest.splits());
+    Manifest.SplitEntry train = splits.get(0);
+    List<Manifest.Shard> shards = new ArrayList<>(train.shards());
+    shards.add(new Manifest.Shard("train/part-00001.arrow", 50, Files.size(second)));
+    splits.set(0, new Manifest.SplitEntry("train", 3050, train.features(), shards));
+    new Manifest(manifest.writer(), manifest.source(), splits).write(ds);
+    Run dump = run("dump", ds.toString(), "--split", "train", "--rows", "3010");
+    assertEquals(1, dump.status(), dump.out());
+    assertTrue(dump.err().startsWith("lazyarrow: " + second + ": schema differs from the first shard"
+        + " of split 'train'"), dump.err());
+    assertEquals(1, run("verify", ds.toString()).status());
+  }
+
+  @Test
+  void dump_severalSplitsWithoutSplit_isUsageErrorListingThem() {
+    Run dump = run("dump", dict().toString(), "--rows", "0");
+    assertEquals(2, dump.status());
+    assertEquals("lazyarrow: the dataset has splits [train, validation, test]; choose one with"
+        + " --split", dump.err().strip());
+  }
+
+  @Test
+  void dump_rowOutsideSplit_isUsageError() {
+    Run dump = run("dump", dict().toString(), "--split", "validation", "--rows", "400");
+    assertEquals(2, dump.status());
+    assertEquals("lazyarrow: row 400 outside 0..399 of split validation", dump.err().strip());
+  }
+
+  @Test
+  void dump_malformedRange_isUsageError() {
+    Run dump = run("dump", dict().toString(), "--split", "train", "--range", "5:2");
+    assertEquals(2, dump.status());
+    assertEquals("lazyarrow: --range must be A:B with 0 <= A <= B, found '5:2'",
+        dump.err().strip());
+  }
+
+  @Test
+  void dump_bothSelections_isRejectedByTheParser() {
+    Run dump = run("dump", dict().toString(), "--rows", "1", "--range", "0:1");
+    assertEquals(2, dump.status());
+    assertTrue(dump.err().contains("mutually exclusive"), dump.err());
+  }
+
+  @Test
+  void dump_rangePastTheEnd_stopsAtTheEnd() {
+    Run dump = run("dump", dict().toString(), "--split", "validation", "--range", "398:1000");
+    assertEquals(0, dump.status(), dump.err());
+    assertEquals(2, dump.out().lines().count());
+    assertTrue(dump.out().startsWith("{\"index\": 398, \"row\": {"), dump.out());
+  }
+
+  @Test
+  void dump_missingDataset_exitsOne() {
+    Run dump = run("dump", tmp.resolve("nothing").toString(), "--rows", "0");
+    assertEquals(1, dump.status());
+    assertTrue(dump.err().contains("no manifest: not a LazyArrow dataset"), dump.err());
+  }
+
+  @Test
+  void convert_existingOutput_isUsageError() throws IOException {
+    Path out = Files.createDirectory(tmp.resolve("out"));
+    Run convert = run("convert", Fixtures.path("hf/save_single").toString(), out.toString());
+    assertEquals(2, convert.status());
+    assertEquals("lazyarrow: output " + out + " exists; pass --overwrite to replace it",
+        convert.err().strip());
+  }
+
+  @Test
+  void convert_badCompression_isUsageError() {
+    Run convert = run("convert", Fixtures.path("hf/save_single").toString(),
+        tmp.resolve("o").toString(), "--compression", "gzip");
+    assertEquals(2, convert.status());
+    assertEquals("lazyarrow: --compression must be none or zstd, found 'gzip'",
+        convert.err().strip());
+  }
+
+  @Test
+  void inspect_text_listsSplitsAndNestedTypes() {
+    Run inspect = run("inspect", dict().toString());
+    assertEquals(0, inspect.status(), inspect.err());
+    assertTrue(inspect.out().contains("split train: 3000 rows in 1 shards"), inspect.out());
+    assertTrue(inspect.out().contains("labels               List<Int(64, true)>"), inspect.out());
+  }
+
+  @Test
+  void noCommand_isUsageError() {
+    assertEquals(2, run().status());
+    assertEquals(2, run("frobnicate").status());
+  }
+}
