@@ -31,6 +31,7 @@ public final class Memory {
    */
   public static void copy(ArrowBuf buf, long index, Object array, int count, int width) {
     long bytes = (long) count * width;
+    long base = baseOffset(array);
     if (index < 0 || count < 0 || index + bytes > buf.capacity()
         || count > java.lang.reflect.Array.getLength(array)) {
       throw new IndexOutOfBoundsException("copy of " + bytes + " bytes at " + index
@@ -39,8 +40,25 @@ public final class Memory {
     if (buf.refCnt() == 0) {
       throw new IllegalStateException("buffer already released");
     }
-    long base = UNSAFE.arrayBaseOffset(array.getClass());
     UNSAFE.copyMemory(null, buf.memoryAddress() + index, array, base, bytes);
+  }
+
+  private static long baseOffset(Object array) {
+    // Looked up per class once: Unsafe.arrayBaseOffset is too slow for a call per row.
+    if (array instanceof int[]) {
+      return Unsafe.ARRAY_INT_BASE_OFFSET;
+    } else if (array instanceof long[]) {
+      return Unsafe.ARRAY_LONG_BASE_OFFSET;
+    } else if (array instanceof float[]) {
+      return Unsafe.ARRAY_FLOAT_BASE_OFFSET;
+    } else if (array instanceof double[]) {
+      return Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
+    } else if (array instanceof short[]) {
+      return Unsafe.ARRAY_SHORT_BASE_OFFSET;
+    } else if (array instanceof byte[]) {
+      return Unsafe.ARRAY_BYTE_BASE_OFFSET;
+    }
+    throw new IllegalArgumentException("not a primitive numeric array: " + array.getClass());
   }
 
   private static Unsafe loadUnsafe() {
