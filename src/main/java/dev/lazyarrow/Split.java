@@ -5,6 +5,7 @@ import dev.lazyarrow.cache.BatchCache.Lease;
 import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.io.ShardFile;
+import dev.lazyarrow.view.LoaderBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -76,6 +77,29 @@ public final class Split implements Iterable<Row> {
   /** Returns the bytes of all shard files, as the manifest records them. */
   public long bytes() {
     return bytes;
+  }
+
+  /**
+   * Returns the first split row of every record batch, followed by the split's size; reads every
+   * shard's footer.
+   */
+  public long[] batchStarts() {
+    long[] starts = new long[1];
+    int count = 0;
+    for (int k = 0; k < shards.length; k++) {
+      long[] local = shard(k).batchStarts();
+      starts = java.util.Arrays.copyOf(starts, count + local.length);
+      for (int b = 0; b < local.length - 1; b++) {
+        starts[count++] = shardStarts[k] + local[b];
+      }
+    }
+    starts[count] = size;
+    return java.util.Arrays.copyOf(starts, count + 1);
+  }
+
+  /** Returns a builder of training-loop loaders over this split: order, sharding, batching. */
+  public LoaderBuilder loader() {
+    return LoaderBuilder.of(this);
   }
 
   /** Returns the HuggingFace features by column, in column order; empty if the source had none. */

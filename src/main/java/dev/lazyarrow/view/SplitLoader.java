@@ -1,0 +1,203 @@
+package dev.lazyarrow.view;
+
+import dev.lazyarrow.Split;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
+
+/**
+ * The loader of one split: plans each epoch (order, global batches, this rank's share), then reads
+ * the planned rows, optionally ahead on background threads.
+ */
+final class SplitLoader implements Loader {
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final Split split;
+  private final int prefetch;
+  private final int workers;
+  private volatile LoaderState state;
+  private ExecutorService pool;
+  private int[] lengths;
+  private double[] scores;
+  private long[] batchStarts;
+
+  SplitLoader(Split split, LoaderState state, int prefetch, int workers) {
+    this.split = split;
+    this.state = state;
+    this.prefetch = prefetch;
+    this.workers = workers;
+  }
+
+  @Override
+  public LoaderState state() {
+    return state;
+  }
+
+  @Override
+  public long batchesPerEpoch() {
+    LoaderState s = state;
+    return partition(s, plan(s.epoch()), 0).rounds();
+  }
+
+  @Override
+  public Iterator<TrainingBatch> iterator() {
+    return iterate(TrainingBatch::rows, prefetch);
+  }
+
+  @Override
+  public Iterator<TrainingBatch> plan() {
+    return iterate(batch -> { }, 0);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+      try {
+        if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("prefetch threads did not stop within 30 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      pool = null;
+    }
+  }
+
+  /** The plan of one epoch: its order and its global batches. */
+  private record Epoch(int number, Sampler order, BatchPlan plan) {}
+
+  /** Iterates the rest of the epoch, running {@code prepare} on each batch before handing it out. */
+  private Iterator<TrainingBatch> iterate(java.util.function.Consumer<TrainingBatch> prepare,
+      int ahead) {
+    LoaderState start = state;
+    Epoch epoch = plan(start.epoch());
+    Partition partition = partition(start, epoch, start.step());
+    long rounds = partition.rounds();
+    LongFunction<TrainingBatch> produce = round -> {
+      long batch = partition.batch(round);
+      long[] positions = epoch.plan().positions(batch);
+      long[] indices = new long[positions.length];
+      for (int i = 0; i < indices.length; i++) {
+        indices[i] = epoch.order().row(positions[i]);
+      }
+      TrainingBatch training = new TrainingBatch(epoch.number(), batch, indices, split);
+      prepare.accept(training);
+      return training;
+    };
+    Iterator<TrainingBatch> source = ahead > 0
+        ? new Prefetcher<>(rounds, produce, ahead, pool())
+        : new Iterator<>() {
+          private long round;
+
+          @Override
+          public boolean hasNext() {
+            return round < rounds;
+          }
+
+          @Override
+          public TrainingBatch next() {
+            return produce.apply(round++);
+          }
+        };
+    return new Iterator<>() {
+      private long handedOut;
+      private boolean finished;
+
+      @Override
+      public boolean hasNext() {
+        if (handedOut < rounds) {
+          return true;
+        }
+        finish();
+        return false;
+      }
+
+      @Override
+      public TrainingBatch next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("epoch " + start.epoch() + " is over");
+        }
+        TrainingBatch item = source.next();
+        handedOut++;
+        if (handedOut == rounds) {
+          finish();
+        } else {
+          state = start.at(start.epoch(), partition.consumedAfter(handedOut));
+        }
+        return item;
+      }
+
+      private void finish() {
+        if (!finished) {
+          finished = true;
+          state = start.at(start.epoch() + 1, 0);
+        }
+      }
+    };
+  }
+
+  private Partition partition(LoaderState s, Epoch epoch, long step) {
+    return new Partition(epoch.plan().count(), step, s.rank(), s.worldSize(), s.dropLast());
+  }
+
+  private Epoch plan(int number) {
+    LoaderState s = state;
+    Sampler order = order(s, number);
+    BatchPlan plan = s.tokenBudget() > 0
+        ? BatchPlan.byTokens(order, lengths(s.lengthColumn()), s.tokenBudget(), s.paddedBudget(),
+            s.bucketWindow(), s.seed(), number)
+        : BatchPlan.fixed(order.size(), s.batchSize(), s.dropLast(), s.worldSize() > 1);
+    return new Epoch(number, order, plan);
+  }
+
+  private Sampler order(LoaderState s, int epoch) {
+    if (s.curriculumColumn() != null && epoch < s.curriculumEpochs()) {
+      return Curriculum.sampler(scores(s.curriculumColumn()),
+          s.pacing().fraction(epoch, s.curriculumEpochs(), s.pacingStart()), s.seed(), epoch);
+    }
+    return switch (s.order()) {
+      case "sequential" -> Samplers.sequential(split.size());
+      case "shuffle" -> Samplers.shuffled(split.size(), s.seed(), epoch);
+      case "block" -> Samplers.blockShuffled(batchStarts(), s.window(), s.seed(), epoch);
+      default -> throw new IllegalArgumentException("order must be sequential, shuffle or block,"
+          + " found '" + s.order() + "'");
+    };
+  }
+
+  private synchronized int[] lengths(String column) {
+    if (lengths == null) {
+      lengths = ColumnScan.lengths(split, column);
+    }
+    return lengths;
+  }
+
+  private synchronized double[] scores(String column) {
+    if (scores == null) {
+      scores = ColumnScan.scores(split, column);
+    }
+    return scores;
+  }
+
+  private synchronized long[] batchStarts() {
+    if (batchStarts == null) {
+      batchStarts = split.batchStarts();
+    }
+    return batchStarts;
+  }
+
+  private synchronized ExecutorService pool() {
+    if (pool == null) {
+      pool = Executors.newFixedThreadPool(workers, task -> {
+        Thread thread = new Thread(task, "lazyarrow-prefetch-" + THREADS.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      });
+    }
+    return pool;
+  }
+}
