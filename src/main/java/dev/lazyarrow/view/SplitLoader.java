@@ -1,7 +1,9 @@
 package dev.lazyarrow.view;
 
 import dev.lazyarrow.Split;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +23,7 @@ final class SplitLoader implements Loader {
   private final int workers;
   private volatile LoaderState state;
   private ExecutorService pool;
+  private final List<Thread> threads = new ArrayList<>();
   private int[] lengths;
   private double[] scores;
   private long[] batchStarts;
@@ -58,12 +61,18 @@ final class SplitLoader implements Loader {
     if (pool != null) {
       pool.shutdownNow();
       try {
-        if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("prefetch threads did not stop within 30 s");
+        // A terminated pool's threads may still be on their way out: join them, so none outlives
+        // close().
+        for (Thread thread : threads) {
+          thread.join(TimeUnit.SECONDS.toMillis(30));
+          if (thread.isAlive()) {
+            throw new IllegalStateException(thread.getName() + " did not stop within 30 s");
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      threads.clear();
       pool = null;
     }
   }
@@ -195,6 +204,9 @@ final class SplitLoader implements Loader {
       pool = Executors.newFixedThreadPool(workers, task -> {
         Thread thread = new Thread(task, "lazyarrow-prefetch-" + THREADS.incrementAndGet());
         thread.setDaemon(true);
+        synchronized (this) {
+          threads.add(thread);
+        }
         return thread;
       });
     }
