@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lazyarrow", mixinStandardHelpOptions = true, version = "lazyarrow 0.1.0",
     header = "Open HuggingFace-layout datasets in milliseconds; read rows zero-copy.",
-    subcommands = {ConvertCommand.class, InspectCommand.class, DumpCommand.class,
+    subcommands = {ConvertCommand.class, IndexCommand.class, InspectCommand.class, DumpCommand.class,
         VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for bad data. */
