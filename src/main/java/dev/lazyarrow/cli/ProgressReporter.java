@@ -41,7 +41,7 @@ final class ProgressReporter implements Converter.Progress {
   public void advance(long rows, long bytes) {
     this.rows += rows;
     bar.stepBy(bytes);
-    bar.setExtraMessage(this.rows + " rows");
+    bar.setExtraMessage(" " + this.rows + " rows");
   }
 
   @Override

@@ -7,19 +7,15 @@ import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.compression.CompressionUtil;
@@ -124,10 +120,7 @@ public final class Converter {
         total += Files.size(file);
       }
     }
-    Path parent = out.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = parent.resolve("." + out.getFileName() + ".lazyarrow-tmp-" + UUID.randomUUID());
-    Files.createDirectory(tmp);
+    Path tmp = Staging.create(out);
     progress.start(total);
     try (BufferAllocator allocator = new RootAllocator()) {
       List<Manifest.SplitEntry> entries = new ArrayList<>();
@@ -138,10 +131,10 @@ public final class Converter {
       Manifest manifest = new Manifest(WRITER, new Manifest.Source(found.layout(),
           source.toAbsolutePath().toString(), fingerprint), entries);
       manifest.write(tmp);
-      replace(tmp, out);
+      Staging.publish(tmp, out);
       return new Result(out, found.layout(), entries);
     } catch (IOException | RuntimeException | Error e) {
-      deleteTree(tmp);
+      Staging.delete(tmp);
       throw e;
     } finally {
       progress.finish();
@@ -239,32 +232,6 @@ public final class Converter {
   private CompressionUtil.CodecType codec() {
     return compression == Compression.ZSTD ? CompressionUtil.CodecType.ZSTD
         : CompressionUtil.CodecType.NO_COMPRESSION;
-  }
-
-  /** Moves the finished {@code tmp} to {@code out}, replacing what was there. */
-  private static void replace(Path tmp, Path out) throws IOException {
-    Path old = null;
-    if (Files.exists(out)) {
-      old = tmp.resolveSibling(tmp.getFileName() + ".old");
-      Files.move(out, old);
-    }
-    Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) {
-      deleteTree(old);
-    }
-  }
-
-  static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
   }
 
   /** Options of a conversion. */
