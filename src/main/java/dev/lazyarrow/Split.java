@@ -51,8 +51,10 @@ public final class Split implements Iterable<Row> {
     Path manifestFile = dir.resolve(Manifest.FILE_NAME);
     for (int i = 0; i < shards.length; i++) {
       Manifest.Shard s = list.get(i);
-      shards[i] = new ShardFile(Manifest.resolveInside(dir, s.path(), manifestFile), s.bytes(),
-          s.rows(), allocator);
+      Path file = Manifest.resolveInside(dir, s.path(), manifestFile);
+      shards[i] = s.stream() == null ? new ShardFile(file, s.bytes(), s.rows(), allocator)
+          : new ShardFile(file, s.bytes(), s.rows(), s.stream(),
+              dir.resolve(Manifest.INDEX_FILE_NAME), allocator);
       shardStarts[i + 1] = shardStarts[i] + s.rows();
     }
     this.bytes = list.stream().mapToLong(Manifest.Shard::bytes).sum();

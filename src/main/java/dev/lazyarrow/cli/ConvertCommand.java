@@ -14,8 +14,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code convert} command. */
 @Command(name = "convert", header = "Convert a dataset on disk into a LazyArrow dataset directory.",
-    description = {"SOURCE is a save_to_disk folder (a Dataset or a DatasetDict).",
-        "OUT is written through a temporary folder beside it and renamed into place when complete."})
+    description = {"SOURCE is found by its layout: a save_to_disk folder, a load_dataset cache",
+        "folder, a Hub Parquet folder (data/<split>-NNNNN-of-NNNNN.parquet or",
+        "<config>/<split>/NNNN.parquet), or one .arrow, .parquet or .jsonl file.",
+        "OUT is written through a temporary folder beside it and renamed into place when complete.",
+        "A progress bar shows on stderr when it is a terminal."})
 final class ConvertCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -44,11 +47,24 @@ final class ConvertCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "replace OUT if it exists")
   boolean overwrite;
 
+  @Option(names = "--config", paramLabel = "<name>",
+      description = "the config of a Hub dataset with several (default: default, or the only one)")
+  String config;
+
+  @Option(names = {"-q", "--quiet"}, description = "show no progress bar")
+  boolean quiet;
+
   @Override
   public Integer call() throws Exception {
     Converter.Builder builder = Converter.newBuilder().batchBytes(batchBytes).shardBytes(shardBytes)
         .compression(parseCompression(compression)).overwrite(overwrite);
     splits.forEach(builder::split);
+    if (config != null) {
+      builder.config(config);
+    }
+    if (!quiet && ProgressReporter.stderrIsTerminal()) {
+      builder.progress(new ProgressReporter());
+    }
     long start = System.nanoTime();
     Converter.Result result = builder.build().convert(source, out);
     double seconds = (System.nanoTime() - start) / 1e9;

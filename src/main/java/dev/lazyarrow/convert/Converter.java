@@ -1,30 +1,24 @@
 package dev.lazyarrow.convert;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.compression.CompressionUtil;
-import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -42,7 +36,34 @@ public final class Converter {
   /** What the manifest records as the writer. */
   public static final String WRITER = "lazyarrow 0.1.0";
 
+  /** The schema metadata key under which datasets stores its features: {"info": {"features"}}. */
+  static final String HF_KEY = "huggingface";
+
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Progress SILENT = new Progress() {
+    @Override
+    public void start(long totalBytes) {}
+
+    @Override
+    public void advance(long rows, long bytes) {}
+
+    @Override
+    public void finish() {}
+  };
+
+  /**
+   * What a conversion reports as it goes, for a progress bar; called from the converting thread.
+   */
+  public interface Progress {
+    /** Called once before any row is read, with the bytes of every source file to read. */
+    void start(long totalBytes);
+
+    /** Called after each record batch with the rows and source bytes read since the last call. */
+    void advance(long rows, long bytes);
+
+    /** Called once when the conversion ends, whether it succeeded or not. */
+    void finish();
+  }
 
   /** Shard compression: none (zero-copy reads) or ZSTD (smaller, decompressed on load). */
   public enum Compression { NONE, ZSTD }
@@ -60,6 +81,8 @@ public final class Converter {
   private final Compression compression;
   private final boolean overwrite;
   private final Set<String> onlySplits;
+  private final String config;
+  private final Progress progress;
 
   private Converter(Builder b) {
     this.batchBytes = b.batchBytes;
@@ -67,6 +90,8 @@ public final class Converter {
     this.compression = b.compression;
     this.overwrite = b.overwrite;
     this.onlySplits = Set.copyOf(b.splits);
+    this.config = b.config;
+    this.progress = b.progress;
   }
 
   /** Returns a builder of converters. */
@@ -78,37 +103,41 @@ public final class Converter {
    * Converts {@code source} into the dataset directory {@code out}.
    *
    * @throws LazyArrowException if the source is of no known layout or its data is bad
-   * @throws IllegalArgumentException if {@code out} exists and overwriting was not asked for, or a
-   *     requested split is not in the source
+   * @throws IllegalArgumentException if {@code out} exists and overwriting was not asked for, a
+   *     requested split or config is not in the source, or the source has several configs and none
+   *     was chosen
    * @throws IOException if the output cannot be written
    */
   public Result convert(Path source, Path out) throws IOException {
-    if (!SaveToDiskLayout.matches(source)) {
-      throw new LazyArrowException(source, "unknown layout: looked for a save_to_disk folder"
-          + " (dataset_dict.json or state.json)");
-    }
     if (Files.exists(out) && !overwrite) {
       throw new IllegalArgumentException("output " + out + " exists; pass --overwrite to replace it");
     }
-    List<SourceSplit> splits = select(SaveToDiskLayout.splits(source), source);
-    Path parent = out.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = parent.resolve("." + out.getFileName() + ".lazyarrow-tmp-" + UUID.randomUUID());
-    Files.createDirectory(tmp);
+    Layouts.Found found = Layouts.find(source, config);
+    List<SourceSplit> splits = select(found.splits(), source);
+    long total = 0;
+    for (SourceSplit split : splits) {
+      for (Path file : split.files()) {
+        total += Files.size(file);
+      }
+    }
+    Path tmp = Staging.create(out);
+    progress.start(total);
     try (BufferAllocator allocator = new RootAllocator()) {
       List<Manifest.SplitEntry> entries = new ArrayList<>();
       for (SourceSplit split : splits) {
         entries.add(convertSplit(split, tmp, allocator));
       }
       String fingerprint = splits.size() == 1 ? splits.get(0).fingerprint() : "";
-      Manifest manifest = new Manifest(WRITER, new Manifest.Source(SaveToDiskLayout.LAYOUT,
+      Manifest manifest = new Manifest(WRITER, new Manifest.Source(found.layout(),
           source.toAbsolutePath().toString(), fingerprint), entries);
       manifest.write(tmp);
-      replace(tmp, out);
-      return new Result(out, SaveToDiskLayout.LAYOUT, entries);
+      Staging.publish(tmp, out);
+      return new Result(out, found.layout(), entries);
     } catch (IOException | RuntimeException | Error e) {
-      deleteTree(tmp);
+      Staging.delete(tmp);
       throw e;
+    } finally {
+      progress.finish();
     }
   }
 
@@ -132,12 +161,15 @@ public final class Converter {
     Schema schema = null;
     Path schemaFrom = null;
     ShardWriter writer = null;
+    JsonNode features = split.features();
     try {
       for (Path file : split.files()) {
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
-            ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
-          Schema fileSchema = readSchema(reader, file);
+        try (BatchReader reader = split.format().open(file, allocator, batchBytes)) {
+          Schema fileSchema = reader.schema();
           if (schema == null) {
+            if (features == null && fileSchema.getCustomMetadata().containsKey(HF_KEY)) {
+              features = hfFeatures(file, fileSchema.getCustomMetadata().get(HF_KEY));
+            }
             schema = fileSchema;
             schemaFrom = file;
             writer = new ShardWriter(tmp, split.name(), schema, allocator, batchBytes, shardBytes,
@@ -146,12 +178,17 @@ public final class Converter {
             throw new LazyArrowException(file, "schema differs from " + schemaFrom.getFileName()
                 + " of the same split: " + fileSchema.getFields() + " vs " + schema.getFields());
           }
-          while (reader.loadNextBatch()) {
-            writer.write(reader.getVectorSchemaRoot());
+          long read = 0;
+          while (reader.next()) {
+            writer.write(reader.root());
+            long now = reader.bytesRead();
+            progress.advance(reader.root().getRowCount(), now - read);
+            read = now;
           }
+          progress.advance(0, Files.size(file) - read);
         } catch (IOException | RuntimeException e) {
-          throw e instanceof LazyArrowException lae ? lae
-              : new LazyArrowException(file, "cannot read Arrow stream: " + e.getMessage(), e);
+          throw e instanceof LazyArrowException lae ? lae : new LazyArrowException(file,
+              "cannot read " + split.format() + ": " + e.getMessage(), e);
         }
       }
       if (writer == null) {
@@ -160,7 +197,7 @@ public final class Converter {
       }
       List<Manifest.Shard> shards = writer.finish();
       long rows = shards.stream().mapToLong(Manifest.Shard::rows).sum();
-      return new Manifest.SplitEntry(split.name(), rows, split.features(), shards);
+      return new Manifest.SplitEntry(split.name(), rows, features, shards);
     } finally {
       if (writer != null) {
         writer.close();
@@ -168,13 +205,14 @@ public final class Converter {
     }
   }
 
-  private static Schema readSchema(ArrowStreamReader reader, Path file) throws IOException {
-    Schema schema = reader.getVectorSchemaRoot().getSchema();
-    if (schema.getFields().stream().anyMatch(f -> f.getDictionary() != null)) {
-      throw new LazyArrowException(file, "dictionary-encoded columns in Arrow streams are not"
-          + " supported; datasets does not write them");
+  /** Returns the features of the value of a {@value #HF_KEY} metadata key, or null if none. */
+  static JsonNode hfFeatures(Path file, String huggingface) {
+    try {
+      JsonNode features = JSON.readTree(huggingface).path("info").get("features");
+      return features == null || features.isNull() ? null : features;
+    } catch (IOException e) {
+      throw new LazyArrowException(file, "metadata key " + HF_KEY + " is not valid JSON", e);
     }
-    return schema;
   }
 
   /** Gives a split saved with zero rows (no data files) its schema, from its features. */
@@ -187,39 +225,13 @@ public final class Converter {
     ObjectNode hf = JSON.createObjectNode();
     hf.putObject("info").set("features", split.features());
     Map<String, String> metadata = new HashMap<>();
-    metadata.put("huggingface", hf.toString());
+    metadata.put(HF_KEY, hf.toString());
     return new Schema(Feature.toArrowSchema(features).getFields(), metadata);
   }
 
   private CompressionUtil.CodecType codec() {
     return compression == Compression.ZSTD ? CompressionUtil.CodecType.ZSTD
         : CompressionUtil.CodecType.NO_COMPRESSION;
-  }
-
-  /** Moves the finished {@code tmp} to {@code out}, replacing what was there. */
-  private static void replace(Path tmp, Path out) throws IOException {
-    Path old = null;
-    if (Files.exists(out)) {
-      old = tmp.resolveSibling(tmp.getFileName() + ".old");
-      Files.move(out, old);
-    }
-    Files.move(tmp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) {
-      deleteTree(old);
-    }
-  }
-
-  static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
   }
 
   /** Options of a conversion. */
@@ -229,8 +241,25 @@ public final class Converter {
     private Compression compression = Compression.NONE;
     private boolean overwrite;
     private final Set<String> splits = new LinkedHashSet<>();
+    private String config;
+    private Progress progress = SILENT;
 
     private Builder() {}
+
+    /**
+     * Converts config {@code name} of a source with several (Hub Parquet); without it, the config
+     * {@code default} or the only one is converted.
+     */
+    public Builder config(String name) {
+      this.config = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Reports the conversion's progress to {@code progress}; silent by default. */
+    public Builder progress(Progress progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
 
     /**
      * Bounds each record batch to {@code bytes} (a single larger row still makes its own batch).

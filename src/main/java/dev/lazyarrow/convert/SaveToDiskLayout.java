@@ -79,7 +79,7 @@ final class SaveToDiskLayout {
         : split.isTextual() && !split.asText().isEmpty() ? split.asText() : "train";
     Path infoPath = folder.resolve("dataset_info.json");
     JsonNode features = Files.isRegularFile(infoPath) ? readJson(infoPath).get("features") : null;
-    return new SourceSplit(splitName, files, features == null || features.isNull() ? null : features,
+    return new SourceSplit(splitName, SourceFormat.ARROW, files, features == null || features.isNull() ? null : features,
         state.path("_fingerprint").asText(""), statePath);
   }
 

@@ -1,6 +1,7 @@
 package dev.lazyarrow.convert;
 
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.io.Codecs;
 import dev.lazyarrow.io.ShardFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -11,15 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
-import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
-import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.compression.CompressionUtil;
-import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.IpcOption;
@@ -118,9 +116,8 @@ final class ShardWriter implements AutoCloseable {
     footer = new HashMap<>();
     batchRows = new StringJoiner(",");
     shardRows = 0;
-    CompressionCodec.Factory codecs = codec == CompressionUtil.CodecType.NO_COMPRESSION
-        ? NoCompressionCodec.Factory.INSTANCE : CommonsCompressionFactory.INSTANCE;
-    writer = new ArrowFileWriter(out, null, channel, footer, IpcOption.DEFAULT, codecs, codec);
+    writer = new ArrowFileWriter(out, null, channel, footer, IpcOption.DEFAULT, Codecs.INSTANCE,
+        codec);
     writer.start();
   }
 

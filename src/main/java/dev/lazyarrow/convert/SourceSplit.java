@@ -5,13 +5,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One split as a source holds it: Arrow IPC stream files in row order, and its HuggingFace features.
+ * One split as a source holds it: files of one format in row order, and its HuggingFace features.
  *
  * @param name the split's name
- * @param files the stream files, in row order; empty for a split saved with zero rows
- * @param features the features JSON, or null if the source has none
+ * @param format the format of every file
+ * @param files the files, in row order; empty for a split saved with zero rows
+ * @param features the features JSON, or null if the source lists none (then the first file's
+ *     schema metadata may carry them)
  * @param fingerprint the source's fingerprint of the split, or ""
- * @param describedBy the file that lists the split, named in errors
+ * @param describedBy the file or folder that lists the split, named in errors
  */
-record SourceSplit(String name, List<Path> files, JsonNode features, String fingerprint,
-    Path describedBy) {}
+record SourceSplit(String name, SourceFormat format, List<Path> files, JsonNode features,
+    String fingerprint, Path describedBy) {
+  SourceSplit {
+    files = List.copyOf(files);
+  }
+}

@@ -21,12 +21,13 @@ import java.util.regex.Pattern;
 /**
  * The manifest of a LazyArrow dataset directory, {@code lazyarrow.json}: everything opening needs.
  *
- * <p>Format version 1, fields in the order {@link #read} checks them:
+ * <p>Format versions 1 and 2, fields in the order {@link #read} checks them:
  *
  * <pre>
  * {
  *   "format": "lazyarrow",                  constant, tells the file apart from other JSON
- *   "version": 1,                           the format version; a reader refuses versions it does not know
+ *   "version": 1,                           1, or 2 when a shard has "stream"; a reader refuses
+ *                                           versions it does not know
  *   "writer": "lazyarrow 0.1.0",            what wrote the dataset, for diagnosis only
  *   "source": {"layout": "save_to_disk",    where the rows came from, for diagnosis only
  *              "path": "/data/emotion",
@@ -38,27 +39,56 @@ import java.util.regex.Pattern;
  *      "shards": [                          in row order; at least one, even for zero rows
  *        {"path": "train/part-00000.arrow", relative, resolving inside the dataset directory
  *         "rows": 1000,                     rows in the file's record batches
- *         "bytes": 123456}]}]               the file's exact size
+ *         "bytes": 123456,                  the file's exact size
+ *         "stream": {                       version 2 only, and only for an Arrow IPC *stream*
+ *                                           served in place by {@code lazyarrow index}; absent
+ *                                           for an IPC file, which its footer indexes
+ *           "modified": 1700000000123456789, the file's modification time in ns when indexed
+ *           "index": [8, 24048]}}]}]        offset and length of its entry in lazyarrow.index
  * }
  * </pre>
  *
  * <p>Nothing in it grows with the number of rows, so reading it is the whole cost of opening. It is
- * written last, through a temporary name and a rename: its presence marks a complete dataset.
+ * written last, through a temporary name and a rename: its presence marks a complete dataset. The
+ * sidecar {@value #INDEX_FILE_NAME} of an indexed dataset is documented beside its reader,
+ * {@code dev.lazyarrow.io.StreamIndex}; a stream whose size or modification time no longer matches
+ * the manifest is refused when first touched.
  */
 public final class Manifest {
   /** The manifest's file name inside a dataset directory. */
   public static final String FILE_NAME = "lazyarrow.json";
 
-  /** The format version this code reads and writes. */
+  /** The sidecar of an indexed dataset, beside the manifest: where each stream's batches lie. */
+  public static final String INDEX_FILE_NAME = "lazyarrow.index";
+
+  /** The format version of datasets whose shards are all IPC files. */
   public static final int VERSION = 1;
+
+  /** The format version of datasets with indexed IPC stream shards. */
+  public static final int STREAM_VERSION = 2;
 
   private static final String FORMAT = "lazyarrow";
   private static final Pattern SPLIT_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** One shard file of a split. */
-  public record Shard(String path, long rows, long bytes) {}
+  /**
+   * One shard file of a split.
+   *
+   * @param stream null for an IPC file; where an IPC stream's index entry lies otherwise
+   */
+  public record Shard(String path, long rows, long bytes, Stream stream) {
+    /** Describes an IPC file shard. */
+    public Shard(String path, long rows, long bytes) {
+      this(path, rows, bytes, null);
+    }
+  }
+
+  /**
+   * How an IPC stream shard is served in place: the modification time it had when indexed, and the
+   * byte range of its entry in {@value #INDEX_FILE_NAME}.
+   */
+  public record Stream(long modifiedNanos, long indexOffset, int indexLength) {}
 
   /** One split: its name, row count, features and shards. */
   public record SplitEntry(String name, long rows, JsonNode features, List<Shard> shards) {
@@ -118,8 +148,8 @@ public final class Manifest {
     check.require(FORMAT.equals(root.path("format").asText()),
         "field 'format' must be \"lazyarrow\", found " + root.get("format"));
     int version = root.path("version").asInt(-1);
-    check.require(version == VERSION,
-        "unsupported format version " + root.get("version") + "; this reader supports " + VERSION);
+    check.require(version == VERSION || version == STREAM_VERSION, "unsupported format version "
+        + root.get("version") + "; this reader supports " + VERSION + " and " + STREAM_VERSION);
     JsonNode src = root.path("source");
     Source source = new Source(src.path("layout").asText(""), src.path("path").asText(""),
         src.path("fingerprint").asText(""));
@@ -129,8 +159,16 @@ public final class Manifest {
     for (JsonNode s : splitsNode) {
       List<Shard> shards = new ArrayList<>();
       for (JsonNode sh : s.path("shards")) {
+        JsonNode st = sh.get("stream");
+        check.require(st == null || version == STREAM_VERSION,
+            "shard " + sh.get("path") + " has field 'stream', which needs version " + STREAM_VERSION);
+        JsonNode range = st == null ? null : st.path("index");
+        check.require(st == null || range.isArray() && range.size() == 2,
+            "field 'stream' of shard " + sh.get("path") + " must have 'index': [offset, length]");
+        Stream stream = st == null ? null : new Stream(st.path("modified").asLong(),
+            range.get(0).asLong(-1), range.get(1).asInt(-1));
         shards.add(new Shard(sh.path("path").asText(null), sh.path("rows").asLong(-1),
-            sh.path("bytes").asLong(-1)));
+            sh.path("bytes").asLong(-1), stream));
       }
       JsonNode features = s.get("features");
       splits.add(new SplitEntry(s.path("name").asText(null), s.path("rows").asLong(-1),
@@ -151,7 +189,9 @@ public final class Manifest {
     check(dir, new Checker(dir.resolve(FILE_NAME)));
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
-    root.put("version", VERSION);
+    boolean streams = splits.stream().flatMap(s -> s.shards().stream())
+        .anyMatch(s -> s.stream() != null);
+    root.put("version", streams ? STREAM_VERSION : VERSION);
     root.put("writer", writer);
     ObjectNode src = root.putObject("source");
     src.put("layout", source.layout());
@@ -165,8 +205,12 @@ public final class Manifest {
       s.set("features", split.features());
       ArrayNode shards = s.putArray("shards");
       for (Shard shard : split.shards()) {
-        shards.addObject().put("path", shard.path()).put("rows", shard.rows())
+        ObjectNode sh = shards.addObject().put("path", shard.path()).put("rows", shard.rows())
             .put("bytes", shard.bytes());
+        if (shard.stream() != null) {
+          ObjectNode st = sh.putObject("stream").put("modified", shard.stream().modifiedNanos());
+          st.putArray("index").add(shard.stream().indexOffset()).add(shard.stream().indexLength());
+        }
       }
     }
     Path tmp = dir.resolve(FILE_NAME + ".tmp");
@@ -212,6 +256,9 @@ public final class Manifest {
             "shard '" + shard.path() + "' must have rows >= 0 and bytes >= 0, found rows="
                 + shard.rows() + " bytes=" + shard.bytes());
         resolveInside(dir, shard.path(), check.file);
+        Stream st = shard.stream();
+        check.require(st == null || st.indexOffset() >= 0 && st.indexLength() >= 0,
+            "shard '" + shard.path() + "' has a negative index range " + st);
         sum += shard.rows();
       }
       check.require(sum == split.rows(), "split '" + name + "' says " + split.rows()

@@ -1,6 +1,7 @@
 package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
@@ -28,11 +28,13 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * One Arrow IPC file shard, opened on first touch and read zero-copy from memory-mapped segments.
+ * One Arrow IPC shard, opened on first touch and read zero-copy from memory-mapped segments.
  *
  * <p>Nothing is read when the object is made. The first call that needs the file opens it, checks its
- * size against the manifest, reads and checks the footer (see {@link ShardFooter}) and loads its
- * dictionaries. A record batch is loaded with {@link #load}: its body stays in the mapping, wrapped as
+ * size against the manifest, finds its blocks (see {@link BlockTable}) and loads its dictionaries. An
+ * IPC file's blocks come from its footer ({@link ShardFooter}); an IPC stream served in place has
+ * none, so they come from the sidecar that {@code lazyarrow index} wrote ({@link StreamIndex}), once
+ * the stream is found unchanged since. A record batch is loaded with {@link #load}: its body stays in the mapping, wrapped as
  * a foreign Arrow allocation, so the vectors point into the file. The file is mapped in segments of
  * at most 2 GiB (the most one mapping can hold) whose bounds fall between batches, each mapped once
  * on the first touch of a batch inside it and unmapped when the shard is closed and no vector points
@@ -49,13 +51,15 @@ public final class ShardFile implements AutoCloseable {
 
   /** The most bytes one mapping can hold on Java 17. */
   private static final long MAX_SEGMENT = Integer.MAX_VALUE;
-  private static final CompressionCodec.Factory CODECS = CommonsCompressionFactory.INSTANCE;
+  private static final CompressionCodec.Factory CODECS = Codecs.INSTANCE;
 
   private final Path path;
   private final long expectedBytes;
   private final long expectedRows;
   private final BufferAllocator allocator;
   private final long maxSegment;
+  private final Manifest.Stream stream;
+  private final Path indexFile;
 
   private volatile State state;
   private boolean closed;
@@ -65,7 +69,7 @@ public final class ShardFile implements AutoCloseable {
     FileChannel channel;
     long size;
     FileTime modified;
-    ShardFooter footer;
+    BlockTable blocks;
     Schema schema;
     Map<Long, Dictionary> dictionaries = new HashMap<>();
     Segments segments;
@@ -80,13 +84,36 @@ public final class ShardFile implements AutoCloseable {
    * @param allocator the allocator that accounts for the batches loaded from it
    */
   public ShardFile(Path path, long expectedBytes, long expectedRows, BufferAllocator allocator) {
-    this(path, expectedBytes, expectedRows, allocator, MAX_SEGMENT);
+    this(path, expectedBytes, expectedRows, null, null, allocator, MAX_SEGMENT);
+  }
+
+  /**
+   * Describes an IPC stream shard served in place, without touching the file.
+   *
+   * @param path the stream file
+   * @param expectedBytes the size the manifest records
+   * @param expectedRows the rows the manifest records
+   * @param stream where its index entry lies and the modification time it had when indexed
+   * @param indexFile the dataset's index sidecar
+   * @param allocator the allocator that accounts for the batches loaded from it
+   */
+  public ShardFile(Path path, long expectedBytes, long expectedRows, Manifest.Stream stream,
+      Path indexFile, BufferAllocator allocator) {
+    this(path, expectedBytes, expectedRows, java.util.Objects.requireNonNull(stream, "stream"),
+        java.util.Objects.requireNonNull(indexFile, "indexFile"), allocator, MAX_SEGMENT);
   }
 
   /** Describes a shard whose mappings hold at most {@code maxSegment} bytes, for tests. */
   ShardFile(Path path, long expectedBytes, long expectedRows, BufferAllocator allocator,
       long maxSegment) {
+    this(path, expectedBytes, expectedRows, null, null, allocator, maxSegment);
+  }
+
+  private ShardFile(Path path, long expectedBytes, long expectedRows, Manifest.Stream stream,
+      Path indexFile, BufferAllocator allocator, long maxSegment) {
     this.path = path;
+    this.stream = stream;
+    this.indexFile = indexFile;
     this.expectedBytes = expectedBytes;
     this.expectedRows = expectedRows;
     this.allocator = allocator;
@@ -121,28 +148,28 @@ public final class ShardFile implements AutoCloseable {
 
   /** Returns the number of record batches. */
   public int batchCount() {
-    return state().footer.batchBlocks.size();
+    return state().blocks.batchBlocks().size();
   }
 
   /** Returns the first row of every batch, followed by the shard's row count. */
   public long[] batchStarts() {
-    return state().footer.batchStarts.clone();
+    return state().blocks.batchStarts().clone();
   }
 
   /** Returns the number of rows, the sum over all batches. */
   public long rows() {
-    long[] starts = state().footer.batchStarts;
+    long[] starts = state().blocks.batchStarts();
     return starts[starts.length - 1];
   }
 
   /** Returns the index of the batch holding {@code row}, a row of this shard. */
   public int batchOf(long row) {
-    return locate(state().footer.batchStarts, row);
+    return locate(state().blocks.batchStarts(), row);
   }
 
   /** Returns the first row of batch {@code index}. */
   public long batchStart(int index) {
-    return state().footer.batchStarts[index];
+    return state().blocks.batchStarts()[index];
   }
 
   /**
@@ -174,9 +201,10 @@ public final class ShardFile implements AutoCloseable {
   public LoadedBatch load(int index) {
     State s = state();
     checkUnchanged(s);
-    ArrowBlock block = s.footer.batchBlocks.get(index);
+    ArrowBlock block = s.blocks.batchBlocks().get(index);
     RecordBatch header = ShardFooter.recordBatch(path, block, s.segments.message(block));
-    long expected = s.footer.batchStarts[index + 1] - s.footer.batchStarts[index];
+    long[] starts = s.blocks.batchStarts();
+    long expected = starts[index + 1] - starts[index];
     if (header.length() != expected) {
       throw new LazyArrowException(path, "record batch " + index + " holds " + header.length()
           + " rows, the footer says " + expected);
@@ -227,21 +255,26 @@ public final class ShardFile implements AutoCloseable {
       BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
       s.size = attributes.size();
       s.modified = attributes.lastModifiedTime();
-      if (expectedBytes >= 0 && s.size != expectedBytes) {
+      if (stream != null) {
+        s.blocks = StreamIndex.read(path, s.channel, s.size, s.modified, expectedBytes, stream,
+            indexFile);
+      } else if (expectedBytes >= 0 && s.size != expectedBytes) {
         throw new LazyArrowException(path, "file is " + s.size + " bytes, the manifest says "
             + expectedBytes + " (truncated or replaced?)");
+      } else {
+        s.blocks = ShardFooter.read(path, s.channel, s.size);
       }
-      s.footer = ShardFooter.read(path, s.channel, s.size);
-      long rows = s.footer.batchStarts[s.footer.batchStarts.length - 1];
+      long[] starts = s.blocks.batchStarts();
+      long rows = starts[starts.length - 1];
       if (expectedRows >= 0 && rows != expectedRows) {
         throw new LazyArrowException(path, "file holds " + rows + " rows, the manifest says "
             + expectedRows);
       }
-      List<ArrowBlock> blocks = new ArrayList<>(s.footer.dictionaryBlocks);
-      blocks.addAll(s.footer.batchBlocks);
+      List<ArrowBlock> blocks = new ArrayList<>(s.blocks.dictionaryBlocks());
+      blocks.addAll(s.blocks.batchBlocks());
       s.segments = Segments.plan(path, s.channel, blocks, maxSegment);
-      s.schema = ShardDictionaries.load(path, s.footer.footer.getSchema(),
-          s.footer.dictionaryBlocks, s.segments, allocator, CODECS, s.dictionaries);
+      s.schema = ShardDictionaries.load(path, s.blocks.schema(), s.blocks.dictionaryBlocks(),
+          s.segments, allocator, CODECS, s.dictionaries);
     } catch (IOException | RuntimeException e) {
       release(s);
       throw e instanceof LazyArrowException lae ? lae

@@ -17,7 +17,8 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.ArrowFooter;
 
 /**
- * The checked footer of an Arrow IPC file: its schema, its blocks and the rows of each record batch.
+ * Reads the footer of an Arrow IPC file into its {@link BlockTable}: schema, blocks and the rows of
+ * each record batch, every offset checked against the file.
  *
  * <p>The IPC file format, in file order:
  *
@@ -49,21 +50,10 @@ final class ShardFooter {
   /** Leading magic padded to 8 bytes, footer length, trailing magic. */
   private static final int MIN_SIZE = 8 + 4 + MAGIC.length;
 
-  final ArrowFooter footer;
-  final List<ArrowBlock> dictionaryBlocks;
-  final List<ArrowBlock> batchBlocks;
-  /** {@code batchStarts[i]} is the first row of batch i; the last element is the row count. */
-  final long[] batchStarts;
-
-  private ShardFooter(ArrowFooter footer, long[] batchStarts) {
-    this.footer = footer;
-    this.dictionaryBlocks = footer.getDictionaries();
-    this.batchBlocks = footer.getRecordBatches();
-    this.batchStarts = batchStarts;
-  }
+  private ShardFooter() {}
 
   /** Reads and checks the footer of {@code file}, whose size is {@code size}. */
-  static ShardFooter read(Path file, FileChannel channel, long size) throws IOException {
+  static BlockTable read(Path file, FileChannel channel, long size) throws IOException {
     if (size < MIN_SIZE + MAGIC.length) {
       throw new LazyArrowException(file, "file too small for an Arrow IPC file: " + size + " bytes");
     }
@@ -87,7 +77,8 @@ final class ShardFooter {
     }
     checkBlocks(file, footer.getDictionaries(), "dictionary", footerOffset);
     checkBlocks(file, footer.getRecordBatches(), "record batch", footerOffset);
-    return new ShardFooter(footer, batchStarts(file, channel, footer));
+    return new BlockTable(footer.getSchema(), footer.getDictionaries(), footer.getRecordBatches(),
+        batchStarts(file, channel, footer));
   }
 
   /** Reads the message flatbuffer of {@code block} from {@code bytes}, the block's metadata. */
@@ -144,17 +135,10 @@ final class ShardFooter {
         rows[i] = recordBatch(file, block, message(file, block, meta)).length();
       }
     }
-    long[] starts = new long[rows.length + 1];
-    for (int i = 0; i < rows.length; i++) {
-      if (rows[i] < 0 || rows[i] > Integer.MAX_VALUE) {
-        throw new LazyArrowException(file, "record batch " + i + " has " + rows[i] + " rows");
-      }
-      starts[i + 1] = starts[i] + rows[i];
-    }
-    return starts;
+    return BlockTable.starts(file, rows);
   }
 
-  private static void checkBlocks(Path file, List<ArrowBlock> blocks, String kind, long limit) {
+  static void checkBlocks(Path file, List<ArrowBlock> blocks, String kind, long limit) {
     for (int i = 0; i < blocks.size(); i++) {
       ArrowBlock b = blocks.get(i);
       long end = b.getOffset() + b.getMetadataLength() + b.getBodyLength();
@@ -167,7 +151,7 @@ final class ShardFooter {
     }
   }
 
-  private static boolean hasMagic(ByteBuffer bytes, int at) {
+  static boolean hasMagic(ByteBuffer bytes, int at) {
     for (int i = 0; i < MAGIC.length; i++) {
       if (bytes.get(at + i) != MAGIC[i]) {
         return false;

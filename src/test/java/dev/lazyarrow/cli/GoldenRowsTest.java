@@ -14,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Converts every save_to_disk fixture and checks dump against the rows datasets returned. */
+/**
+ * Converts every fixture (save_to_disk, load_dataset cache, Hub Parquet, files pyarrow wrote) and
+ * checks dump against the rows datasets or pyarrow returned.
+ */
 class GoldenRowsTest {
   @TempDir
   Path tmp;
@@ -33,6 +36,20 @@ class GoldenRowsTest {
       "save_dict, train, save_dict.train.jsonl, zstd",
       "save_extension, train, save_extension.jsonl, zstd",
       "save_small_batches, train, save_small_batches.jsonl, zstd",
+      "cache, train, cache.json-train.jsonl, none",
+      "cache, test, cache.json-test.jsonl, none",
+      "cache/json/default-4c8cc5446d095b48, train, cache.json-train.jsonl, zstd",
+      "hub_parquet, train, hub_parquet.train.jsonl, none",
+      "hub_parquet, test, hub_parquet.test.jsonl, zstd",
+      "../pyarrow/ipc_plain.arrow, train, pyarrow.ipc_plain.jsonl, none",
+      "../pyarrow/ipc_lz4.arrow, train, pyarrow.ipc_lz4.jsonl, none",
+      "../pyarrow/ipc_zstd.arrow, train, pyarrow.ipc_zstd.jsonl, zstd",
+      "../pyarrow/feather_default.arrow, train, pyarrow.feather_default.jsonl, none",
+      "../parquet/snappy.parquet, train, parquet.snappy.jsonl, none",
+      "../parquet/zstd.parquet, train, parquet.zstd.jsonl, none",
+      "../parquet/gzip.parquet, train, parquet.gzip.jsonl, none",
+      "../parquet/lz4_raw.parquet, train, parquet.lz4_raw.jsonl, zstd",
+      "../jsonl/types.jsonl, train, jsonl.types.jsonl, none",
   })
   void convertThenDump_reproducesGoldenRows(String fixture, String split, String golden,
       String compression) {

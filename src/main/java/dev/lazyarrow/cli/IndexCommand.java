@@ -1,0 +1,39 @@
+package dev.lazyarrow.cli;
+
+import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.convert.Indexer;
+import dev.lazyarrow.format.Manifest;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The {@code index} command. */
+@Command(name = "index", header = "Serve a save_to_disk folder or load_dataset cache in place.",
+    description = {"Walks the record batch headers of SOURCE's Arrow stream files once and writes",
+        "lazyarrow.json and lazyarrow.index beside them; nothing is copied. SOURCE then opens as a",
+        "dataset (inspect, dump, verify, LazyDataset.open). A stream changed afterwards is refused",
+        "until SOURCE is indexed again."})
+final class IndexCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "the folder to index")
+  Path source;
+
+  @Override
+  public Integer call() throws Exception {
+    long start = System.nanoTime();
+    Converter.Result result = Indexer.index(source);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    for (Manifest.SplitEntry split : result.splits()) {
+      spec.commandLine().getOut().printf("%s: %d rows in %d stream files%n", split.name(),
+          split.rows(), split.shards().size());
+    }
+    spec.commandLine().getOut().printf("indexed %s (%s): %d rows in %.3f s%n", source,
+        result.layout(), result.rows(), seconds);
+    return 0;
+  }
+}

@@ -1,0 +1,161 @@
+package dev.lazyarrow.convert;
+
+import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.io.Codecs;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryEncoder;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Reads an Arrow IPC file or stream (told apart by the file format's leading magic) as written by
+ * datasets, pyarrow, polars or pandas, with the fast LZ4 codec.
+ *
+ * <p>Dictionary-encoded columns are decoded to their values, so that shards of a split share one
+ * plain schema whatever each source file chose to encode.
+ */
+final class ArrowBatches implements BatchReader {
+  private static final byte[] FILE_MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
+
+  private final Path file;
+  private final ArrowReader reader;
+  private final BufferAllocator allocator;
+  private final Schema schema;
+  private final boolean decode;
+  private VectorSchemaRoot decoded;
+
+  private ArrowBatches(Path file, ArrowReader reader, BufferAllocator allocator) throws IOException {
+    this.file = file;
+    this.reader = reader;
+    this.allocator = allocator;
+    Schema raw = reader.getVectorSchemaRoot().getSchema();
+    for (Field f : raw.getFields()) {
+      if (f.getChildren().stream().anyMatch(ArrowBatches::encoded)) {
+        throw new LazyArrowException(file, "column '" + f.getName() + "' nests a dictionary-encoded"
+            + " field; only top-level dictionary-encoded columns are decoded");
+      }
+    }
+    this.decode = raw.getFields().stream().anyMatch(f -> f.getDictionary() != null);
+    this.schema = decode ? decodedSchema(raw) : raw;
+  }
+
+  /** Opens {@code file}, an IPC file if it starts with the file magic and an IPC stream otherwise. */
+  static ArrowBatches open(Path file, BufferAllocator allocator) throws IOException {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    ArrowReader reader = null;
+    try {
+      ByteBuffer head = ByteBuffer.allocate(FILE_MAGIC.length);
+      channel.read(head, 0);
+      reader = ByteBuffer.wrap(FILE_MAGIC).equals(head.flip())
+          ? new ArrowFileReader(channel, allocator, Codecs.INSTANCE)
+          : new ArrowStreamReader(channel, allocator, Codecs.INSTANCE);
+      return new ArrowBatches(file, reader, allocator);
+    } catch (IOException | RuntimeException e) {
+      if (reader != null) {
+        reader.close();
+      } else {
+        channel.close();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Schema schema() {
+    return schema;
+  }
+
+  @Override
+  public boolean next() throws IOException {
+    closeDecoded();
+    if (!reader.loadNextBatch()) {
+      return false;
+    }
+    if (decode) {
+      VectorSchemaRoot raw = reader.getVectorSchemaRoot();
+      List<FieldVector> vectors = new ArrayList<>();
+      for (FieldVector v : raw.getFieldVectors()) {
+        var encoding = v.getField().getDictionary();
+        if (encoding == null) {
+          var transfer = v.getTransferPair(allocator);
+          transfer.transfer();
+          vectors.add((FieldVector) transfer.getTo());
+        } else {
+          vectors.add((FieldVector) DictionaryEncoder.decode(v, dictionary(encoding.getId()),
+              allocator));
+        }
+      }
+      decoded = new VectorSchemaRoot(schema.getFields(), vectors, raw.getRowCount());
+    }
+    return true;
+  }
+
+  @Override
+  public VectorSchemaRoot root() {
+    try {
+      return decode ? decoded : reader.getVectorSchemaRoot();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public long bytesRead() {
+    return reader.bytesRead();
+  }
+
+  @Override
+  public void close() throws IOException {
+    closeDecoded();
+    reader.close();
+  }
+
+  private void closeDecoded() {
+    if (decoded != null) {
+      decoded.close();
+      decoded = null;
+    }
+  }
+
+  private Dictionary dictionary(long id) throws IOException {
+    Dictionary d = reader.getDictionaryVectors().get(id);
+    if (d == null) {
+      throw new LazyArrowException(file, "dictionary " + id + " is used but never defined");
+    }
+    return d;
+  }
+
+  private static boolean encoded(Field f) {
+    return f.getDictionary() != null || f.getChildren().stream().anyMatch(ArrowBatches::encoded);
+  }
+
+  /** Replaces each top-level dictionary-encoded field by a field of its values' type. */
+  private Schema decodedSchema(Schema raw) throws IOException {
+    List<Field> fields = new ArrayList<>();
+    for (Field f : raw.getFields()) {
+      if (f.getDictionary() == null) {
+        fields.add(f);
+      } else {
+        Field values = dictionary(f.getDictionary().getId()).getVector().getField();
+        fields.add(new Field(f.getName(), new FieldType(f.isNullable(), values.getType(), null,
+            f.getMetadata()), values.getChildren()));
+      }
+    }
+    return new Schema(fields, raw.getCustomMetadata());
+  }
+}

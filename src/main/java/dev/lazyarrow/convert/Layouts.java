@@ -1,0 +1,71 @@
+package dev.lazyarrow.convert;
+
+import dev.lazyarrow.LazyArrowException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Finds the layout of a source on disk and lists its splits; the layouts are tried in the order of
+ * {@link #LOOKED_FOR}.
+ */
+final class Layouts {
+  /** What an unknown source is told was looked for. */
+  static final String LOOKED_FOR = "a save_to_disk folder (dataset_dict.json or state.json);"
+      + " a load_dataset cache (<builder>-<split>[-NNNNN-of-NNNNN].arrow beside dataset_info.json,"
+      + " at any depth); Hub Parquet (data/<split>-NNNNN-of-NNNNN.parquet, README.md configs, or"
+      + " <config>/<split>/NNNN.parquet); or one .arrow/.feather/.ipc, .parquet or .jsonl/.json"
+      + " file";
+
+  /** A source's layout and splits. */
+  record Found(String layout, List<SourceSplit> splits) {}
+
+  private Layouts() {}
+
+  /**
+   * Finds the layout of {@code source} and its splits, choosing config {@code config} (or null)
+   * where the layout has configs.
+   *
+   * @throws LazyArrowException if the source is missing or of no known layout
+   * @throws IllegalArgumentException if the config cannot be chosen, or several caches are found
+   */
+  static Found find(Path source, String config) {
+    if (!Files.exists(source)) {
+      throw new LazyArrowException(source, "source does not exist");
+    }
+    if (Files.isRegularFile(source)) {
+      String name = source.getFileName().toString().toLowerCase(Locale.ROOT);
+      SourceFormat format = name.endsWith(".arrow") || name.endsWith(".feather")
+          || name.endsWith(".ipc") ? SourceFormat.ARROW
+          : name.endsWith(".parquet") ? SourceFormat.PARQUET
+          : name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")
+              ? SourceFormat.JSON_LINES : null;
+      if (format == null) {
+        throw new LazyArrowException(source, "unknown layout: looked for " + LOOKED_FOR);
+      }
+      String layout = switch (format) {
+        case ARROW -> "arrow_file";
+        case PARQUET -> "parquet_file";
+        case JSON_LINES -> "json_lines";
+      };
+      return new Found(layout, List.of(new SourceSplit("train", format, List.of(source), null, "",
+          source)));
+    }
+    if (SaveToDiskLayout.matches(source)) {
+      return new Found(SaveToDiskLayout.LAYOUT, SaveToDiskLayout.splits(source));
+    }
+    if (HubParquetLayout.matches(source)) {
+      return new Found(HubParquetLayout.LAYOUT, HubParquetLayout.splits(source, config));
+    }
+    List<Path> caches = CacheLayout.folders(source);
+    if (caches.size() > 1) {
+      throw new IllegalArgumentException(source + " holds several load_dataset caches " + caches
+          + "; pass one of them");
+    }
+    if (caches.size() == 1) {
+      return new Found(CacheLayout.LAYOUT, CacheLayout.splits(caches.get(0)));
+    }
+    throw new LazyArrowException(source, "unknown layout: looked for " + LOOKED_FOR);
+  }
+}
