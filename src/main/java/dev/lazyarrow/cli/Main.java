@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lazyarrow", mixinStandardHelpOptions = true, version = "lazyarrow 0.1.0",
     header = "Open HuggingFace-layout datasets in milliseconds; read rows zero-copy.",
     subcommands = {ConvertCommand.class, IndexCommand.class, InspectCommand.class,
-        DumpCommand.class, VerifyCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
+        DumpCommand.class, VerifyCommand.class, PlanCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for bad data. */
   static final int BAD_DATA = 1;
