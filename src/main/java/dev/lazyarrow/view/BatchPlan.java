@@ -1,6 +1,7 @@
 package dev.lazyarrow.view;
 
 import java.util.Arrays;
+import java.util.function.LongFunction;
 
 /**
  * The global batches of one epoch: which positions of the epoch's order each batch holds.
@@ -23,24 +24,15 @@ abstract class BatchPlan {
    */
   static BatchPlan fixed(long positions, int size, boolean dropLast, boolean fill) {
     long count = dropLast ? positions / size : (positions + size - 1) / size;
-    return new BatchPlan() {
-      @Override
-      long count() {
-        return count;
+    return of(count, batch -> {
+      long first = batch * size;
+      int n = fill ? size : (int) Math.min(size, positions - first);
+      long[] out = new long[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = (first + i) % positions;
       }
-
-      @Override
-      long[] positions(long batch) {
-        Samplers.check(batch, count);
-        long first = batch * size;
-        int n = fill ? size : (int) Math.min(size, positions - first);
-        long[] out = new long[n];
-        for (int i = 0; i < n; i++) {
-          out[i] = (first + i) % positions;
-        }
-        return out;
-      }
-    };
+      return out;
+    });
   }
 
   /**
@@ -94,7 +86,12 @@ abstract class BatchPlan {
       }
     }
     long[] bounds = Arrays.copyOf(starts, batches + 1);
-    int count = batches;
+    return of(batches, batch ->
+        Arrays.copyOfRange(sequence, (int) bounds[(int) batch], (int) bounds[(int) batch + 1]));
+  }
+
+  /** Returns the plan of {@code count} batches whose positions at a checked index are given. */
+  private static BatchPlan of(long count, LongFunction<long[]> positionsOf) {
     return new BatchPlan() {
       @Override
       long count() {
@@ -104,7 +101,7 @@ abstract class BatchPlan {
       @Override
       long[] positions(long batch) {
         Samplers.check(batch, count);
-        return Arrays.copyOfRange(sequence, (int) bounds[(int) batch], (int) bounds[(int) batch + 1]);
+        return positionsOf.apply(batch);
       }
     };
   }

@@ -35,18 +35,7 @@ final class Curriculum {
     for (int i = 0; i < size; i++) {
       rows[i] = (int) ties.apply(packed[i] & 0xffffffffL);
     }
-    return new Sampler() {
-      @Override
-      public long size() {
-        return size;
-      }
-
-      @Override
-      public long row(long position) {
-        Samplers.check(position, size);
-        return rows[(int) position];
-      }
-    };
+    return Samplers.of(size, position -> rows[(int) position]);
   }
 
   /** Maps a float to an unsigned-comparable int (as a signed value shifted by 2^31). */

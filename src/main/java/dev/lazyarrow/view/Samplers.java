@@ -1,6 +1,7 @@
 package dev.lazyarrow.view;
 
 import dev.lazyarrow.io.ShardFile;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The epoch orders a loader offers, one pure function each of (rows, seed, epoch).
@@ -25,34 +26,28 @@ final class Samplers {
 
   private Samplers() {}
 
-  static Sampler sequential(long rows) {
+  /** Returns the sampler of {@code size} positions whose row at a checked position is given. */
+  static Sampler of(long size, LongUnaryOperator rowAt) {
     return new Sampler() {
       @Override
       public long size() {
-        return rows;
+        return size;
       }
 
       @Override
       public long row(long position) {
-        check(position, rows);
-        return position;
+        check(position, size);
+        return rowAt.applyAsLong(position);
       }
     };
   }
 
-  static Sampler shuffled(long rows, long seed, int epoch) {
-    Permutation permutation = new Permutation(rows, Permutation.key(seed, epoch, ROWS));
-    return new Sampler() {
-      @Override
-      public long size() {
-        return rows;
-      }
+  static Sampler sequential(long rows) {
+    return of(rows, position -> position);
+  }
 
-      @Override
-      public long row(long position) {
-        return permutation.apply(position);
-      }
-    };
+  static Sampler shuffled(long rows, long seed, int epoch) {
+    return of(rows, new Permutation(rows, Permutation.key(seed, epoch, ROWS))::apply);
   }
 
   /**
@@ -70,16 +65,7 @@ final class Samplers {
       shuffledStarts[t + 1] = shuffledStarts[t]
           + batchStarts[original[t] + 1] - batchStarts[original[t]];
     }
-    long rows = shuffledStarts[batches];
-    return new Sampler() {
-      @Override
-      public long size() {
-        return rows;
-      }
-
-      @Override
-      public long row(long position) {
-        check(position, rows);
+    return of(shuffledStarts[batches], position -> {
         int firstBatch = ShardFile.locate(shuffledStarts, position) / window * window;
         int endBatch = Math.min(firstBatch + window, batches);
         long windowStart = shuffledStarts[firstBatch];
@@ -89,8 +75,7 @@ final class Samplers {
         long shuffledPosition = windowStart + inWindow.apply(position - windowStart);
         int t = ShardFile.locate(shuffledStarts, shuffledPosition);
         return batchStarts[original[t]] + shuffledPosition - shuffledStarts[t];
-      }
-    };
+    });
   }
 
   static void check(long position, long size) {
