@@ -1,6 +1,7 @@
 package dev.lazyarrow;
 
 import dev.lazyarrow.io.ShardFile;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -22,8 +23,10 @@ final class CachedBatch implements AutoCloseable {
   final VectorSchemaRoot root;
   final ValueReader[] readers;
   final long weight;
+  private final Path file;
 
-  CachedBatch(ShardFile.LoadedBatch loaded, DictionaryProvider dictionaries) {
+  CachedBatch(Path file, ShardFile.LoadedBatch loaded, DictionaryProvider dictionaries) {
+    this.file = file;
     this.root = loaded.root();
     List<FieldVector> vectors = root.getFieldVectors();
     this.readers = new ValueReader[vectors.size()];
@@ -35,10 +38,19 @@ final class CachedBatch implements AutoCloseable {
     this.weight = w;
   }
 
+  /**
+   * Returns row {@code row}'s values.
+   *
+   * @throws LazyArrowException if the file shrank under its mapping since the batch was loaded
+   */
   Object[] values(int row) {
     Object[] values = new Object[readers.length];
-    for (int c = 0; c < values.length; c++) {
-      values[c] = readers[c].read(row);
+    try {
+      for (int c = 0; c < values.length; c++) {
+        values[c] = readers[c].read(row);
+      }
+    } catch (InternalError e) {
+      throw ShardFile.truncatedWhileMapped(file, e);
     }
     return values;
   }

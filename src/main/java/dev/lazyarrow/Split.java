@@ -129,15 +129,11 @@ public final class Split implements Iterable<Row> {
     checkIndex(index);
     int shard = ShardFile.locate(shardStarts, index);
     long local = index - shardStarts[shard];
-    ShardFile file = shards[shard];
-    try {
-      int batch = shard(shard).batchOf(local);
-      try (Lease<CachedBatch> lease = lease(shard, batch)) {
-        return new Row(columns(), index,
-            lease.value().values((int) (local - file.batchStart(batch))));
-      }
-    } catch (InternalError e) {
-      throw changedUnderReader(file, e);
+    ShardFile file = shard(shard);
+    int batch = file.batchOf(local);
+    try (Lease<CachedBatch> lease = lease(shard, batch)) {
+      return new Row(columns(), index,
+          lease.value().values((int) (local - file.batchStart(batch))));
     }
   }
 
@@ -172,8 +168,6 @@ public final class Split implements Iterable<Row> {
         }
         rows.add(new Row(columns(), index, lease.value().values((int) (index - heldStart))));
       }
-    } catch (InternalError e) {
-      throw changedUnderReader(shards[Math.max(heldShard, 0)], e);
     } finally {
       if (lease != null) {
         lease.close();
@@ -292,7 +286,7 @@ public final class Split implements Iterable<Row> {
   private Lease<CachedBatch> lease(int shard, int batch) {
     ShardFile file = shards[shard];
     return cache.acquire(new BatchKey(ordinal, shard, batch), key -> {
-      CachedBatch loaded = new CachedBatch(file.load(batch), file.dictionaries());
+      CachedBatch loaded = new CachedBatch(file.path(), file.load(batch), file.dictionaries());
       return new BatchCache.Loaded<>(loaded, loaded.weight);
     });
   }
@@ -324,11 +318,5 @@ public final class Split implements Iterable<Row> {
       throw new IndexOutOfBoundsException(
           "row " + index + " outside 0.." + (size - 1) + " of split " + name);
     }
-  }
-
-  private static LazyArrowException changedUnderReader(ShardFile file, InternalError e) {
-    // The JVM turns a fault on a mapped page into an InternalError: the file shrank under the map.
-    return new LazyArrowException(file.path(),
-        "file changed under the reader (truncated while mapped): " + e.getMessage(), e);
   }
 }

@@ -201,6 +201,23 @@ public final class ShardFile implements AutoCloseable {
   public LoadedBatch load(int index) {
     State s = state();
     checkUnchanged(s);
+    try {
+      return load(s, index);
+    } catch (InternalError e) {
+      throw truncatedWhileMapped(path, e);
+    }
+  }
+
+  /**
+   * Returns the exception for a read that faulted on a mapped page of {@code file}: the JVM turns
+   * the fault (SIGBUS) into an {@link InternalError} when the file shrank under its mapping.
+   */
+  public static LazyArrowException truncatedWhileMapped(Path file, InternalError e) {
+    return new LazyArrowException(file,
+        "file changed under the reader (truncated while mapped): " + e.getMessage(), e);
+  }
+
+  private LoadedBatch load(State s, int index) {
     ArrowBlock block = s.blocks.batchBlocks().get(index);
     RecordBatch header = ShardFooter.recordBatch(path, block, s.segments.message(block));
     long[] starts = s.blocks.batchStarts();
