@@ -172,8 +172,10 @@ interface ValueReader {
   private static RangeReader range(FieldVector child,
       DictionaryProvider dictionaries) {
     int width = child.getField().getDictionary() == null ? bulkWidth(child) : 0;
+    // Counting nulls walks the whole validity buffer: once per batch, not once per row.
+    boolean hasNulls = child.getNullCount() > 0;
     if (width > 0) {
-      return (start, end) -> bulk((BaseFixedWidthVector) child, start, end, width);
+      return (start, end) -> bulk((BaseFixedWidthVector) child, start, end, width, hasNulls);
     }
     if (child instanceof BitVector b && child.getField().getDictionary() == null) {
       return (start, end) -> {
@@ -181,7 +183,7 @@ interface ValueReader {
         for (int k = 0; k < values.length; k++) {
           values[k] = !b.isNull(start + k) && b.get(start + k) != 0;
         }
-        return new PrimitiveList(values, values.length, nulls(b, start, end));
+        return new PrimitiveList(values, values.length, hasNulls ? nulls(b, start, end) : null);
       };
     }
     ValueReader items = of(child, dictionaries);
@@ -207,19 +209,17 @@ interface ValueReader {
     return 0;
   }
 
-  private static PrimitiveList bulk(BaseFixedWidthVector child, int start, int end, int width) {
+  private static PrimitiveList bulk(BaseFixedWidthVector child, int start, int end, int width,
+      boolean hasNulls) {
     int n = end - start;
     Object array = child instanceof Float4Vector ? new float[n]
         : child instanceof Float8Vector ? new double[n]
         : width == 8 ? new long[n] : width == 4 ? new int[n] : width == 2 ? new short[n] : new byte[n];
     Memory.copy(child.getDataBuffer(), (long) start * width, array, n, width);
-    return new PrimitiveList(array, n, nulls(child, start, end));
+    return new PrimitiveList(array, n, hasNulls ? nulls(child, start, end) : null);
   }
 
   private static BitSet nulls(FieldVector child, int start, int end) {
-    if (child.getNullCount() == 0) {
-      return null;
-    }
     BitSet nulls = new BitSet(end - start);
     for (int k = start; k < end; k++) {
       if (child.isNull(k)) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -161,10 +162,10 @@ public final class ShardFile implements AutoCloseable {
   }
 
   /**
-   * A loaded record batch: its root, owned by the caller, and whether it was decompressed into
-   * allocator memory rather than left in the mapping.
+   * A loaded record batch: its root, owned by the caller, and whether its buffers are allocator
+   * memory (decompressed, or copied out of the file) rather than views of the mapping.
    */
-  public record LoadedBatch(VectorSchemaRoot root, boolean decompressed) {}
+  public record LoadedBatch(VectorSchemaRoot root, boolean inAllocatorMemory) {}
 
   /**
    * Loads record batch {@code index}, zero-copy unless the batch is compressed.
@@ -176,17 +177,58 @@ public final class ShardFile implements AutoCloseable {
     checkUnchanged(s);
     ArrowBlock block = s.footer.batchBlocks.get(index);
     RecordBatch header = ShardFooter.recordBatch(path, block, s.segments.message(block));
+    return load(s, index, header, s.segments.body(allocator, block), header.compression() != null);
+  }
+
+  /**
+   * Reads record batch {@code index} into allocator memory without mapping it, copying its bytes
+   * out of the file the way Arrow's {@code ArrowFileReader} does.
+   *
+   * @throws LazyArrowException if the file changed since it was opened or the batch is corrupt
+   */
+  public LoadedBatch read(int index) {
+    State s = state();
+    checkUnchanged(s);
+    ArrowBlock block = s.footer.batchBlocks.get(index);
+    ArrowBuf body = null;
+    try {
+      RecordBatch header = ShardFooter.recordBatch(path, block, ShardFooter.message(path, block,
+          ShardFooter.readFully(s.channel, block.getOffset(), block.getMetadataLength())));
+      body = allocator.buffer(block.getBodyLength());
+      ShardFooter.readFully(s.channel, block.getOffset() + block.getMetadataLength(),
+          body.nioBuffer(0, Math.toIntExact(block.getBodyLength())));
+      body.writerIndex(block.getBodyLength());
+      return load(s, index, header, body, true);
+    } catch (IOException e) {
+      if (body != null) {
+        body.close();
+      }
+      throw new LazyArrowException(path, "cannot read record batch " + index + ": " + e, e);
+    }
+  }
+
+  /** Loads a batch from its {@code body}, which it takes over: released here on failure. */
+  private LoadedBatch load(State s, int index, RecordBatch header, ArrowBuf body,
+      boolean inAllocatorMemory) {
     long expected = s.footer.batchStarts[index + 1] - s.footer.batchStarts[index];
-    if (header.length() != expected) {
-      throw new LazyArrowException(path, "record batch " + index + " holds " + header.length()
-          + " rows, the footer says " + expected);
+    ArrowRecordBatch batch;
+    try {
+      if (header.length() != expected) {
+        throw new LazyArrowException(path, "record batch " + index + " holds " + header.length()
+            + " rows, the footer says " + expected);
+      }
+      // Takes the body over: its slices hold the memory from here on.
+      batch = MessageSerializer.deserializeRecordBatch(header, body);
+    } catch (IOException | RuntimeException e) {
+      body.close();
+      throw e instanceof LazyArrowException lae ? lae
+          : new LazyArrowException(path, "corrupt record batch " + index + ": " + e, e);
     }
     VectorSchemaRoot root = VectorSchemaRoot.create(s.schema, allocator);
-    try (ArrowRecordBatch batch =
-        MessageSerializer.deserializeRecordBatch(header, s.segments.body(allocator, block))) {
+    try (batch) {
       new VectorLoader(root, CODECS).load(batch);
-      return new LoadedBatch(root, header.compression() != null);
-    } catch (IOException | RuntimeException e) {
+      return new LoadedBatch(root, inAllocatorMemory);
+    } catch (RuntimeException e) {
       root.close();
       throw new LazyArrowException(path, "corrupt record batch " + index + ": " + e, e);
     }
