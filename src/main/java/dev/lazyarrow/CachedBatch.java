@@ -30,7 +30,7 @@ final class CachedBatch implements AutoCloseable {
     this.readers = new ValueReader[vectors.size()];
     long w = BATCH_OVERHEAD;
     for (int i = 0; i < readers.length; i++) {
-      readers[i] = ValueReader.of(vectors.get(i), dictionaries);
+      readers[i] = ValueReader.of(vectors.get(i), dictionaries, loaded.noNulls());
       w += weight(vectors.get(i), loaded.inAllocatorMemory());
     }
     this.weight = w;

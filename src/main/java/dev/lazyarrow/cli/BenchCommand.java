@@ -29,8 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Prints open and first-row times, then the rates of 20,000 uniformly random rows, "
         + "up to 500,000 sequential rows and up to 200,000 rows in a seeded shuffled order, every "
         + "column of every row materialized into Java values, and the memory after open.",
-        "The code path is first warmed on a small bundled dataset, as the reference imports "
-        + "datasets before its clock starts; open_first_s is that first open, class loading included.",
+        "A first open of a small bundled dataset loads the classes, as the reference imports "
+        + "datasets before its clock starts (open_first_s times it); the timed passes run on that "
+        + "dataset first, so that the JIT has compiled them.",
         "--mode eager copies the whole split into memory while opening (keepInMemory), as eager "
             + "loaders do, then measures the same work."})
 final class BenchCommand implements Callable<Integer> {
@@ -40,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
   /** The batch size of the reference's {@code ds.iter(batch_size=1000)}. */
   static final int TAKE = 1000;
   /** The rows of each warm-up pass: enough for the JIT to compile the row paths. */
-  static final int WARMUP_ROWS = 5_000;
+  static final int WARMUP_ROWS = 20_000;
   private static final String WARMUP = "warmup/";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final double MB = 1 << 20;
@@ -67,40 +68,50 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON line, as hf_reference.py does")
   boolean json;
 
-  /** What one measurement found; the memory figures in MiB. */
-  record Figures(long rows, long bytes, double openS, double firstRowS, double randomRate,
-      double sequentialRate, double shuffledRate, double rss, double heapUsed,
-      double heapCommitted, double arrow) {}
-
   @Override
   public Integer call() throws IOException {
+    ObjectNode out = JSON.createObjectNode();
     double idle = rssMb();
     Path warmup = extractWarmup();
-    Figures first;
-    try {
-      first = measure(warmup, null, true);
-      measure(warmup, null, true);
+    try (RootAllocator allocator = new RootAllocator()) {
+      long start = System.nanoTime();
+      double openFirst;
+      try (LazyDataset small = open(warmup, allocator)) {
+        openFirst = seconds(start);
+        sink = small.splits().get(0).get(0);
+      }
+      // Frees what the first open left behind, so that the figures after open are the open's.
+      System.gc();
+      start = System.nanoTime();
+      try (LazyDataset ds = open(dataset, allocator)) {
+        Split s = DumpCommand.chooseSplit(ds, split);
+        double openS = seconds(start);
+        sink = s.get(0);
+        double firstRowS = seconds(start);
+        double rss = rssMb();
+        System.gc();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        double arrow = allocator.getAllocatedMemory() / MB;
+        warmUp(warmup, allocator);
+        long n = s.size();
+        out.put("system", mode == Mode.lazy ? "lazyarrow" : "lazyarrow-eager");
+        out.put("rows", n);
+        out.put("bytes", s.bytes());
+        out.put("open_s", openS);
+        out.put("first_row_s", firstRowS);
+        out.put("random_rows_per_s", random(s, RANDOM_ROWS));
+        out.put("seq_rows_per_s", sequential(s, Math.min(n, SEQUENTIAL_ROWS)));
+        out.put("shuffled_rows_per_s", shuffled(s, Math.min(n, SHUFFLED_ROWS)));
+        out.put("rss_mb_after_open", rss);
+        out.put("open_first_s", openFirst);
+        out.put("rss_mb_idle", idle);
+        out.put("heap_mb_after_open", heap.getUsed() / MB);
+        out.put("heap_mb_committed", heap.getCommitted() / MB);
+        out.put("arrow_mb_after_open", arrow);
+      }
     } finally {
       deleteTree(warmup);
     }
-    // Frees the warm-up's garbage, so that the heap figures after open are the open's.
-    System.gc();
-    Figures f = measure(dataset, split, false);
-    ObjectNode out = JSON.createObjectNode();
-    out.put("system", mode == Mode.lazy ? "lazyarrow" : "lazyarrow-eager");
-    out.put("rows", f.rows());
-    out.put("bytes", f.bytes());
-    out.put("open_s", f.openS());
-    out.put("first_row_s", f.firstRowS());
-    out.put("random_rows_per_s", f.randomRate());
-    out.put("seq_rows_per_s", f.sequentialRate());
-    out.put("shuffled_rows_per_s", f.shuffledRate());
-    out.put("rss_mb_after_open", f.rss());
-    out.put("open_first_s", first.openS());
-    out.put("rss_mb_idle", idle);
-    out.put("heap_mb_after_open", f.heapUsed());
-    out.put("heap_mb_committed", f.heapCommitted());
-    out.put("arrow_mb_after_open", f.arrow());
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
       w.println(JSON.writeValueAsString(out));
@@ -111,40 +122,38 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  private LazyDataset open(Path dir, RootAllocator allocator) {
+    LazyDataset.Builder builder = LazyDataset.newBuilder().allocator(allocator);
+    return (mode == Mode.eager ? builder.keepInMemory() : builder).open(dir);
+  }
+
   /**
-   * Opens {@code dir} and times the reference's steps. A warm-up reads {@value #WARMUP_ROWS} rows in
-   * each pass, going round its small split as often as that takes.
+   * Runs the timed passes on the small dataset, twice, so that the JIT has compiled them: Python,
+   * the reference's runtime, has nothing to warm. The passes go round its 32 rows.
    */
-  private Figures measure(Path dir, String splitName, boolean warmup) {
-    try (RootAllocator allocator = new RootAllocator()) {
-      LazyDataset.Builder builder = LazyDataset.newBuilder().allocator(allocator);
-      long start = System.nanoTime();
-      try (LazyDataset ds = (mode == Mode.eager ? builder.keepInMemory() : builder).open(dir)) {
-        Split s = DumpCommand.chooseSplit(ds, splitName);
-        double openS = seconds(start);
-        sink = s.get(0);
-        double firstRowS = seconds(start);
-        double rss = rssMb();
-        System.gc();
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        double arrow = allocator.getAllocatedMemory() / MB;
-        long n = s.size();
-        SplittableRandom random = new SplittableRandom(1);
-        long[] indices = new long[warmup ? WARMUP_ROWS : RANDOM_ROWS];
-        for (int i = 0; i < indices.length; i++) {
-          indices[i] = random.nextLong(n);
-        }
-        long t = System.nanoTime();
-        for (long i : indices) {
-          sink = s.get(i);
-        }
-        double randomRate = indices.length / seconds(t);
-        double sequentialRate = sequential(s, warmup ? WARMUP_ROWS : Math.min(n, SEQUENTIAL_ROWS));
-        double shuffledRate = shuffled(s, warmup ? WARMUP_ROWS : Math.min(n, SHUFFLED_ROWS));
-        return new Figures(n, s.bytes(), openS, firstRowS, randomRate, sequentialRate,
-            shuffledRate, rss, heap.getUsed() / MB, heap.getCommitted() / MB, arrow);
+  private void warmUp(Path dir, RootAllocator allocator) {
+    try (LazyDataset small = open(dir, allocator)) {
+      Split s = small.splits().get(0);
+      for (int round = 0; round < 2; round++) {
+        random(s, WARMUP_ROWS);
+        sequential(s, WARMUP_ROWS);
+        shuffled(s, WARMUP_ROWS);
       }
     }
+  }
+
+  /** Reads {@code rows} uniformly random rows. */
+  private static double random(Split s, int rows) {
+    SplittableRandom random = new SplittableRandom(1);
+    long[] indices = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      indices[i] = random.nextLong(s.size());
+    }
+    long t = System.nanoTime();
+    for (long i : indices) {
+      sink = s.get(i);
+    }
+    return rows / seconds(t);
   }
 
   private static double sequential(Split s, long limit) {

@@ -39,7 +39,14 @@ public final class Memory {
     if (buf.refCnt() == 0) {
       throw new IllegalStateException("buffer already released");
     }
-    long base = UNSAFE.arrayBaseOffset(array.getClass());
+    // Unsafe.arrayBaseOffset is a native call unless the class is a constant: so are these.
+    long base = array instanceof int[] ? Unsafe.ARRAY_INT_BASE_OFFSET
+        : array instanceof long[] ? Unsafe.ARRAY_LONG_BASE_OFFSET
+        : array instanceof float[] ? Unsafe.ARRAY_FLOAT_BASE_OFFSET
+        : array instanceof double[] ? Unsafe.ARRAY_DOUBLE_BASE_OFFSET
+        : array instanceof short[] ? Unsafe.ARRAY_SHORT_BASE_OFFSET
+        : array instanceof byte[] ? Unsafe.ARRAY_BYTE_BASE_OFFSET
+        : UNSAFE.arrayBaseOffset(array.getClass());
     UNSAFE.copyMemory(null, buf.memoryAddress() + index, array, base, bytes);
   }
 

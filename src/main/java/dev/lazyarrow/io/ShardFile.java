@@ -11,19 +11,25 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -162,10 +168,12 @@ public final class ShardFile implements AutoCloseable {
   }
 
   /**
-   * A loaded record batch: its root, owned by the caller, and whether its buffers are allocator
-   * memory (decompressed, or copied out of the file) rather than views of the mapping.
+   * A loaded record batch: its root, owned by the caller; whether its buffers are allocator memory
+   * (decompressed, or copied out of the file) rather than views of the mapping; and the vectors
+   * whose field node in the batch's metadata counts no null.
    */
-  public record LoadedBatch(VectorSchemaRoot root, boolean inAllocatorMemory) {}
+  public record LoadedBatch(VectorSchemaRoot root, boolean inAllocatorMemory,
+      Set<FieldVector> noNulls) {}
 
   /**
    * Loads record batch {@code index}, zero-copy unless the batch is compressed.
@@ -227,10 +235,23 @@ public final class ShardFile implements AutoCloseable {
     VectorSchemaRoot root = VectorSchemaRoot.create(s.schema, allocator);
     try (batch) {
       new VectorLoader(root, CODECS).load(batch);
-      return new LoadedBatch(root, inAllocatorMemory);
+      Set<FieldVector> noNulls = Collections.newSetFromMap(new IdentityHashMap<>());
+      collectNoNulls(root.getFieldVectors(), batch.getNodes().iterator(), noNulls);
+      return new LoadedBatch(root, inAllocatorMemory, noNulls);
     } catch (RuntimeException e) {
       root.close();
       throw new LazyArrowException(path, "corrupt record batch " + index + ": " + e, e);
+    }
+  }
+
+  /** Walks the vectors in the order the loader took the field nodes: depth first, parents first. */
+  private static void collectNoNulls(List<FieldVector> vectors, Iterator<ArrowFieldNode> nodes,
+      Set<FieldVector> out) {
+    for (FieldVector vector : vectors) {
+      if (nodes.next().getNullCount() == 0) {
+        out.add(vector);
+      }
+      collectNoNulls(vector.getChildrenFromFields(), nodes, out);
     }
   }
 
