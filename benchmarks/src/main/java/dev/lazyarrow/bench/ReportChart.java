@@ -61,7 +61,7 @@ final class ReportChart {
     bars.setSeriesPaint(0, new Color(0x1f77b4));
     bars.setSeriesPaint(1, new Color(0xff7f0e));
     bars.setDefaultItemLabelGenerator(
-        new StandardCategoryItemLabelGenerator("{2}x", new DecimalFormat("0.#")));
+        new StandardCategoryItemLabelGenerator("{2}x", new DecimalFormat("0.##")));
     bars.setDefaultItemLabelsVisible(true);
     ChartUtils.saveChartAsPNG(png.toFile(), chart, 1100, 560);
   }
