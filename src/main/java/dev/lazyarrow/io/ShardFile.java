@@ -11,10 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,15 +20,11 @@ import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
-import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -185,7 +178,8 @@ public final class ShardFile implements AutoCloseable {
     checkUnchanged(s);
     ArrowBlock block = s.footer.batchBlocks.get(index);
     RecordBatch header = ShardFooter.recordBatch(path, block, s.segments.message(block));
-    return load(s, index, header, s.segments.body(allocator, block), header.compression() != null);
+    return RecordBatches.load(path, s.schema, index, rows(s, index), header,
+        s.segments.body(allocator, block), allocator, header.compression() != null);
   }
 
   /**
@@ -206,7 +200,8 @@ public final class ShardFile implements AutoCloseable {
       ShardFooter.readFully(s.channel, block.getOffset() + block.getMetadataLength(),
           body.nioBuffer(0, Math.toIntExact(block.getBodyLength())));
       body.writerIndex(block.getBodyLength());
-      return load(s, index, header, body, true);
+      return RecordBatches.load(path, s.schema, index, rows(s, index), header, body, allocator,
+          true);
     } catch (IOException e) {
       if (body != null) {
         body.close();
@@ -215,44 +210,8 @@ public final class ShardFile implements AutoCloseable {
     }
   }
 
-  /** Loads a batch from its {@code body}, which it takes over: released here on failure. */
-  private LoadedBatch load(State s, int index, RecordBatch header, ArrowBuf body,
-      boolean inAllocatorMemory) {
-    long expected = s.footer.batchStarts[index + 1] - s.footer.batchStarts[index];
-    ArrowRecordBatch batch;
-    try {
-      if (header.length() != expected) {
-        throw new LazyArrowException(path, "record batch " + index + " holds " + header.length()
-            + " rows, the footer says " + expected);
-      }
-      // Takes the body over: its slices hold the memory from here on.
-      batch = MessageSerializer.deserializeRecordBatch(header, body);
-    } catch (IOException | RuntimeException e) {
-      body.close();
-      throw e instanceof LazyArrowException lae ? lae
-          : new LazyArrowException(path, "corrupt record batch " + index + ": " + e, e);
-    }
-    VectorSchemaRoot root = VectorSchemaRoot.create(s.schema, allocator);
-    try (batch) {
-      new VectorLoader(root, CODECS).load(batch);
-      Set<FieldVector> noNulls = Collections.newSetFromMap(new IdentityHashMap<>());
-      collectNoNulls(root.getFieldVectors(), batch.getNodes().iterator(), noNulls);
-      return new LoadedBatch(root, inAllocatorMemory, noNulls);
-    } catch (RuntimeException e) {
-      root.close();
-      throw new LazyArrowException(path, "corrupt record batch " + index + ": " + e, e);
-    }
-  }
-
-  /** Walks the vectors in the order the loader took the field nodes: depth first, parents first. */
-  private static void collectNoNulls(List<FieldVector> vectors, Iterator<ArrowFieldNode> nodes,
-      Set<FieldVector> out) {
-    for (FieldVector vector : vectors) {
-      if (nodes.next().getNullCount() == 0) {
-        out.add(vector);
-      }
-      collectNoNulls(vector.getChildrenFromFields(), nodes, out);
-    }
+  private static long rows(State s, int batch) {
+    return s.footer.batchStarts[batch + 1] - s.footer.batchStarts[batch];
   }
 
   /** Releases the file; mappings go when the last vector pointing into them is closed. */
