@@ -12,7 +12,8 @@ import org.apache.arrow.vector.dictionary.DictionaryProvider;
  *
  * <p>Its weight, the number the cache's byte bound counts, is what the batch costs the heap or the
  * allocator: for a batch left in the mapping, an estimate of its Java objects (the mapped bytes are
- * the page cache's, shared and reclaimable); for a decompressed batch, its buffers too.
+ * the page cache's, shared and reclaimable); for a batch in allocator memory (decompressed or
+ * copied), its buffers too.
  */
 final class CachedBatch implements AutoCloseable {
   /** Estimated heap bytes of a root, its loader leftovers and the row readers. */
@@ -32,8 +33,8 @@ final class CachedBatch implements AutoCloseable {
     this.readers = new ValueReader[vectors.size()];
     long w = BATCH_OVERHEAD;
     for (int i = 0; i < readers.length; i++) {
-      readers[i] = ValueReader.of(vectors.get(i), dictionaries);
-      w += weight(vectors.get(i), loaded.decompressed());
+      readers[i] = ValueReader.of(vectors.get(i), dictionaries, loaded.noNulls());
+      w += weight(vectors.get(i), loaded.inAllocatorMemory());
     }
     this.weight = w;
   }

@@ -142,6 +142,7 @@ public final class LazyDataset implements AutoCloseable {
   public static final class Builder {
     private long cacheBytes = -1;
     private BufferAllocator parent;
+    private boolean keepInMemory;
 
     private Builder() {}
 
@@ -150,16 +151,35 @@ public final class LazyDataset implements AutoCloseable {
      * zero-copy, plus the decompressed buffers of compressed ones.
      *
      * @throws IllegalArgumentException if {@code bytes} is negative
-     * @throws IllegalStateException if the bound was already set
+     * @throws IllegalStateException if the bound or {@link #keepInMemory} was already set
      */
     public Builder maximumCacheBytes(long bytes) {
-      if (cacheBytes != -1) {
-        throw new IllegalStateException("maximum cache bytes was already set to " + cacheBytes);
+      if (cacheBytes != -1 || keepInMemory) {
+        throw new IllegalStateException(keepInMemory ? "a dataset kept in memory has no cache bound"
+            : "maximum cache bytes was already set to " + cacheBytes);
       }
       if (bytes < 0) {
         throw new IllegalArgumentException("maximum cache bytes must not be negative: " + bytes);
       }
       this.cacheBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Copies every record batch of every split into allocator memory while opening, the way the
+     * {@code datasets} library's {@code keep_in_memory=True} and Arrow's {@code ArrowFileReader} do:
+     * opening then takes time and memory in proportion to the dataset, and reads never touch the
+     * files again, so they may live on storage that is slow to map or may go away. Every batch stays
+     * resident until close, so no cache bound applies.
+     *
+     * @throws IllegalStateException if this or a cache bound was already set
+     */
+    public Builder keepInMemory() {
+      if (keepInMemory || cacheBytes != -1) {
+        throw new IllegalStateException(keepInMemory ? "keep in memory was already set"
+            : "a dataset kept in memory has no cache bound, but one was set to " + cacheBytes);
+      }
+      this.keepInMemory = true;
       return this;
     }
 
@@ -178,22 +198,39 @@ public final class LazyDataset implements AutoCloseable {
     }
 
     /**
-     * Opens the dataset directory {@code dir}, reading only its manifest.
+     * Opens the dataset directory {@code dir}, reading only its manifest (and every record batch
+     * if {@link #keepInMemory} was set).
      *
-     * @throws LazyArrowException if the manifest is missing, malformed or inconsistent
+     * @throws LazyArrowException if the manifest is missing, malformed or inconsistent, or a batch
+     *     kept in memory is bad
      */
     public LazyDataset open(Path dir) {
       Objects.requireNonNull(dir, "dir");
       Manifest manifest = Manifest.read(dir);
+      LazyDataset dataset;
       BufferAllocator allocator = parent == null ? new RootAllocator()
           : parent.newChildAllocator("lazyarrow " + dir, 0, Long.MAX_VALUE);
       try {
-        return new LazyDataset(dir, manifest, allocator,
-            cacheBytes == -1 ? DEFAULT_CACHE_BYTES : cacheBytes);
+        long bound = keepInMemory ? Long.MAX_VALUE
+            : cacheBytes == -1 ? DEFAULT_CACHE_BYTES : cacheBytes;
+        dataset = new LazyDataset(dir, manifest, allocator, bound);
       } catch (RuntimeException e) {
         allocator.close();
         throw e;
       }
+      if (keepInMemory) {
+        try {
+          dataset.splits.values().forEach(Split::keepInMemory);
+        } catch (RuntimeException e) {
+          try {
+            dataset.close();
+          } catch (RuntimeException closing) {
+            e.addSuppressed(closing);
+          }
+          throw e;
+        }
+      }
+      return dataset;
     }
   }
 }

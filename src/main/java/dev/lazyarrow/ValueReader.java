@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseIntVector;
@@ -57,27 +58,30 @@ interface ValueReader {
   /** Returns the value at {@code index}, or {@code null} for a null slot. */
   Object read(int index);
 
-  /** Returns the reader for {@code vector}, decoding dictionary indices through {@code dictionaries}. */
-  static ValueReader of(FieldVector vector, DictionaryProvider dictionaries) {
+  /**
+   * Returns the reader for {@code vector}, decoding dictionary indices through {@code dictionaries}.
+   * The validity of the vectors in {@code noNulls}, known to hold no null, is never read: for a
+   * random row, that read is a cache miss per column.
+   */
+  static ValueReader of(FieldVector vector, DictionaryProvider dictionaries,
+      Set<FieldVector> noNulls) {
     DictionaryEncoding encoding = vector.getField().getDictionary();
+    ValueReader reader;
     if (encoding != null) {
       Dictionary dictionary = dictionaries.lookup(encoding.getId());
-      ValueReader values = of(dictionary.getVector(), dictionaries);
+      ValueReader values = of(dictionary.getVector(), dictionaries, noNulls);
       BaseIntVector indices = (BaseIntVector) vector;
-      return i -> vector.isNull(i) ? null : values.read((int) indices.getValueAsLong(i));
-    }
-    if (vector instanceof ExtensionTypeVector<?> ext) {
-      return of(ext.getUnderlyingVector(), dictionaries);
-    }
-    ValueReader plain = scalar(vector);
-    if (plain == null) {
-      plain = nested(vector, dictionaries);
-    }
-    ValueReader reader = plain;
-    if (vector instanceof NullVector) {
+      reader = i -> values.read((int) indices.getValueAsLong(i));
+    } else if (vector instanceof ExtensionTypeVector<?> ext) {
+      return of(ext.getUnderlyingVector(), dictionaries, noNulls);
+    } else if (vector instanceof NullVector) {
       return i -> null;
+    } else {
+      ValueReader plain = scalar(vector);
+      reader = plain != null ? plain : nested(vector, dictionaries, noNulls);
     }
-    return i -> vector.isNull(i) ? null : reader.read(i);
+    ValueReader valid = reader;
+    return noNulls.contains(vector) ? valid : i -> vector.isNull(i) ? null : valid.read(i);
   }
 
   private static ValueReader scalar(FieldVector v) {
@@ -131,18 +135,19 @@ interface ValueReader {
     return null;
   }
 
-  private static ValueReader nested(FieldVector v, DictionaryProvider dictionaries) {
+  private static ValueReader nested(FieldVector v, DictionaryProvider dictionaries,
+      Set<FieldVector> noNulls) {
     if (v instanceof ListVector l) {
-      RangeReader items = range(l.getDataVector(), dictionaries);
+      RangeReader items = range(l.getDataVector(), dictionaries, noNulls);
       ArrowBuf offsets = l.getOffsetBuffer();
       return i -> items.read(offsets.getInt(4L * i), offsets.getInt(4L * i + 4));
     } else if (v instanceof LargeListVector l) {
-      RangeReader items = range(l.getDataVector(), dictionaries);
+      RangeReader items = range(l.getDataVector(), dictionaries, noNulls);
       ArrowBuf offsets = l.getOffsetBuffer();
       return i -> items.read(Math.toIntExact(offsets.getLong(8L * i)),
           Math.toIntExact(offsets.getLong(8L * i + 8)));
     } else if (v instanceof FixedSizeListVector l) {
-      RangeReader items = range(l.getDataVector(), dictionaries);
+      RangeReader items = range(l.getDataVector(), dictionaries, noNulls);
       int size = l.getListSize();
       return i -> items.read(i * size, i * size + size);
     } else if (v instanceof StructVector s) {
@@ -150,7 +155,7 @@ interface ValueReader {
       List<ValueReader> readers = new ArrayList<>();
       for (FieldVector child : s.getChildrenFromFields()) {
         names.add(child.getName());
-        readers.add(of(child, dictionaries));
+        readers.add(of(child, dictionaries, noNulls));
       }
       return i -> {
         Map<String, Object> map = new LinkedHashMap<>();
@@ -169,11 +174,12 @@ interface ValueReader {
     List<Object> read(int start, int end);
   }
 
-  private static RangeReader range(FieldVector child,
-      DictionaryProvider dictionaries) {
+  private static RangeReader range(FieldVector child, DictionaryProvider dictionaries,
+      Set<FieldVector> noNulls) {
     int width = child.getField().getDictionary() == null ? bulkWidth(child) : 0;
-    // A loaded batch never changes, and counting its nulls walks the whole validity buffer: once.
-    boolean hasNulls = child.getNullCount() > 0;
+    // Counting nulls walks the whole validity buffer: once per batch, and only if the batch's
+    // metadata does not tell.
+    boolean hasNulls = !noNulls.contains(child) && child.getNullCount() > 0;
     if (width > 0) {
       return (start, end) -> bulk((BaseFixedWidthVector) child, start, end, width, hasNulls);
     }
@@ -183,10 +189,10 @@ interface ValueReader {
         for (int k = 0; k < values.length; k++) {
           values[k] = !b.isNull(start + k) && b.get(start + k) != 0;
         }
-        return new PrimitiveList(values, values.length, nulls(b, start, end, hasNulls));
+        return new PrimitiveList(values, values.length, hasNulls ? nulls(b, start, end) : null);
       };
     }
-    ValueReader items = of(child, dictionaries);
+    ValueReader items = of(child, dictionaries, noNulls);
     return (start, end) -> {
       List<Object> out = new ArrayList<>(end - start);
       for (int k = start; k < end; k++) {
@@ -216,13 +222,10 @@ interface ValueReader {
         : child instanceof Float8Vector ? new double[n]
         : width == 8 ? new long[n] : width == 4 ? new int[n] : width == 2 ? new short[n] : new byte[n];
     Memory.copy(child.getDataBuffer(), (long) start * width, array, n, width);
-    return new PrimitiveList(array, n, nulls(child, start, end, hasNulls));
+    return new PrimitiveList(array, n, hasNulls ? nulls(child, start, end) : null);
   }
 
-  private static BitSet nulls(FieldVector child, int start, int end, boolean hasNulls) {
-    if (!hasNulls) {
-      return null;
-    }
+  private static BitSet nulls(FieldVector child, int start, int end) {
     BitSet nulls = new BitSet(end - start);
     for (int k = start; k < end; k++) {
       if (child.isNull(k)) {

@@ -6,15 +6,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code lazyarrow} command line: convert datasets, inspect, dump and verify them.
+ * The {@code lazyarrow} command line: convert datasets, inspect, dump, verify and benchmark them.
  *
  * <p>Exit status: 0 done; 1 the data is bad (the message names the file and what is wrong); 2 usage.
  */
 @Command(name = "lazyarrow", mixinStandardHelpOptions = true, version = "lazyarrow 0.1.0",
     header = "Open HuggingFace-layout datasets in milliseconds; read rows zero-copy.",
     subcommands = {ConvertCommand.class, IndexCommand.class, InspectCommand.class,
-        DumpCommand.class, VerifyCommand.class, PlanCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+        DumpCommand.class, VerifyCommand.class, PlanCommand.class, BenchCommand.class,
+        DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit status for bad data. */
   static final int BAD_DATA = 1;

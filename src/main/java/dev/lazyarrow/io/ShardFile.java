@@ -15,16 +15,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -188,10 +188,12 @@ public final class ShardFile implements AutoCloseable {
   }
 
   /**
-   * A loaded record batch: its root, owned by the caller, and whether it was decompressed into
-   * allocator memory rather than left in the mapping.
+   * A loaded record batch: its root, owned by the caller; whether its buffers are allocator memory
+   * (decompressed, or copied out of the file) rather than views of the mapping; and the vectors
+   * whose field node in the batch's metadata counts no null.
    */
-  public record LoadedBatch(VectorSchemaRoot root, boolean decompressed) {}
+  public record LoadedBatch(VectorSchemaRoot root, boolean inAllocatorMemory,
+      Set<FieldVector> noNulls) {}
 
   /**
    * Loads record batch {@code index}, zero-copy unless the batch is compressed.
@@ -220,21 +222,41 @@ public final class ShardFile implements AutoCloseable {
   private LoadedBatch load(State s, int index) {
     ArrowBlock block = s.blocks.batchBlocks().get(index);
     RecordBatch header = ShardFooter.recordBatch(path, block, s.segments.message(block));
+    return RecordBatches.load(path, s.schema, index, rows(s, index), header,
+        s.segments.body(allocator, block), allocator, header.compression() != null);
+  }
+
+  /**
+   * Reads record batch {@code index} into allocator memory without mapping it, copying its bytes
+   * out of the file the way Arrow's {@code ArrowFileReader} does.
+   *
+   * @throws LazyArrowException if the file changed since it was opened or the batch is corrupt
+   */
+  public LoadedBatch read(int index) {
+    State s = state();
+    checkUnchanged(s);
+    ArrowBlock block = s.blocks.batchBlocks().get(index);
+    ArrowBuf body = null;
+    try {
+      RecordBatch header = ShardFooter.recordBatch(path, block, ShardFooter.message(path, block,
+          ShardFooter.readFully(s.channel, block.getOffset(), block.getMetadataLength())));
+      body = allocator.buffer(block.getBodyLength());
+      ShardFooter.readFully(s.channel, block.getOffset() + block.getMetadataLength(),
+          body.nioBuffer(0, Math.toIntExact(block.getBodyLength())));
+      body.writerIndex(block.getBodyLength());
+      return RecordBatches.load(path, s.schema, index, rows(s, index), header, body, allocator,
+          true);
+    } catch (IOException e) {
+      if (body != null) {
+        body.close();
+      }
+      throw new LazyArrowException(path, "cannot read record batch " + index + ": " + e, e);
+    }
+  }
+
+  private static long rows(State s, int batch) {
     long[] starts = s.blocks.batchStarts();
-    long expected = starts[index + 1] - starts[index];
-    if (header.length() != expected) {
-      throw new LazyArrowException(path, "record batch " + index + " holds " + header.length()
-          + " rows, the footer says " + expected);
-    }
-    VectorSchemaRoot root = VectorSchemaRoot.create(s.schema, allocator);
-    try (ArrowRecordBatch batch =
-        MessageSerializer.deserializeRecordBatch(header, s.segments.body(allocator, block))) {
-      new VectorLoader(root, CODECS).load(batch);
-      return new LoadedBatch(root, header.compression() != null);
-    } catch (IOException | RuntimeException e) {
-      root.close();
-      throw new LazyArrowException(path, "corrupt record batch " + index + ": " + e, e);
-    }
+    return starts[batch + 1] - starts[batch];
   }
 
   /** Releases the file; mappings go when the last vector pointing into them is closed. */

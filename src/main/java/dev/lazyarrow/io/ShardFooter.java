@@ -162,11 +162,17 @@ final class ShardFooter {
 
   static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-    while (buffer.hasRemaining()) {
-      if (channel.read(buffer, position + buffer.position()) < 0) {
-        throw new java.io.EOFException("end of file at " + (position + buffer.position()));
+    readFully(channel, position, buffer);
+    return buffer.flip();
+  }
+
+  /** Fills {@code target} from the file bytes at {@code position}. */
+  static void readFully(FileChannel channel, long position, ByteBuffer target) throws IOException {
+    int start = target.position();
+    while (target.hasRemaining()) {
+      if (channel.read(target, position + target.position() - start) < 0) {
+        throw new java.io.EOFException("end of file at " + (position + target.position() - start));
       }
     }
-    return buffer.flip();
   }
 }

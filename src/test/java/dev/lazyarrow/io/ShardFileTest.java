@@ -13,9 +13,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
@@ -134,6 +136,31 @@ class ShardFileTest {
     assertEquals(1999, ((IntVector) root.getVector(0)).get(999));
     root.close();
     assertEquals(0, allocator.getAllocatedMemory());
+  }
+
+  @Test
+  void load_fieldNodesOfForeignFile_noNullsHoldsExactlyTheVectorsWithoutNulls() throws IOException {
+    Path file = Fixtures.path("pyarrow/ipc_plain.arrow");
+    try (ShardFile shard = new ShardFile(file, -1, -1, allocator)) {
+      for (int b = 0; b < shard.batchCount(); b++) {
+        for (ShardFile.LoadedBatch batch : List.of(shard.load(b), shard.read(b))) {
+          List<FieldVector> all = new ArrayList<>();
+          collect(batch.root().getFieldVectors(), all);
+          for (FieldVector v : all) {
+            assertEquals(v.getNullCount() == 0, batch.noNulls().contains(v), v.getName());
+          }
+          assertTrue(all.stream().anyMatch(v -> v.getNullCount() > 0), "no nulls to check");
+          batch.root().close();
+        }
+      }
+    }
+  }
+
+  private static void collect(List<FieldVector> vectors, List<FieldVector> out) {
+    for (FieldVector v : vectors) {
+      out.add(v);
+      collect(v.getChildrenFromFields(), out);
+    }
   }
 
   @Test

@@ -1,0 +1,51 @@
+package dev.lazyarrow.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/** Runs the whole JMH suite once, one fork and one short iteration, on a tiny corpus. */
+class SuiteSmokeTest {
+  @TempDir
+  Path corpora;
+
+  @Test
+  void suite_oneShortIteration_everyBenchmarkReportsAScore() throws RunnerException {
+    Collection<RunResult> results = new Runner(new OptionsBuilder()
+        .include(SuiteSmokeTest.class.getPackageName() + "\\..*Benchmark")
+        .forks(1).warmupIterations(0).measurementIterations(1)
+        .measurementTime(TimeValue.milliseconds(100))
+        .param("corpora", corpora.toString()).param("size", "512KB")
+        .shouldFailOnError(true).build()).run();
+    TreeMap<String, Double> scores = new TreeMap<>();
+    for (RunResult r : results) {
+      String compression = r.getParams().getParam("compression");
+      String name = r.getParams().getBenchmark().replace("dev.lazyarrow.bench.", "")
+          + (compression == null ? "" : " " + compression);
+      scores.put(name, r.getPrimaryResult().getScore());
+    }
+    assertEquals(List.of("EpochBenchmark.blockShuffled none", "EpochBenchmark.blockShuffled zstd",
+        "EpochBenchmark.shuffled none", "EpochBenchmark.shuffled zstd",
+        "FirstRowBenchmark.arrowFileReader", "FirstRowBenchmark.eager", "FirstRowBenchmark.lazy",
+        "OpenBenchmark.open", "RandomAccessBenchmark.hit", "RandomAccessBenchmark.miss",
+        "ScanBenchmark.arrowFileReaderScan none", "ScanBenchmark.arrowFileReaderScan zstd",
+        "ScanBenchmark.columnScan none", "ScanBenchmark.columnScan zstd",
+        "ScanBenchmark.rows none", "ScanBenchmark.rows zstd"), List.copyOf(scores.keySet()));
+    String bad = scores.entrySet().stream()
+        .filter(e -> !(e.getValue() > 0) || e.getValue().isInfinite())
+        .map(String::valueOf).collect(Collectors.joining(", "));
+    assertTrue(bad.isEmpty(), bad);
+  }
+}

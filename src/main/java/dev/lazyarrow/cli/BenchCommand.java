@@ -1,0 +1,239 @@
+package dev.lazyarrow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.Row;
+import dev.lazyarrow.Split;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.RootAllocator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The {@code bench} command. */
+@Command(name = "bench",
+    header = "Time what a training loop does, the way benchmarks/hf_reference.py times datasets.",
+    description = {"Prints open and first-row times, then the rates of 20,000 uniformly random rows, "
+        + "up to 500,000 sequential rows and up to 200,000 rows in a seeded shuffled order, every "
+        + "column of every row materialized into Java values, and the memory after open.",
+        "A first open of a small bundled dataset loads the classes, as the reference imports "
+        + "datasets before its clock starts (open_first_s times it); the timed passes run on that "
+        + "dataset first, so that the JIT has compiled them.",
+        "--mode eager copies the whole split into memory while opening (keepInMemory), as eager "
+            + "loaders do, then measures the same work."})
+final class BenchCommand implements Callable<Integer> {
+  static final int RANDOM_ROWS = 20_000;
+  static final long SEQUENTIAL_ROWS = 500_000;
+  static final long SHUFFLED_ROWS = 200_000;
+  /** The batch size of the reference's {@code ds.iter(batch_size=1000)}. */
+  static final int TAKE = 1000;
+  /** The rows of each warm-up pass: enough for the JIT to compile the row paths. */
+  static final int WARMUP_ROWS = 20_000;
+  private static final String WARMUP = "warmup/";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final double MB = 1 << 20;
+  /** Where every materialized row goes, so that the JIT cannot skip making it. */
+  private static volatile Object sink;
+
+  /** How the split is read: lazily from the mapping, or copied into memory first. */
+  enum Mode { lazy, eager }
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
+  Path dataset;
+
+  @Option(names = "--split", paramLabel = "<name>",
+      description = "the split to read (default: the only split)")
+  String split;
+
+  @Option(names = "--mode", paramLabel = "lazy|eager", defaultValue = "lazy",
+      description = "lazy (default) or eager: copy the whole split into memory while opening")
+  Mode mode;
+
+  @Option(names = "--json", description = "print one JSON line, as hf_reference.py does")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    ObjectNode out = JSON.createObjectNode();
+    double idle = rssMb();
+    Path warmup = extractWarmup();
+    try (RootAllocator allocator = new RootAllocator()) {
+      long start = System.nanoTime();
+      double openFirst;
+      try (LazyDataset small = open(warmup, allocator)) {
+        openFirst = seconds(start);
+        sink = small.splits().get(0).get(0);
+      }
+      // Frees what the first open left behind, so that the figures after open are the open's.
+      System.gc();
+      start = System.nanoTime();
+      try (LazyDataset ds = open(dataset, allocator)) {
+        Split s = DumpCommand.chooseSplit(ds, split);
+        double openS = seconds(start);
+        sink = s.get(0);
+        double firstRowS = seconds(start);
+        double rss = rssMb();
+        System.gc();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        double arrow = allocator.getAllocatedMemory() / MB;
+        warmUp(warmup, allocator);
+        long n = s.size();
+        out.put("system", mode == Mode.lazy ? "lazyarrow" : "lazyarrow-eager");
+        out.put("rows", n);
+        out.put("bytes", s.bytes());
+        out.put("open_s", openS);
+        out.put("first_row_s", firstRowS);
+        out.put("random_rows_per_s", random(s, RANDOM_ROWS));
+        out.put("seq_rows_per_s", sequential(s, Math.min(n, SEQUENTIAL_ROWS)));
+        out.put("shuffled_rows_per_s", shuffled(s, Math.min(n, SHUFFLED_ROWS)));
+        out.put("rss_mb_after_open", rss);
+        out.put("open_first_s", openFirst);
+        out.put("rss_mb_idle", idle);
+        out.put("heap_mb_after_open", heap.getUsed() / MB);
+        out.put("heap_mb_committed", heap.getCommitted() / MB);
+        out.put("arrow_mb_after_open", arrow);
+      }
+    } finally {
+      deleteTree(warmup);
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      w.println(JSON.writeValueAsString(out));
+    } else {
+      out.fields().forEachRemaining(e -> w.printf("%-22s %s%n", e.getKey(), e.getValue()));
+    }
+    w.flush();
+    return 0;
+  }
+
+  private LazyDataset open(Path dir, RootAllocator allocator) {
+    LazyDataset.Builder builder = LazyDataset.newBuilder().allocator(allocator);
+    return (mode == Mode.eager ? builder.keepInMemory() : builder).open(dir);
+  }
+
+  /**
+   * Runs the timed passes on the small dataset, twice, so that the JIT has compiled them: Python,
+   * the reference's runtime, has nothing to warm. The passes go round its 32 rows.
+   */
+  private void warmUp(Path dir, RootAllocator allocator) {
+    try (LazyDataset small = open(dir, allocator)) {
+      Split s = small.splits().get(0);
+      for (int round = 0; round < 2; round++) {
+        random(s, WARMUP_ROWS);
+        sequential(s, WARMUP_ROWS);
+        shuffled(s, WARMUP_ROWS);
+      }
+    }
+  }
+
+  /** Reads {@code rows} uniformly random rows. */
+  private static double random(Split s, int rows) {
+    SplittableRandom random = new SplittableRandom(1);
+    long[] indices = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      indices[i] = random.nextLong(s.size());
+    }
+    long t = System.nanoTime();
+    for (long i : indices) {
+      sink = s.get(i);
+    }
+    return rows / seconds(t);
+  }
+
+  private static double sequential(Split s, long limit) {
+    long t = System.nanoTime();
+    long seen = 0;
+    while (seen < limit) {
+      for (Row row : s) {
+        sink = row;
+        if (++seen == limit) {
+          break;
+        }
+      }
+    }
+    return seen / seconds(t);
+  }
+
+  /** Reads rows in a seeded permutation of the split, {@value #TAKE} at a time. */
+  private static double shuffled(Split s, long limit) {
+    long[] order = permutation(s.size(), 0);
+    long t = System.nanoTime();
+    long seen = 0;
+    while (seen < limit) {
+      int from = (int) (seen % order.length);
+      int count = (int) Math.min(Math.min(TAKE, limit - seen), order.length - from);
+      long[] chunk = new long[count];
+      System.arraycopy(order, from, chunk, 0, count);
+      sink = s.take(chunk);
+      seen += count;
+    }
+    return seen / seconds(t);
+  }
+
+  /** Returns 0..n-1 shuffled by Fisher-Yates with a generator seeded with {@code seed}. */
+  static long[] permutation(long n, long seed) {
+    long[] order = new long[Math.toIntExact(n)];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      long swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    return order;
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** Returns the resident set size in MiB, as the reference reads it; NaN where /proc is absent. */
+  static double rssMb() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+      return lines.filter(l -> l.startsWith("VmRSS:")).findFirst()
+          .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024.0).orElse(Double.NaN);
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Copies the bundled warm-up dataset (32 rows made by hf_reference.py) to a temporary folder. */
+  private static Path extractWarmup() throws IOException {
+    Path dir = Files.createTempDirectory("lazyarrow-warmup");
+    for (String file : new String[] {"lazyarrow.json", "train/part-00000.arrow"}) {
+      Path target = dir.resolve(file);
+      Files.createDirectories(target.getParent());
+      try (InputStream in = BenchCommand.class.getResourceAsStream(WARMUP + file)) {
+        Files.copy(in, target);
+      }
+    }
+    return dir;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
