@@ -99,6 +99,7 @@ public final class LazyDataset implements AutoCloseable {
 
   /** Returns a snapshot of the record batch cache's counters. */
   public CacheStats cacheStats() {
+    cache.cleanUp();
     return new CacheStats(cache.hits(), cache.misses(), cache.evictions(), cache.loadedBytes(),
         cache.residentBytes(), cache.residentBatches(), cache.liveBatches());
   }

@@ -134,7 +134,7 @@ class LazyDatasetTest {
           assertEquals(List.of(), failures);
           CacheStats stats = ds.cacheStats();
           assertTrue(stats.evictions() > 100, stats.toString());
-          assertTrue(stats.residentBatches() <= 2, stats.toString());
+          assertTrue(stats.residentBytes() <= 2 * batchWeight, stats.toString());
         }
         assertEquals(0, parent.getAllocatedMemory());
       }

@@ -160,6 +160,11 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
     }
   }
 
+  /** Runs the eviction work the cache defers, so that the counts below are exact. */
+  public void cleanUp() {
+    cache.cleanUp();
+  }
+
   /** Returns how many lookups found their batch resident. */
   public long hits() {
     return cache.stats().hitCount();
