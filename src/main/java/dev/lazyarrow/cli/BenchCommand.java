@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
+import dev.lazyarrow.view.Loader;
+import dev.lazyarrow.view.TrainingBatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -18,10 +20,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code bench} command. */
 @Command(name = "bench",
@@ -170,36 +172,25 @@ final class BenchCommand implements Callable<Integer> {
     return seen / seconds(t);
   }
 
-  /** Reads rows in a seeded permutation of the split, {@value #TAKE} at a time. */
+  /**
+   * Reads rows in a seeded shuffled order, {@value #TAKE} at a time, as the reference iterates
+   * {@code ds.shuffle(seed=0)} in batches of 1,000.
+   */
   private static double shuffled(Split s, long limit) {
-    long[] order = permutation(s.size(), 0);
     long t = System.nanoTime();
     long seen = 0;
     while (seen < limit) {
-      int from = (int) (seen % order.length);
-      int count = (int) Math.min(Math.min(TAKE, limit - seen), order.length - from);
-      long[] chunk = new long[count];
-      System.arraycopy(order, from, chunk, 0, count);
-      sink = s.take(chunk);
-      seen += count;
+      try (Loader loader = s.loader().shuffle(0).batchSize(TAKE).build()) {
+        for (TrainingBatch batch : loader) {
+          sink = batch.rows();
+          seen += batch.size();
+          if (seen >= limit) {
+            break;
+          }
+        }
+      }
     }
     return seen / seconds(t);
-  }
-
-  /** Returns 0..n-1 shuffled by Fisher-Yates with a generator seeded with {@code seed}. */
-  static long[] permutation(long n, long seed) {
-    long[] order = new long[Math.toIntExact(n)];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    SplittableRandom random = new SplittableRandom(seed);
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      long swap = order[i];
-      order[i] = order[j];
-      order[j] = swap;
-    }
-    return order;
   }
 
   private static double seconds(long startNanos) {

@@ -7,22 +7,14 @@ import dev.lazyarrow.samples.EmotionTrainer;
 import dev.lazyarrow.samples.RankingMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
-import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -127,26 +119,12 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Loads every record batch of every shard into memory first, as an eager loader does. */
-  private static long loadEagerly(Path dataset) throws IOException {
-    long rows = 0;
-    try (BufferAllocator allocator = new RootAllocator();
-        Stream<Path> files = Files.walk(dataset)) {
-      List<VectorSchemaRoot> loaded = new java.util.ArrayList<>();
-      for (Path shard : files.filter(p -> p.toString().endsWith(".arrow")).sorted().toList()) {
-        try (FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ);
-            ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
-          for (ArrowBlock block : reader.getRecordBlocks()) {
-            reader.loadRecordBatch(block);
-            VectorSchemaRoot copy = reader.getVectorSchemaRoot().slice(0);
-            rows += copy.getRowCount();
-            loaded.add(copy);
-          }
-        }
-      }
-      loaded.forEach(VectorSchemaRoot::close);
+  /** Opens the dataset eagerly, every batch copied into memory first, and reads row 0. */
+  private static long loadEagerly(Path dataset) {
+    try (LazyDataset ds = LazyDataset.newBuilder().keepInMemory().open(dataset)) {
+      ds.split("train").get(0);
+      return ds.splits().stream().mapToLong(Split::size).sum();
     }
-    return rows;
   }
 
   private static double median(double[] values) {
