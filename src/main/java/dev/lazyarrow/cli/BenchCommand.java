@@ -20,9 +20,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The {@code bench} command. */
@@ -56,12 +56,8 @@ final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
-  Path dataset;
-
-  @Option(names = "--split", paramLabel = "<name>",
-      description = "the split to read (default: the only split)")
-  String split;
+  @Mixin
+  SplitOptions input;
 
   @Option(names = "--mode", paramLabel = "lazy|eager", defaultValue = "lazy",
       description = "lazy (default) or eager: copy the whole split into memory while opening")
@@ -85,8 +81,8 @@ final class BenchCommand implements Callable<Integer> {
       // Frees what the first open left behind, so that the figures after open are the open's.
       System.gc();
       start = System.nanoTime();
-      try (LazyDataset ds = open(dataset, allocator)) {
-        Split s = DumpCommand.chooseSplit(ds, split);
+      try (LazyDataset ds = open(input.dataset, allocator)) {
+        Split s = input.choose(ds);
         double openS = seconds(start);
         sink = s.get(0);
         double firstRowS = seconds(start);

@@ -4,17 +4,16 @@ import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import org.apache.arrow.vector.types.pojo.Field;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The {@code dump} command. */
 @Command(name = "dump", header = "Print rows as JSON lines, encoded as the datasets library returns them.",
@@ -25,12 +24,8 @@ final class DumpCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
-  Path dataset;
-
-  @Option(names = "--split", paramLabel = "<name>",
-      description = "the split to read (default: the only split)")
-  String split;
+  @Mixin
+  SplitOptions input;
 
   @ArgGroup(multiplicity = "1")
   Selection selection;
@@ -48,8 +43,8 @@ final class DumpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (LazyDataset ds = LazyDataset.open(dataset)) {
-      Split s = chooseSplit(ds, split);
+    try (LazyDataset ds = LazyDataset.open(input.dataset)) {
+      Split s = input.choose(ds);
       long[] indices = selection.rows != null ? selection.rows : range(selection.range, s.size());
       for (long i : indices) {
         if (i < 0 || i >= s.size()) {
@@ -73,18 +68,6 @@ final class DumpCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
-  }
-
-  /** Returns the split named {@code name}, or the only split when {@code name} is null. */
-  static Split chooseSplit(LazyDataset ds, String name) {
-    if (name != null) {
-      return ds.split(name);
-    }
-    if (ds.splits().size() != 1) {
-      throw new IllegalArgumentException("the dataset has splits "
-          + ds.splits().stream().map(Split::name).toList() + "; choose one with --split");
-    }
-    return ds.splits().get(0);
   }
 
   private static long[] range(String text, long size) {

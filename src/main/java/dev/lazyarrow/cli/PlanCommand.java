@@ -16,9 +16,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The {@code plan} command. */
@@ -35,11 +35,8 @@ final class PlanCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
-  Path dataset;
-
-  @Option(names = "--split", paramLabel = "<name>", description = "default: the only split")
-  String split;
+  @Mixin
+  SplitOptions input;
 
   @Option(names = "--seed", paramLabel = "<n>", description = "shuffle seed (default: 0)")
   long seed;
@@ -84,8 +81,8 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (LazyDataset ds = LazyDataset.open(dataset)) {
-      Split s = DumpCommand.chooseSplit(ds, split);
+    try (LazyDataset ds = LazyDataset.open(input.dataset)) {
+      Split s = input.choose(ds);
       PrintWriter out = spec.commandLine().getOut();
       try (Loader loader = builder(s).build()) {
         Iterator<TrainingBatch> batches = loader.plan();
