@@ -32,12 +32,13 @@ class SuiteSmokeTest {
     TreeMap<String, Double> scores = new TreeMap<>();
     for (RunResult r : results) {
       String compression = r.getParams().getParam("compression");
+      String order = r.getParams().getParam("order");
       String name = r.getParams().getBenchmark().replace("dev.lazyarrow.bench.", "")
-          + (compression == null ? "" : " " + compression);
+          + (order == null ? "" : " " + order) + (compression == null ? "" : " " + compression);
       scores.put(name, r.getPrimaryResult().getScore());
     }
-    assertEquals(List.of("EpochBenchmark.blockShuffled none", "EpochBenchmark.blockShuffled zstd",
-        "EpochBenchmark.shuffled none", "EpochBenchmark.shuffled zstd",
+    assertEquals(List.of("EpochBenchmark.epoch block none", "EpochBenchmark.epoch block zstd",
+        "EpochBenchmark.epoch shuffle none", "EpochBenchmark.epoch shuffle zstd",
         "FirstRowBenchmark.arrowFileReader", "FirstRowBenchmark.eager", "FirstRowBenchmark.lazy",
         "OpenBenchmark.open", "RandomAccessBenchmark.hit", "RandomAccessBenchmark.miss",
         "ScanBenchmark.arrowFileReaderScan none", "ScanBenchmark.arrowFileReaderScan zstd",
