@@ -7,9 +7,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * One record batch of a split, leased from the cache: a zero-copy view of its Arrow vectors.
  *
  * <p>The vectors point into the memory-mapped shard (or into the decompressed copy of a compressed
- * batch) and stay valid until {@link #close}; the batch cannot be freed under its holder, even if the
- * cache evicts it meanwhile. Use it with try-with-resources. Not thread-safe to close concurrently
- * with reads.
+ * batch) and stay valid until {@link #close}; the batch cannot be freed under its holder, even if
+ * the cache evicts it meanwhile. Use it with try-with-resources. Not thread-safe to close
+ * concurrently with reads.
  */
 public final class Batch implements AutoCloseable {
   private final Columns columns;

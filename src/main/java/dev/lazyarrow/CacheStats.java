@@ -11,8 +11,14 @@ package dev.lazyarrow;
  * @param residentBatches the number of batches resident now
  * @param liveBatches the batches alive now: resident, or evicted but still held by a reader
  */
-public record CacheStats(long hits, long misses, long evictions, long loadedBytes,
-    long residentBytes, long residentBatches, long liveBatches) {
+public record CacheStats(
+    long hits,
+    long misses,
+    long evictions,
+    long loadedBytes,
+    long residentBytes,
+    long residentBatches,
+    long liveBatches) {
 
   /** Returns the fraction of lookups that hit, or 0 before the first lookup. */
   public double hitRate() {

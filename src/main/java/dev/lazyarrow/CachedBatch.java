@@ -18,6 +18,7 @@ import org.apache.arrow.vector.dictionary.DictionaryProvider;
 final class CachedBatch implements AutoCloseable {
   /** Estimated heap bytes of a root, its loader leftovers and the row readers. */
   private static final long BATCH_OVERHEAD = 1024;
+
   /** Estimated heap bytes of one vector with its buffers' Java objects and its reader. */
   private static final long VECTOR_OVERHEAD = 512;
 

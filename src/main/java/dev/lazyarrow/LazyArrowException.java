@@ -6,8 +6,8 @@ import java.nio.file.Path;
  * An exception raised when a dataset's files are missing, corrupt, or disagree with its manifest.
  *
  * <p>The message always starts with the file at fault, so that a user can find it without a stack
- * trace. It is unchecked because it is raised from row access, where a checked exception would burden
- * every training loop.
+ * trace. It is unchecked because it is raised from row access, where a checked exception would
+ * burden every training loop.
  */
 public class LazyArrowException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -100,8 +100,14 @@ public final class LazyDataset implements AutoCloseable {
   /** Returns a snapshot of the record batch cache's counters. */
   public CacheStats cacheStats() {
     cache.cleanUp();
-    return new CacheStats(cache.hits(), cache.misses(), cache.evictions(), cache.loadedBytes(),
-        cache.residentBytes(), cache.residentBatches(), cache.liveBatches());
+    return new CacheStats(
+        cache.hits(),
+        cache.misses(),
+        cache.evictions(),
+        cache.loadedBytes(),
+        cache.residentBytes(),
+        cache.residentBatches(),
+        cache.liveBatches());
   }
 
   /**
@@ -156,8 +162,10 @@ public final class LazyDataset implements AutoCloseable {
      */
     public Builder maximumCacheBytes(long bytes) {
       if (cacheBytes != -1 || keepInMemory) {
-        throw new IllegalStateException(keepInMemory ? "a dataset kept in memory has no cache bound"
-            : "maximum cache bytes was already set to " + cacheBytes);
+        throw new IllegalStateException(
+            keepInMemory
+                ? "a dataset kept in memory has no cache bound"
+                : "maximum cache bytes was already set to " + cacheBytes);
       }
       if (bytes < 0) {
         throw new IllegalArgumentException("maximum cache bytes must not be negative: " + bytes);
@@ -168,17 +176,19 @@ public final class LazyDataset implements AutoCloseable {
 
     /**
      * Copies every record batch of every split into allocator memory while opening, the way the
-     * {@code datasets} library's {@code keep_in_memory=True} and Arrow's {@code ArrowFileReader} do:
-     * opening then takes time and memory in proportion to the dataset, and reads never touch the
-     * files again, so they may live on storage that is slow to map or may go away. Every batch stays
-     * resident until close, so no cache bound applies.
+     * {@code datasets} library's {@code keep_in_memory=True} and Arrow's {@code ArrowFileReader}
+     * do: opening then takes time and memory in proportion to the dataset, and reads never touch
+     * the files again, so they may live on storage that is slow to map or may go away. Every batch
+     * stays resident until close, so no cache bound applies.
      *
      * @throws IllegalStateException if this or a cache bound was already set
      */
     public Builder keepInMemory() {
       if (keepInMemory || cacheBytes != -1) {
-        throw new IllegalStateException(keepInMemory ? "keep in memory was already set"
-            : "a dataset kept in memory has no cache bound, but one was set to " + cacheBytes);
+        throw new IllegalStateException(
+            keepInMemory
+                ? "keep in memory was already set"
+                : "a dataset kept in memory has no cache bound, but one was set to " + cacheBytes);
       }
       this.keepInMemory = true;
       return this;
@@ -199,8 +209,8 @@ public final class LazyDataset implements AutoCloseable {
     }
 
     /**
-     * Opens the dataset directory {@code dir}, reading only its manifest (and every record batch
-     * if {@link #keepInMemory} was set).
+     * Opens the dataset directory {@code dir}, reading only its manifest (and every record batch if
+     * {@link #keepInMemory} was set).
      *
      * @throws LazyArrowException if the manifest is missing, malformed or inconsistent, or a batch
      *     kept in memory is bad
@@ -209,11 +219,13 @@ public final class LazyDataset implements AutoCloseable {
       Objects.requireNonNull(dir, "dir");
       Manifest manifest = Manifest.read(dir);
       LazyDataset dataset;
-      BufferAllocator allocator = parent == null ? new RootAllocator()
-          : parent.newChildAllocator("lazyarrow " + dir, 0, Long.MAX_VALUE);
+      BufferAllocator allocator =
+          parent == null
+              ? new RootAllocator()
+              : parent.newChildAllocator("lazyarrow " + dir, 0, Long.MAX_VALUE);
       try {
-        long bound = keepInMemory ? Long.MAX_VALUE
-            : cacheBytes == -1 ? DEFAULT_CACHE_BYTES : cacheBytes;
+        long bound =
+            keepInMemory ? Long.MAX_VALUE : cacheBytes == -1 ? DEFAULT_CACHE_BYTES : cacheBytes;
         dataset = new LazyDataset(dir, manifest, allocator, bound);
       } catch (RuntimeException e) {
         allocator.close();

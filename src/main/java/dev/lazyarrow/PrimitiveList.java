@@ -7,9 +7,9 @@ import java.util.RandomAccess;
 /**
  * An immutable list of primitive values copied in bulk out of an Arrow list, boxed only when read.
  *
- * <p>A token row holds hundreds of ids; boxing each on materialization would cost more than the rest
- * of the row, so the values stay in the primitive array that the copy filled, and
- * {@link Row#getIntArray} and its siblings hand that array out (as a copy) unboxed.
+ * <p>A token row holds hundreds of ids; boxing each on materialization would cost more than the
+ * rest of the row, so the values stay in the primitive array that the copy filled, and {@link
+ * Row#getIntArray} and its siblings hand that array out (as a copy) unboxed.
  */
 final class PrimitiveList extends AbstractList<Object> implements RandomAccess {
   private final Object array;

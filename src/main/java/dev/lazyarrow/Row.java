@@ -10,16 +10,16 @@ import java.util.Map;
  * One row of a split, copied out of its record batch into plain Java values.
  *
  * <p>A row owns its values: it stays valid after the batch it came from is evicted and after the
- * dataset is closed, and it is immutable, so it may be handed between threads. For zero-copy access to
- * the Arrow vectors themselves, iterate {@link Split#batches()}.
+ * dataset is closed, and it is immutable, so it may be handed between threads. For zero-copy access
+ * to the Arrow vectors themselves, iterate {@link Split#batches()}.
  *
- * <p>Arrow types become these Java values, the way Arrow Java's own {@code getObject} maps them where
- * it has a plain one: bool as {@code Boolean}; int8, int16, int32, int64 as {@code Byte},
+ * <p>Arrow types become these Java values, the way Arrow Java's own {@code getObject} maps them
+ * where it has a plain one: bool as {@code Boolean}; int8, int16, int32, int64 as {@code Byte},
  * {@code Short}, {@code Integer}, {@code Long}; uint8, uint16, uint32 widened to {@code Short},
  * {@code Integer}, {@code Long}; uint64 as a {@code Long} holding the unsigned bits (read it with
- * {@link Long#toUnsignedString(long)}); float16 and float32 as {@code Float}; float64 as
- * {@code Double}; strings as {@code String}; binary as {@code byte[]}; timestamps, times and durations
- * as a {@code Long} count of their unit (time32 as {@code Integer}); date32 as {@code Integer} days
+ * {@link Long#toUnsignedString(long)}); float16 and float32 as {@code Float}; float64 as {@code
+ * Double}; strings as {@code String}; binary as {@code byte[]}; timestamps, times and durations as
+ * a {@code Long} count of their unit (time32 as {@code Integer}); date32 as {@code Integer} days
  * and date64 as {@code Long} milliseconds since the epoch; lists, large lists and fixed-size lists
  * (ArrayND features too) as immutable {@code List}s; structs (Image, Translation) as immutable
  * {@code Map}s in field order; dictionary-encoded values decoded; null as {@code null}. ClassLabel
@@ -258,7 +258,8 @@ public final class Row {
           "column '" + columns.name(column) + "' is not a list of ClassLabel");
     }
     List<Object> labels = getList(column);
-    return labels == null ? null
+    return labels == null
+        ? null
         : labels.stream().map(l -> item.labelName(((Number) l).intValue())).toList();
   }
 
@@ -271,7 +272,6 @@ public final class Row {
     return Collections.unmodifiableMap(map);
   }
 
-
   @Override
   public String toString() {
     return "Row " + index + " " + toMap();
@@ -283,8 +283,12 @@ public final class Row {
       throw wrongType(column, "a list of numbers");
     }
     if (list.hasNulls()) {
-      throw new IllegalStateException("column '" + columns.name(column) + "' of row " + index
-          + " holds null items; read it with getList");
+      throw new IllegalStateException(
+          "column '"
+              + columns.name(column)
+              + "' of row "
+              + index
+              + " holds null items; read it with getList");
     }
     return list;
   }
@@ -307,7 +311,12 @@ public final class Row {
   }
 
   private IllegalStateException wrongType(int column, String what) {
-    return new IllegalStateException("column '" + columns.name(column) + "' holds "
-        + values[column].getClass().getSimpleName() + ", not " + what);
+    return new IllegalStateException(
+        "column '"
+            + columns.name(column)
+            + "' holds "
+            + values[column].getClass().getSimpleName()
+            + ", not "
+            + what);
   }
 }

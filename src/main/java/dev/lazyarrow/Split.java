@@ -19,8 +19,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * One split of a dataset ({@code train}, {@code test}, ...): a sequence of rows stored in shards.
  *
- * <p>Random access ({@link #get}, {@link #take}) and iteration ({@link #iterator}, {@link #batches})
- * touch only the shards and record batches they need. All methods are thread-safe.
+ * <p>Random access ({@link #get}, {@link #take}) and iteration ({@link #iterator}, {@link
+ * #batches}) touch only the shards and record batches they need. All methods are thread-safe.
  */
 public final class Split implements Iterable<Row> {
   private final int ordinal;
@@ -29,8 +29,10 @@ public final class Split implements Iterable<Row> {
   private final long bytes;
   private final long[] shardStarts;
   private final ShardFile[] shards;
+
   /** Whether shard i's schema was found equal to the first shard's; set once per shard. */
   private final boolean[] schemaChecked;
+
   private final Map<String, Feature> features;
   private final BatchCache<BatchKey, CachedBatch> cache;
   private volatile Columns columns;
@@ -38,7 +40,11 @@ public final class Split implements Iterable<Row> {
   /** Identifies a record batch across a dataset: split, shard and batch position. */
   record BatchKey(int split, int shard, int batch) {}
 
-  Split(int ordinal, Manifest.SplitEntry entry, Path dir, BufferAllocator allocator,
+  Split(
+      int ordinal,
+      Manifest.SplitEntry entry,
+      Path dir,
+      BufferAllocator allocator,
       BatchCache<BatchKey, CachedBatch> cache) {
     this.ordinal = ordinal;
     this.name = entry.name();
@@ -52,9 +58,16 @@ public final class Split implements Iterable<Row> {
     for (int i = 0; i < shards.length; i++) {
       Manifest.Shard s = list.get(i);
       Path file = Manifest.resolveInside(dir, s.path(), manifestFile);
-      shards[i] = s.stream() == null ? new ShardFile(file, s.bytes(), s.rows(), allocator)
-          : new ShardFile(file, s.bytes(), s.rows(), s.stream(),
-              dir.resolve(Manifest.INDEX_FILE_NAME), allocator);
+      shards[i] =
+          s.stream() == null
+              ? new ShardFile(file, s.bytes(), s.rows(), allocator)
+              : new ShardFile(
+                  file,
+                  s.bytes(),
+                  s.rows(),
+                  s.stream(),
+                  dir.resolve(Manifest.INDEX_FILE_NAME),
+                  allocator);
       shardStarts[i + 1] = shardStarts[i] + s.rows();
     }
     this.bytes = list.stream().mapToLong(Manifest.Shard::bytes).sum();
@@ -132,8 +145,8 @@ public final class Split implements Iterable<Row> {
     ShardFile file = shard(shard);
     int batch = file.batchOf(local);
     try (Lease<CachedBatch> lease = lease(shard, batch)) {
-      return new Row(columns(), index,
-          lease.value().values((int) (local - file.batchStart(batch))));
+      return new Row(
+          columns(), index, lease.value().values((int) (local - file.batchStart(batch))));
     }
   }
 
@@ -214,8 +227,8 @@ public final class Split implements Iterable<Row> {
   }
 
   /**
-   * Returns an iterator over the record batches in order, each a zero-copy view that the caller must
-   * {@link Batch#close close}; zero-row batches are skipped.
+   * Returns an iterator over the record batches in order, each a zero-copy view that the caller
+   * must {@link Batch#close close}; zero-row batches are skipped.
    */
   public Iterator<Batch> batches() {
     return new Iterator<>() {
@@ -262,7 +275,9 @@ public final class Split implements Iterable<Row> {
     }
   }
 
-  /** Copies every record batch into allocator memory and into the cache, which must hold them all. */
+  /**
+   * Copies every record batch into allocator memory and into the cache, which must hold them all.
+   */
   void keepInMemory() {
     for (int k = 0; k < shards.length; k++) {
       ShardFile file = shard(k);
@@ -284,22 +299,26 @@ public final class Split implements Iterable<Row> {
       }
     }
     if (total != size) {
-      throw new LazyArrowException(shards[0].path(), "split '" + name + "' has " + total
-          + " rows in its shards, the manifest says " + size);
+      throw new LazyArrowException(
+          shards[0].path(),
+          "split '" + name + "' has " + total + " rows in its shards, the manifest says " + size);
     }
   }
 
   private long batchEnd(int shard, int batch) {
-    return batch + 1 < shards[shard].batchCount() ? shards[shard].batchStart(batch + 1)
+    return batch + 1 < shards[shard].batchCount()
+        ? shards[shard].batchStart(batch + 1)
         : shards[shard].rows();
   }
 
   private Lease<CachedBatch> lease(int shard, int batch) {
     ShardFile file = shards[shard];
-    return cache.acquire(new BatchKey(ordinal, shard, batch), key -> cached(file.load(batch), file));
+    return cache.acquire(
+        new BatchKey(ordinal, shard, batch), key -> cached(file.load(batch), file));
   }
 
-  private static BatchCache.Loaded<CachedBatch> cached(ShardFile.LoadedBatch batch, ShardFile file) {
+  private static BatchCache.Loaded<CachedBatch> cached(
+      ShardFile.LoadedBatch batch, ShardFile file) {
     CachedBatch loaded = new CachedBatch(file.path(), batch, file.dictionaries());
     return new BatchCache.Loaded<>(loaded, loaded.weight);
   }
@@ -309,8 +328,14 @@ public final class Split implements Iterable<Row> {
     ShardFile file = shards[k];
     if (!schemaChecked[k]) {
       if (k > 0 && !file.schema().getFields().equals(columns().fields)) {
-        throw new LazyArrowException(file.path(), "schema differs from the first shard of split '"
-            + name + "': " + file.schema().getFields() + " vs " + columns().fields);
+        throw new LazyArrowException(
+            file.path(),
+            "schema differs from the first shard of split '"
+                + name
+                + "': "
+                + file.schema().getFields()
+                + " vs "
+                + columns().fields);
       }
       schemaChecked[k] = true;
     }

@@ -59,12 +59,12 @@ interface ValueReader {
   Object read(int index);
 
   /**
-   * Returns the reader for {@code vector}, decoding dictionary indices through {@code dictionaries}.
-   * The validity of the vectors in {@code noNulls}, known to hold no null, is never read: for a
-   * random row, that read is a cache miss per column.
+   * Returns the reader for {@code vector}, decoding dictionary indices through {@code
+   * dictionaries}. The validity of the vectors in {@code noNulls}, known to hold no null, is never
+   * read: for a random row, that read is a cache miss per column.
    */
-  static ValueReader of(FieldVector vector, DictionaryProvider dictionaries,
-      Set<FieldVector> noNulls) {
+  static ValueReader of(
+      FieldVector vector, DictionaryProvider dictionaries, Set<FieldVector> noNulls) {
     DictionaryEncoding encoding = vector.getField().getDictionary();
     ValueReader reader;
     if (encoding != null) {
@@ -135,8 +135,8 @@ interface ValueReader {
     return null;
   }
 
-  private static ValueReader nested(FieldVector v, DictionaryProvider dictionaries,
-      Set<FieldVector> noNulls) {
+  private static ValueReader nested(
+      FieldVector v, DictionaryProvider dictionaries, Set<FieldVector> noNulls) {
     if (v instanceof ListVector l) {
       RangeReader items = range(l.getDataVector(), dictionaries, noNulls);
       ArrowBuf offsets = l.getOffsetBuffer();
@@ -144,8 +144,10 @@ interface ValueReader {
     } else if (v instanceof LargeListVector l) {
       RangeReader items = range(l.getDataVector(), dictionaries, noNulls);
       ArrowBuf offsets = l.getOffsetBuffer();
-      return i -> items.read(Math.toIntExact(offsets.getLong(8L * i)),
-          Math.toIntExact(offsets.getLong(8L * i + 8)));
+      return i ->
+          items.read(
+              Math.toIntExact(offsets.getLong(8L * i)),
+              Math.toIntExact(offsets.getLong(8L * i + 8)));
     } else if (v instanceof FixedSizeListVector l) {
       RangeReader items = range(l.getDataVector(), dictionaries, noNulls);
       int size = l.getListSize();
@@ -174,8 +176,8 @@ interface ValueReader {
     List<Object> read(int start, int end);
   }
 
-  private static RangeReader range(FieldVector child, DictionaryProvider dictionaries,
-      Set<FieldVector> noNulls) {
+  private static RangeReader range(
+      FieldVector child, DictionaryProvider dictionaries, Set<FieldVector> noNulls) {
     int width = child.getField().getDictionary() == null ? bulkWidth(child) : 0;
     // Counting nulls walks the whole validity buffer: once per batch, and only if the batch's
     // metadata does not tell.
@@ -215,12 +217,17 @@ interface ValueReader {
     return 0;
   }
 
-  private static PrimitiveList bulk(BaseFixedWidthVector child, int start, int end, int width,
-      boolean hasNulls) {
+  private static PrimitiveList bulk(
+      BaseFixedWidthVector child, int start, int end, int width, boolean hasNulls) {
     int n = end - start;
-    Object array = child instanceof Float4Vector ? new float[n]
-        : child instanceof Float8Vector ? new double[n]
-        : width == 8 ? new long[n] : width == 4 ? new int[n] : width == 2 ? new short[n] : new byte[n];
+    Object array =
+        child instanceof Float4Vector
+            ? new float[n]
+            : child instanceof Float8Vector
+                ? new double[n]
+                : width == 8
+                    ? new long[n]
+                    : width == 4 ? new int[n] : width == 2 ? new short[n] : new byte[n];
     Memory.copy(child.getDataBuffer(), (long) start * width, array, n, width);
     return new PrimitiveList(array, n, hasNulls ? nulls(child, start, end) : null);
   }

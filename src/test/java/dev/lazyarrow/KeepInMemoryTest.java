@@ -21,14 +21,18 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link LazyDataset.Builder#keepInMemory}: every batch copied in at open, files never read again. */
+/**
+ * {@link LazyDataset.Builder#keepInMemory}: every batch copied in at open, files never read again.
+ */
 class KeepInMemoryTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path convert(Converter.Compression compression) throws IOException {
     Path out = tmp.resolve("small-" + compression);
-    Converter.newBuilder().batchBytes(2048).compression(compression).build()
+    Converter.newBuilder()
+        .batchBytes(2048)
+        .compression(compression)
+        .build()
         .convert(Fixtures.path("hf/save_small_batches"), out);
     return out;
   }
@@ -54,7 +58,8 @@ class KeepInMemoryTest {
         expected = rows(lazy.split("train"));
       }
       try (RootAllocator parent = new RootAllocator()) {
-        try (LazyDataset ds = LazyDataset.newBuilder().allocator(parent).keepInMemory().open(path)) {
+        try (LazyDataset ds =
+            LazyDataset.newBuilder().allocator(parent).keepInMemory().open(path)) {
           long batches = ds.cacheStats().misses();
           assertTrue(batches > 10, ds.cacheStats().toString());
           assertEquals(batches, ds.cacheStats().residentBatches());
@@ -78,17 +83,20 @@ class KeepInMemoryTest {
     Path path = convert(Converter.Compression.NONE);
     Path shard = shards(path).get(0);
     try (RootAllocator allocator = new RootAllocator();
-        FileChannel channel = FileChannel.open(shard, StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+        FileChannel channel =
+            FileChannel.open(shard, StandardOpenOption.READ, StandardOpenOption.WRITE);
         ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
       List<ArrowBlock> blocks = reader.getRecordBlocks();
       // The last batch's metadata length, after the continuation marker: now past its block.
-      channel.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 0x7F}),
+      channel.write(
+          ByteBuffer.wrap(new byte[] {0, 0, 0, 0x7F}),
           blocks.get(blocks.size() - 1).getOffset() + 4);
     }
     try (RootAllocator parent = new RootAllocator()) {
-      LazyArrowException e = assertThrows(LazyArrowException.class,
-          () -> LazyDataset.newBuilder().allocator(parent).keepInMemory().open(path));
+      LazyArrowException e =
+          assertThrows(
+              LazyArrowException.class,
+              () -> LazyDataset.newBuilder().allocator(parent).keepInMemory().open(path));
       assertEquals(shard, e.file());
       assertTrue(e.getMessage().contains("bytes of metadata"), e.getMessage());
       assertEquals(0, parent.getAllocatedMemory());
@@ -97,15 +105,22 @@ class KeepInMemoryTest {
 
   @Test
   void keepInMemory_withCacheBound_throwsEitherWay() {
-    IllegalStateException after = assertThrows(IllegalStateException.class,
-        () -> LazyDataset.newBuilder().maximumCacheBytes(1 << 20).keepInMemory());
-    assertEquals("a dataset kept in memory has no cache bound, but one was set to 1048576",
+    IllegalStateException after =
+        assertThrows(
+            IllegalStateException.class,
+            () -> LazyDataset.newBuilder().maximumCacheBytes(1 << 20).keepInMemory());
+    assertEquals(
+        "a dataset kept in memory has no cache bound, but one was set to 1048576",
         after.getMessage());
-    IllegalStateException before = assertThrows(IllegalStateException.class,
-        () -> LazyDataset.newBuilder().keepInMemory().maximumCacheBytes(1 << 20));
+    IllegalStateException before =
+        assertThrows(
+            IllegalStateException.class,
+            () -> LazyDataset.newBuilder().keepInMemory().maximumCacheBytes(1 << 20));
     assertEquals("a dataset kept in memory has no cache bound", before.getMessage());
-    IllegalStateException twice = assertThrows(IllegalStateException.class,
-        () -> LazyDataset.newBuilder().keepInMemory().keepInMemory());
+    IllegalStateException twice =
+        assertThrows(
+            IllegalStateException.class,
+            () -> LazyDataset.newBuilder().keepInMemory().keepInMemory());
     assertEquals("keep in memory was already set", twice.getMessage());
   }
 }

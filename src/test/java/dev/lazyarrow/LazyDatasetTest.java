@@ -21,13 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LazyDatasetTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path convert(String fixture, long batchBytes, Converter.Compression compression)
       throws IOException {
     Path out = tmp.resolve(fixture + "-" + compression);
-    Converter.newBuilder().batchBytes(batchBytes).compression(compression).build()
+    Converter.newBuilder()
+        .batchBytes(batchBytes)
+        .compression(compression)
+        .build()
         .convert(Fixtures.path("hf/" + fixture), out);
     return out;
   }
@@ -45,12 +47,13 @@ class LazyDatasetTest {
       Files.write(shard, new byte[(int) Files.size(shard)]); // same size, no magic, no footer
     }
     try (LazyDataset dataset = LazyDataset.open(ds)) {
-      assertEquals(List.of("train", "validation", "test"),
+      assertEquals(
+          List.of("train", "validation", "test"),
           dataset.splits().stream().map(Split::name).toList());
       assertEquals(3000, dataset.split("train").size());
       assertEquals(0, dataset.cacheStats().misses());
-      LazyArrowException e = assertThrows(LazyArrowException.class,
-          () -> dataset.split("train").get(0));
+      LazyArrowException e =
+          assertThrows(LazyArrowException.class, () -> dataset.split("train").get(0));
       assertTrue(e.getMessage().contains("part-00000.arrow"), e.getMessage());
       assertTrue(e.getMessage().contains("wrong magic"), e.getMessage());
     }
@@ -58,8 +61,7 @@ class LazyDatasetTest {
 
   @Test
   void open_missingManifest_namesTheFile() {
-    LazyArrowException e = assertThrows(LazyArrowException.class,
-        () -> LazyDataset.open(tmp));
+    LazyArrowException e = assertThrows(LazyArrowException.class, () -> LazyDataset.open(tmp));
     assertTrue(e.getMessage().startsWith(tmp.resolve("lazyarrow.json").toString()), e.getMessage());
   }
 
@@ -78,8 +80,8 @@ class LazyDatasetTest {
     Path zstd = convert("save_single", 16 << 10, Converter.Compression.ZSTD);
     try (RootAllocator parent = new RootAllocator()) {
       for (Path path : List.of(plain, zstd)) {
-        LazyDataset ds = LazyDataset.newBuilder().allocator(parent).maximumCacheBytes(64 << 10)
-            .open(path);
+        LazyDataset ds =
+            LazyDataset.newBuilder().allocator(parent).maximumCacheBytes(64 << 10).open(path);
         Split train = ds.split("train");
         train.get(5);
         train.take(2000, 3, 1999);
@@ -107,25 +109,30 @@ class LazyDatasetTest {
         batchWeight = probe.cacheStats().loadedBytes();
       }
       try (RootAllocator parent = new RootAllocator()) {
-        try (LazyDataset ds = LazyDataset.newBuilder().allocator(parent)
-            .maximumCacheBytes(2 * batchWeight).open(path)) {
+        try (LazyDataset ds =
+            LazyDataset.newBuilder()
+                .allocator(parent)
+                .maximumCacheBytes(2 * batchWeight)
+                .open(path)) {
           Split train = ds.split("train");
           long deadline = System.nanoTime() + 1_500_000_000L;
           List<Thread> threads = new ArrayList<>();
           List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
           for (int t = 0; t < 4; t++) {
             long seed = t;
-            threads.add(new Thread(() -> {
-              java.util.Random random = new java.util.Random(seed);
-              try {
-                while (System.nanoTime() < deadline) {
-                  long i = random.nextInt((int) train.size());
-                  assertEquals(i, train.get(i).getLong("x"));
-                }
-              } catch (Throwable e) {
-                failures.add(e);
-              }
-            }));
+            threads.add(
+                new Thread(
+                    () -> {
+                      java.util.Random random = new java.util.Random(seed);
+                      try {
+                        while (System.nanoTime() < deadline) {
+                          long i = random.nextInt((int) train.size());
+                          assertEquals(i, train.get(i).getLong("x"));
+                        }
+                      } catch (Throwable e) {
+                        failures.add(e);
+                      }
+                    }));
           }
           threads.forEach(Thread::start);
           for (Thread thread : threads) {
@@ -149,16 +156,16 @@ class LazyDatasetTest {
       Split train = ds.split("train");
       long last = train.size() - 1;
       assertEquals(last, train.get(last).getLong("id"));
-      try (var channel = java.nio.channels.FileChannel.open(shard,
-          java.nio.file.StandardOpenOption.WRITE)) {
+      try (var channel =
+          java.nio.channels.FileChannel.open(shard, java.nio.file.StandardOpenOption.WRITE)) {
         channel.truncate(Files.size(shard) / 2);
       }
       // A batch not loaded yet: the size check on load catches it before anything is mapped.
       LazyArrowException notLoaded =
           assertThrows(LazyArrowException.class, () -> train.get(last - 600));
       assertEquals(shard, notLoaded.file());
-      assertTrue(notLoaded.getMessage().contains("changed under the reader"),
-          notLoaded.getMessage());
+      assertTrue(
+          notLoaded.getMessage().contains("changed under the reader"), notLoaded.getMessage());
       // A batch already cached whose pages are gone: the JVM's fault turns into an exception.
       LazyArrowException cached = assertThrows(LazyArrowException.class, () -> train.get(last));
       assertEquals(shard, cached.file());
@@ -185,8 +192,8 @@ class LazyDatasetTest {
       assertArrayEquals(new byte[] {1}, row.getBytes("blob"));
       assertEquals(1700000001000L, row.getLong("when"));
       assertEquals(19001, row.getInt("day"));
-      assertEquals(Map.of("source", "src1", "weight", 0.5, "tags", List.of("t1")),
-          row.getStruct("meta"));
+      assertEquals(
+          Map.of("source", "src1", "weight", 0.5, "tags", List.of("t1")), row.getStruct("meta"));
       assertEquals(List.of(List.of((short) 0, (short) 0)), row.getList("nested"));
       assertEquals("v1", row.getString("maybe"));
       assertNull(train.get(0).getString("maybe"));
@@ -218,8 +225,8 @@ class LazyDatasetTest {
       }
       assertEquals(train.size(), expected);
       List<Row> taken = train.take(4999, 0, 17, 17, 2500);
-      assertEquals(List.of(4999L, 0L, 17L, 17L, 2500L),
-          taken.stream().map(r -> r.getLong("x")).toList());
+      assertEquals(
+          List.of(4999L, 0L, 17L, 17L, 2500L), taken.stream().map(r -> r.getLong("x")).toList());
       long next = 0;
       for (Iterator<Batch> it = train.batches(); it.hasNext(); ) {
         try (Batch batch = it.next()) {
@@ -263,8 +270,9 @@ class LazyDatasetTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> builder.maximumCacheBytes(20));
     assertEquals("maximum cache bytes was already set to 10", e.getMessage());
-    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-        () -> LazyDataset.newBuilder().maximumCacheBytes(-1));
+    IllegalArgumentException negative =
+        assertThrows(
+            IllegalArgumentException.class, () -> LazyDataset.newBuilder().maximumCacheBytes(-1));
     assertEquals("maximum cache bytes must not be negative: -1", negative.getMessage());
   }
 }

@@ -15,10 +15,10 @@ import java.util.function.Function;
 /**
  * A cache of loaded record batches, bounded in bytes, that hands out leases.
  *
- * <p>Each entry is reference-counted: the cache holds one reference while the entry is resident, and
- * every {@link Lease} holds another. An entry evicted while leased stays alive, and is closed only when
- * its last lease is released; a lease can never see a closed batch. {@link #close} closes every entry
- * at once, leased or not, so that a closed dataset holds no memory.
+ * <p>Each entry is reference-counted: the cache holds one reference while the entry is resident,
+ * and every {@link Lease} holds another. An entry evicted while leased stays alive, and is closed
+ * only when its last lease is released; a lease can never see a closed batch. {@link #close} closes
+ * every entry at once, leased or not, so that a closed dataset holds no memory.
  *
  * @param <K> the key type
  * @param <V> the batch type; closed when the last reference goes
@@ -98,19 +98,22 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
    */
   public BatchCache(long maximumBytes) {
     if (maximumBytes < 0) {
-      throw new IllegalArgumentException("maximum cache bytes must not be negative: " + maximumBytes);
+      throw new IllegalArgumentException(
+          "maximum cache bytes must not be negative: " + maximumBytes);
     }
-    this.cache = Caffeine.newBuilder()
-        .maximumWeight(maximumBytes)
-        .weigher((K key, Entry<V> entry) -> entry.weight)
-        .executor(Runnable::run)
-        .removalListener((K key, Entry<V> entry, RemovalCause cause) -> {
-          if (entry != null) {
-            entry.release();
-          }
-        })
-        .recordStats()
-        .build();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumWeight(maximumBytes)
+            .weigher((K key, Entry<V> entry) -> entry.weight)
+            .executor(Runnable::run)
+            .removalListener(
+                (K key, Entry<V> entry, RemovalCause cause) -> {
+                  if (entry != null) {
+                    entry.release();
+                  }
+                })
+            .recordStats()
+            .build();
   }
 
   /**
@@ -125,11 +128,14 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
       if (closed) {
         throw new IllegalStateException("the dataset is closed");
       }
-      Entry<V> entry = cache.get(key, k -> {
-        Entry<V> e = load(k, loader);
-        loaded.add(e);
-        return e;
-      });
+      Entry<V> entry =
+          cache.get(
+              key,
+              k -> {
+                Entry<V> e = load(k, loader);
+                loaded.add(e);
+                return e;
+              });
       // A batch this call loaded comes with the caller's reference already taken: a cache too small
       // for it evicts it on insertion, before a retain here could win.
       if (loaded.contains(entry) || entry.tryRetain()) {

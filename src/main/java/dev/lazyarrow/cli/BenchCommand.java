@@ -26,40 +26,51 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The {@code bench} command. */
-@Command(name = "bench",
+@Command(
+    name = "bench",
     header = "Time what a training loop does, the way benchmarks/hf_reference.py times datasets.",
-    description = {"Prints open and first-row times, then the rates of 20,000 uniformly random rows, "
-        + "up to 500,000 sequential rows and up to 200,000 rows in a seeded shuffled order, every "
-        + "column of every row materialized into Java values, and the memory after open.",
-        "A first open of a small bundled dataset loads the classes, as the reference imports "
-        + "datasets before its clock starts (open_first_s times it); the timed passes run on that "
-        + "dataset first, so that the JIT has compiled them.",
-        "--mode eager copies the whole split into memory while opening (keepInMemory), as eager "
-            + "loaders do, then measures the same work."})
+    description = {
+      "Prints open and first-row times, then the rates of 20,000 uniformly random rows, up to"
+          + " 500,000 sequential rows and up to 200,000 rows in a seeded shuffled order, every"
+          + " column of every row materialized into Java values, and the memory after open.",
+      "A first open of a small bundled dataset loads the classes, as the reference imports datasets"
+          + " before its clock starts (open_first_s times it); the timed passes run on that dataset"
+          + " first, so that the JIT has compiled them.",
+      "--mode eager copies the whole split into memory while opening (keepInMemory), as eager "
+          + "loaders do, then measures the same work."
+    })
 final class BenchCommand implements Callable<Integer> {
   static final int RANDOM_ROWS = 20_000;
   static final long SEQUENTIAL_ROWS = 500_000;
   static final long SHUFFLED_ROWS = 200_000;
+
   /** The batch size of the reference's {@code ds.iter(batch_size=1000)}. */
   static final int TAKE = 1000;
+
   /** The rows of each warm-up pass: enough for the JIT to compile the row paths. */
   static final int WARMUP_ROWS = 20_000;
+
   private static final String WARMUP = "warmup/";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final double MB = 1 << 20;
+
   /** Where every materialized row goes, so that the JIT cannot skip making it. */
   private static volatile Object sink;
 
   /** How the split is read: lazily from the mapping, or copied into memory first. */
-  enum Mode { lazy, eager }
+  enum Mode {
+    lazy,
+    eager
+  }
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  SplitOptions input;
+  @Mixin SplitOptions input;
 
-  @Option(names = "--mode", paramLabel = "lazy|eager", defaultValue = "lazy",
+  @Option(
+      names = "--mode",
+      paramLabel = "lazy|eager",
+      defaultValue = "lazy",
       description = "lazy (default) or eager: copy the whole split into memory while opening")
   Mode mode;
 
@@ -196,8 +207,11 @@ final class BenchCommand implements Callable<Integer> {
   /** Returns the resident set size in MiB, as the reference reads it; NaN where /proc is absent. */
   static double rssMb() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-      return lines.filter(l -> l.startsWith("VmRSS:")).findFirst()
-          .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024.0).orElse(Double.NaN);
+      return lines
+          .filter(l -> l.startsWith("VmRSS:"))
+          .findFirst()
+          .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024.0)
+          .orElse(Double.NaN);
     } catch (IOException e) {
       return Double.NaN;
     }

@@ -7,21 +7,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code convert} command. */
-@Command(name = "convert", header = "Convert a dataset on disk into a LazyArrow dataset directory.",
-    description = {"SOURCE is found by its layout: a save_to_disk folder, a load_dataset cache",
-        "folder, a Hub Parquet folder (data/<split>-NNNNN-of-NNNNN.parquet or",
-        "<config>/<split>/NNNN.parquet), or one .arrow, .parquet or .jsonl file.",
-        "OUT is written through a temporary folder beside it and renamed into place when complete.",
-        "A progress bar shows on stderr when it is a terminal."})
+@Command(
+    name = "convert",
+    header = "Convert a dataset on disk into a LazyArrow dataset directory.",
+    description = {
+      "SOURCE is found by its layout: a save_to_disk folder, a load_dataset cache",
+      "folder, a Hub Parquet folder (data/<split>-NNNNN-of-NNNNN.parquet or",
+      "<config>/<split>/NNNN.parquet), or one .arrow, .parquet or .jsonl file.",
+      "OUT is written through a temporary folder beside it and renamed into place when complete.",
+      "A progress bar shows on stderr when it is a terminal."
+    })
 final class ConvertCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "the dataset to convert")
   Path source;
@@ -29,35 +32,52 @@ final class ConvertCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "OUT", description = "the dataset directory to write")
   Path out;
 
-  @Option(names = "--split", paramLabel = "<name>", description = "convert only this split (repeatable)")
+  @Option(
+      names = "--split",
+      paramLabel = "<name>",
+      description = "convert only this split (repeatable)")
   List<String> splits = new ArrayList<>();
 
-  @Option(names = "--batch-bytes", paramLabel = "<n>",
+  @Option(
+      names = "--batch-bytes",
+      paramLabel = "<n>",
       description = "bound on a record batch's bytes (default: ${DEFAULT-VALUE})")
   long batchBytes = Converter.DEFAULT_BATCH_BYTES;
 
-  @Option(names = "--shard-bytes", paramLabel = "<n>",
+  @Option(
+      names = "--shard-bytes",
+      paramLabel = "<n>",
       description = "start a new shard after this many bytes (default: ${DEFAULT-VALUE})")
   long shardBytes = Converter.DEFAULT_SHARD_BYTES;
 
-  @Option(names = "--compression", paramLabel = "none|zstd",
+  @Option(
+      names = "--compression",
+      paramLabel = "none|zstd",
       description = "shard compression (default: none, which reads zero-copy)")
   String compression = "none";
 
   @Option(names = "--overwrite", description = "replace OUT if it exists")
   boolean overwrite;
 
-  @Option(names = "--config", paramLabel = "<name>",
+  @Option(
+      names = "--config",
+      paramLabel = "<name>",
       description = "the config of a Hub dataset with several (default: default, or the only one)")
   String config;
 
-  @Option(names = {"-q", "--quiet"}, description = "show no progress bar")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "show no progress bar")
   boolean quiet;
 
   @Override
   public Integer call() throws Exception {
-    Converter.Builder builder = Converter.newBuilder().batchBytes(batchBytes).shardBytes(shardBytes)
-        .compression(parseCompression(compression)).overwrite(overwrite);
+    Converter.Builder builder =
+        Converter.newBuilder()
+            .batchBytes(batchBytes)
+            .shardBytes(shardBytes)
+            .compression(parseCompression(compression))
+            .overwrite(overwrite);
     splits.forEach(builder::split);
     if (config != null) {
       builder.config(config);
@@ -69,11 +89,15 @@ final class ConvertCommand implements Callable<Integer> {
     Converter.Result result = builder.build().convert(source, out);
     double seconds = (System.nanoTime() - start) / 1e9;
     for (Manifest.SplitEntry split : result.splits()) {
-      spec.commandLine().getOut().printf("%s: %d rows in %d shards%n", split.name(), split.rows(),
-          split.shards().size());
+      spec.commandLine()
+          .getOut()
+          .printf("%s: %d rows in %d shards%n", split.name(), split.rows(), split.shards().size());
     }
-    spec.commandLine().getOut().printf("converted %s (%s) to %s: %d rows in %.2f s%n", source,
-        result.layout(), out, result.rows(), seconds);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "converted %s (%s) to %s: %d rows in %.2f s%n",
+            source, result.layout(), out, result.rows(), seconds);
     return 0;
   }
 
@@ -81,8 +105,9 @@ final class ConvertCommand implements Callable<Integer> {
     return switch (name) {
       case "none" -> Converter.Compression.NONE;
       case "zstd" -> Converter.Compression.ZSTD;
-      default -> throw new IllegalArgumentException(
-          "--compression must be none or zstd, found '" + name + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "--compression must be none or zstd, found '" + name + "'");
     };
   }
 }

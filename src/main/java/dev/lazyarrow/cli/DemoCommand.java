@@ -21,39 +21,51 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The {@code demo} command. */
-@Command(name = "demo", header = "Convert the bundled sample, open it lazily, and train on it.",
-    description = {"Converts the multi-label emotion sample (a save_to_disk DatasetDict), compares",
-        "opening it lazily with loading it eagerly, trains the sample classifier for a few epochs",
-        "with a shuffled, prefetched, token-budget loader, and resumes a checkpoint mid-epoch."})
+@Command(
+    name = "demo",
+    header = "Convert the bundled sample, open it lazily, and train on it.",
+    description = {
+      "Converts the multi-label emotion sample (a save_to_disk DatasetDict), compares",
+      "opening it lazily with loading it eagerly, trains the sample classifier for a few epochs",
+      "with a shuffled, prefetched, token-budget loader, and resumes a checkpoint mid-epoch."
+    })
 final class DemoCommand implements Callable<Integer> {
   private static final int ROUNDS = 5;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--data", paramLabel = "<dir>",
+  @Option(
+      names = "--data",
+      paramLabel = "<dir>",
       description = "the save_to_disk sample (default: ${DEFAULT-VALUE})")
   Path data = Path.of("samples/data/emotion");
 
-  @Option(names = "--out", paramLabel = "<dir>",
-      description = "where the converted dataset goes, replaced each run (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--out",
+      paramLabel = "<dir>",
+      description =
+          "where the converted dataset goes, replaced each run (default: ${DEFAULT-VALUE})")
   Path dataset = Path.of("target/lazyarrow-demo");
 
-  @Option(names = "--epochs", paramLabel = "<n>", description = "epochs (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--epochs",
+      paramLabel = "<n>",
+      description = "epochs (default: ${DEFAULT-VALUE})")
   int epochs = 3;
 
   @Override
   public Integer call() throws IOException {
     if (!Files.isDirectory(data)) {
-      throw new IllegalArgumentException("no sample at " + data
-          + ": run from the LazyArrow checkout or pass --data");
+      throw new IllegalArgumentException(
+          "no sample at " + data + ": run from the LazyArrow checkout or pass --data");
     }
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
-    Converter.Result converted = Converter.newBuilder().overwrite(true).build()
-        .convert(data, dataset);
-    out.printf("converted %s into %s: %d rows in %d splits, %.0f ms%n", data, dataset,
-        converted.rows(), converted.splits().size(), millis(start));
+    Converter.Result converted =
+        Converter.newBuilder().overwrite(true).build().convert(data, dataset);
+    out.printf(
+        "converted %s into %s: %d rows in %d splits, %.0f ms%n",
+        data, dataset, converted.rows(), converted.splits().size(), millis(start));
 
     // Alternating rounds, the first one discarded: it pays the JVM's class loading.
     double[] lazyMs = new double[ROUNDS];
@@ -74,13 +86,21 @@ final class DemoCommand implements Callable<Integer> {
     }
     double lazy = median(lazyMs);
     double eager = median(eagerMs);
-    out.printf("open and read row 0 (median of %d): lazy %.2f ms; eager, loading all %d rows"
-        + " first, %.2f ms (%.0fx longer)%n", ROUNDS, lazy, eagerRows, eager, eager / lazy);
+    out.printf(
+        "open and read row 0 (median of %d): lazy %.2f ms; eager, loading all %d rows"
+            + " first, %.2f ms (%.0fx longer)%n",
+        ROUNDS, lazy, eagerRows, eager, eager / lazy);
     out.flush();
 
     EmotionTrainer.Settings settings = EmotionTrainer.Settings.defaults();
-    settings = new EmotionTrainer.Settings(settings.seed(), epochs, settings.tokenBudget(),
-        settings.learningRate(), settings.k(), settings.buckets());
+    settings =
+        new EmotionTrainer.Settings(
+            settings.seed(),
+            epochs,
+            settings.tokenBudget(),
+            settings.learningRate(),
+            settings.k(),
+            settings.buckets());
     train(dataset, settings, out);
     return 0;
   }
@@ -90,8 +110,9 @@ final class DemoCommand implements Callable<Integer> {
       EmotionTrainer trainer = new EmotionTrainer(ds, settings);
       RankingMetrics untrained = trainer.evaluate(trainer.model());
       int k = settings.k();
-      out.printf("untrained model: precision@%d %.3f, recall@%d %.3f%n", k, untrained.precision(),
-          k, untrained.recall());
+      out.printf(
+          "untrained model: precision@%d %.3f, recall@%d %.3f%n",
+          k, untrained.precision(), k, untrained.recall());
       out.flush();
       long start = System.nanoTime();
       List<EmotionTrainer.EpochReport> reports;
@@ -99,22 +120,33 @@ final class DemoCommand implements Callable<Integer> {
         reports = trainer.run(Long.MAX_VALUE, bars);
       }
       for (EmotionTrainer.EpochReport r : reports) {
-        out.printf("epoch %d: %d batches, loss %.4f, precision@%d %.3f, recall@%d %.3f%n",
+        out.printf(
+            "epoch %d: %d batches, loss %.4f, precision@%d %.3f, recall@%d %.3f%n",
             r.epoch(), r.batches(), r.loss(), k, r.precisionAtK(), k, r.recallAtK());
       }
       double seconds = millis(start) / 1000;
       EmotionTrainer first = new EmotionTrainer(ds, settings);
-      first.run(first.batchesPerEpoch() / 2, (e, b, n, loss) -> { });
+      first.run(first.batchesPerEpoch() / 2, (e, b, n, loss) -> {});
       EmotionTrainer resumed = new EmotionTrainer(ds, settings, first.model(), first.state());
-      resumed.run(Long.MAX_VALUE, (e, b, n, loss) -> { });
+      resumed.run(Long.MAX_VALUE, (e, b, n, loss) -> {});
       EmotionTrainer.EpochReport last = reports.get(reports.size() - 1);
       Split train = ds.split("train");
-      out.printf("%nsummary: %d training rows, %d epochs in %.1f s; precision@%d %.3f -> %.3f,"
-          + " recall@%d %.3f -> %.3f%n", train.size(), reports.size(), seconds, k,
-          untrained.precision(), last.precisionAtK(), k, untrained.recall(), last.recallAtK());
-      out.printf("checkpoint half-way through epoch 0 (step %d), resumed: same model as the"
-          + " uninterrupted run: %b%n", first.state().step(),
-          resumed.model().sameWeights(trainer.model()));
+      out.printf(
+          "%nsummary: %d training rows, %d epochs in %.1f s; precision@%d %.3f -> %.3f,"
+              + " recall@%d %.3f -> %.3f%n",
+          train.size(),
+          reports.size(),
+          seconds,
+          k,
+          untrained.precision(),
+          last.precisionAtK(),
+          k,
+          untrained.recall(),
+          last.recallAtK());
+      out.printf(
+          "checkpoint half-way through epoch 0 (step %d), resumed: same model as the"
+              + " uninterrupted run: %b%n",
+          first.state().step(), resumed.model().sameWeights(trainer.model()));
       out.flush();
     }
   }
@@ -151,9 +183,14 @@ final class DemoCommand implements Callable<Integer> {
       if (epoch != this.epoch) {
         close();
         this.epoch = epoch;
-        bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(batches)
-            .setUnit(" batches", 1).setStyle(ProgressBarStyle.ASCII)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+        bar =
+            new ProgressBarBuilder()
+                .setTaskName("epoch " + epoch)
+                .setInitialMax(batches)
+                .setUnit(" batches", 1)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build();
       }
       bar.stepTo(batch);
       bar.setExtraMessage(String.format(" loss %.4f", loss));

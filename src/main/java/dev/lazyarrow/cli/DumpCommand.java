@@ -16,27 +16,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The {@code dump} command. */
-@Command(name = "dump", header = "Print rows as JSON lines, encoded as the datasets library returns them.",
-    description = {"One line per row: {\"index\": i, \"row\": {...}}.",
-        "Integers and floats as numbers (float32 widened to double), uint64 unsigned, binary as",
-        "\"base64:...\", timestamps and dates as counts of their unit, structs as objects."})
+@Command(
+    name = "dump",
+    header = "Print rows as JSON lines, encoded as the datasets library returns them.",
+    description = {
+      "One line per row: {\"index\": i, \"row\": {...}}.",
+      "Integers and floats as numbers (float32 widened to double), uint64 unsigned, binary as",
+      "\"base64:...\", timestamps and dates as counts of their unit, structs as objects."
+    })
 final class DumpCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  SplitOptions input;
+  @Mixin SplitOptions input;
 
   @ArgGroup(multiplicity = "1")
   Selection selection;
 
   /** Which rows to print: a list or a range. */
   static final class Selection {
-    @Option(names = "--rows", paramLabel = "I,J,K", split = ",", required = true,
+    @Option(
+        names = "--rows",
+        paramLabel = "I,J,K",
+        split = ",",
+        required = true,
         description = "row indices, in the order to print them")
     long[] rows;
 
-    @Option(names = "--range", paramLabel = "A:B", required = true,
+    @Option(
+        names = "--range",
+        paramLabel = "A:B",
+        required = true,
         description = "rows A (inclusive) to B (exclusive); B may exceed the split")
     String range;
   }
@@ -52,8 +61,8 @@ final class DumpCommand implements Callable<Integer> {
               "row " + i + " outside 0.." + (s.size() - 1) + " of split " + s.name());
         }
       }
-      List<Field> fields = s.schema().getFields().stream()
-          .map(f -> f.getDictionary() == null ? f : null).toList();
+      List<Field> fields =
+          s.schema().getFields().stream().map(f -> f.getDictionary() == null ? f : null).toList();
       PrintWriter out = spec.commandLine().getOut();
       StringBuilder line = new StringBuilder();
       for (Row row : s.take(indices)) {
@@ -83,6 +92,7 @@ final class DumpCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       // reported below with the rule
     }
-    throw new IllegalArgumentException("--range must be A:B with 0 <= A <= B, found '" + text + "'");
+    throw new IllegalArgumentException(
+        "--range must be A:B with 0 <= A <= B, found '" + text + "'");
   }
 }

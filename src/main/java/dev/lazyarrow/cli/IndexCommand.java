@@ -6,19 +6,22 @@ import dev.lazyarrow.format.Manifest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code index} command. */
-@Command(name = "index", header = "Serve a save_to_disk folder or load_dataset cache in place.",
-    description = {"Walks the record batch headers of SOURCE's Arrow stream files once and writes",
-        "lazyarrow.json and lazyarrow.index beside them; nothing is copied. SOURCE then opens as a",
-        "dataset (inspect, dump, verify, LazyDataset.open). A stream changed afterwards is refused",
-        "until SOURCE is indexed again."})
+@Command(
+    name = "index",
+    header = "Serve a save_to_disk folder or load_dataset cache in place.",
+    description = {
+      "Walks the record batch headers of SOURCE's Arrow stream files once and writes",
+      "lazyarrow.json and lazyarrow.index beside them; nothing is copied. SOURCE then opens as a",
+      "dataset (inspect, dump, verify, LazyDataset.open). A stream changed afterwards is refused",
+      "until SOURCE is indexed again."
+    })
 final class IndexCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "the folder to index")
   Path source;
@@ -29,11 +32,17 @@ final class IndexCommand implements Callable<Integer> {
     Converter.Result result = Indexer.index(source);
     double seconds = (System.nanoTime() - start) / 1e9;
     for (Manifest.SplitEntry split : result.splits()) {
-      spec.commandLine().getOut().printf("%s: %d rows in %d stream files%n", split.name(),
-          split.rows(), split.shards().size());
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "%s: %d rows in %d stream files%n",
+              split.name(), split.rows(), split.shards().size());
     }
-    spec.commandLine().getOut().printf("indexed %s (%s): %d rows in %.3f s%n", source,
-        result.layout(), result.rows(), seconds);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "indexed %s (%s): %d rows in %.3f s%n",
+            source, result.layout(), result.rows(), seconds);
     return 0;
   }
 }

@@ -12,19 +12,20 @@ import java.util.concurrent.Callable;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code inspect} command. */
-@Command(name = "inspect", header = "Describe a dataset: its source, splits, row counts and columns.",
+@Command(
+    name = "inspect",
+    header = "Describe a dataset: its source, splits, row counts and columns.",
     description = "Reads the manifest and the first shard footer of each split; no record batch.")
 final class InspectCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
   Path dataset;
@@ -63,8 +64,9 @@ final class InspectCommand implements Callable<Integer> {
       for (Field field : split.schema().getFields()) {
         ObjectNode c = columns.addObject();
         c.put("name", field.getName());
-        c.put("arrow_type", field.getDictionary() == null ? typeOf(field)
-            : "Dictionary<" + typeOf(field) + ">");
+        c.put(
+            "arrow_type",
+            field.getDictionary() == null ? typeOf(field) : "Dictionary<" + typeOf(field) + ">");
         Feature feature = split.features().get(field.getName());
         if (feature != null) {
           c.set("feature", feature.toJson());
@@ -82,8 +84,9 @@ final class InspectCommand implements Callable<Integer> {
     StringBuilder out = new StringBuilder(field.getType().toString()).append('<');
     for (int i = 0; i < field.getChildren().size(); i++) {
       Field child = field.getChildren().get(i);
-      out.append(i == 0 ? "" : ", ").append(field.getType() instanceof ArrowType.Struct
-          ? child.getName() + ": " : "").append(typeOf(child));
+      out.append(i == 0 ? "" : ", ")
+          .append(field.getType() instanceof ArrowType.Struct ? child.getName() + ": " : "")
+          .append(typeOf(child));
     }
     return out.append('>').toString();
   }
@@ -91,11 +94,16 @@ final class InspectCommand implements Callable<Integer> {
   private static void printText(ObjectNode root, PrintWriter out) {
     out.printf("dataset %s%n", root.get("path").asText());
     ObjectNode src = (ObjectNode) root.get("source");
-    out.printf("  source: %s %s (written by %s)%n", src.get("layout").asText(),
-        src.get("path").asText(), src.get("writer").asText());
+    out.printf(
+        "  source: %s %s (written by %s)%n",
+        src.get("layout").asText(), src.get("path").asText(), src.get("writer").asText());
     for (var split : root.get("splits")) {
-      out.printf("split %s: %d rows in %d shards, %d bytes%n", split.get("name").asText(),
-          split.get("rows").asLong(), split.get("shards").asInt(), split.get("bytes").asLong());
+      out.printf(
+          "split %s: %d rows in %d shards, %d bytes%n",
+          split.get("name").asText(),
+          split.get("rows").asLong(),
+          split.get("shards").asInt(),
+          split.get("bytes").asLong());
       for (var c : split.get("columns")) {
         String feature = c.has("feature") ? "  " + c.get("feature") : "";
         out.printf("  %-20s %s%s%n", c.get("name").asText(), c.get("arrow_type").asText(), feature);

@@ -22,21 +22,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The {@code plan} command. */
-@Command(name = "plan", header = "Print the batches a training loop will read, one JSON line each.",
-    description = {"Each line is {\"batch\": k, \"rows\": [...]}: k is the global batch number in the",
-        "epoch, rows the split indices this rank reads. With --stop-after K, prints K batches and then",
-        "{\"state\": {...}}, which --resume continues from (with other --rank/--world if wanted)."})
+@Command(
+    name = "plan",
+    header = "Print the batches a training loop will read, one JSON line each.",
+    description = {
+      "Each line is {\"batch\": k, \"rows\": [...]}: k is the global batch number in the",
+      "epoch, rows the split indices this rank reads. With --stop-after K, prints K batches and"
+          + " then",
+      "{\"state\": {...}}, which --resume continues from (with other --rank/--world if wanted)."
+    })
 final class PlanCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The options that define the loader; --resume takes them from the state instead. */
-  private static final List<String> CONFIGURATION = List.of("--seed", "--epoch", "--order",
-      "--window", "--batch-size", "--token-budget", "--length-column", "--drop-last");
+  private static final List<String> CONFIGURATION =
+      List.of(
+          "--seed",
+          "--epoch",
+          "--order",
+          "--window",
+          "--batch-size",
+          "--token-budget",
+          "--length-column",
+          "--drop-last");
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  SplitOptions input;
+  @Mixin SplitOptions input;
 
   @Option(names = "--seed", paramLabel = "<n>", description = "shuffle seed (default: 0)")
   long seed;
@@ -50,11 +62,15 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--world", paramLabel = "<w>", description = "number of ranks (default: 1)")
   int world = 1;
 
-  @Option(names = "--order", paramLabel = "sequential|shuffle|block",
+  @Option(
+      names = "--order",
+      paramLabel = "sequential|shuffle|block",
       description = "epoch order (default: sequential)")
   String order = "sequential";
 
-  @Option(names = "--window", paramLabel = "<batches>",
+  @Option(
+      names = "--window",
+      paramLabel = "<batches>",
       description = "record batches per block-shuffle window (default: 4)")
   int window = 4;
 
@@ -64,18 +80,24 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--token-budget", paramLabel = "<t>", description = "tokens per batch")
   Long tokenBudget;
 
-  @Option(names = "--length-column", paramLabel = "<c>",
+  @Option(
+      names = "--length-column",
+      paramLabel = "<c>",
       description = "the list column whose lengths count as tokens")
   String lengthColumn;
 
   @Option(names = "--drop-last", description = "drop the incomplete last round instead of padding")
   boolean dropLast;
 
-  @Option(names = "--stop-after", paramLabel = "<k>",
+  @Option(
+      names = "--stop-after",
+      paramLabel = "<k>",
       description = "print k batches, then the state to resume from")
   Long stopAfter;
 
-  @Option(names = "--resume", paramLabel = "STATE_FILE",
+  @Option(
+      names = "--resume",
+      paramLabel = "STATE_FILE",
       description = "continue from a state printed by --stop-after")
   Path resume;
 
@@ -110,24 +132,26 @@ final class PlanCommand implements Callable<Integer> {
 
   private LoaderBuilder builder(Split s) throws IOException {
     LoaderBuilder builder = s.loader();
-    boolean sharded = spec.commandLine().getParseResult().hasMatchedOption("--rank")
-        || spec.commandLine().getParseResult().hasMatchedOption("--world");
+    boolean sharded =
+        spec.commandLine().getParseResult().hasMatchedOption("--rank")
+            || spec.commandLine().getParseResult().hasMatchedOption("--world");
     if (resume != null) {
       for (String option : CONFIGURATION) {
         if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-          throw new IllegalArgumentException("--resume takes " + option
-              + " from the state; only --rank and --world may change");
+          throw new IllegalArgumentException(
+              "--resume takes " + option + " from the state; only --rank and --world may change");
         }
       }
       builder.resume(readState(resume));
       return sharded ? builder.shard(rank, world) : builder;
     }
     switch (order) {
-      case "sequential" -> { }
+      case "sequential" -> {}
       case "shuffle" -> builder.shuffle(seed);
       case "block" -> builder.blockShuffle(seed, window);
-      default -> throw new IllegalArgumentException(
-          "--order must be sequential, shuffle or block, found '" + order + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "--order must be sequential, shuffle or block, found '" + order + "'");
     }
     builder.epoch(epoch).shard(rank, world);
     if (tokenBudget != null) {

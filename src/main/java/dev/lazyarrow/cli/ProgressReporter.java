@@ -18,8 +18,8 @@ final class ProgressReporter implements Converter.Progress {
   private long rows;
 
   /**
-   * Returns whether stderr is a terminal. Java tells only whether stdin and stdout both are
-   * ({@code System.console()}), so on Linux the descriptor's target is read instead.
+   * Returns whether stderr is a terminal. Java tells only whether stdin and stdout both are ({@code
+   * System.console()}), so on Linux the descriptor's target is read instead.
    */
   static boolean stderrIsTerminal() {
     try {
@@ -32,9 +32,15 @@ final class ProgressReporter implements Converter.Progress {
 
   @Override
   public void start(long totalBytes) {
-    bar = new ProgressBarBuilder().setTaskName("convert").setInitialMax(totalBytes)
-        .setUnit(" MB", 1L << 20).showSpeed().setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName("convert")
+            .setInitialMax(totalBytes)
+            .setUnit(" MB", 1L << 20)
+            .showSpeed()
+            .setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new ConsoleProgressBarConsumer(System.err))
+            .build();
   }
 
   @Override

@@ -49,8 +49,8 @@ final class PythonJson {
    *
    * @param field the value's Arrow field, used to find unsigned 64-bit integers and the fields of
    *     list elements and struct members; may be null
-   * @throws IllegalArgumentException if the value, or a value nested in it, has a class that has
-   *     no JSON encoding
+   * @throws IllegalArgumentException if the value, or a value nested in it, has a class that has no
+   *     JSON encoding
    */
   static void appendValue(StringBuilder out, Object value, Field field) {
     if (value == null) {
@@ -105,8 +105,8 @@ final class PythonJson {
   /**
    * Appends a quoted JSON string escaped as Python does with {@code ensure_ascii=False}.
    *
-   * <p>Only the quote, the backslash and C0 control characters are escaped; DEL, U+2028, U+2029
-   * and all other non-ASCII characters, lone surrogates included, are written as they are.
+   * <p>Only the quote, the backslash and C0 control characters are escaped; DEL, U+2028, U+2029 and
+   * all other non-ASCII characters, lone surrogates included, are written as they are.
    */
   static void appendString(StringBuilder out, String s) {
     out.append('"');
@@ -187,8 +187,8 @@ final class PythonJson {
   }
 
   /**
-   * Returns the decimal of {@code precision} significant digits nearest to {@code exact} that
-   * reads back as {@code magnitude}, or null if none does.
+   * Returns the decimal of {@code precision} significant digits nearest to {@code exact} that reads
+   * back as {@code magnitude}, or null if none does.
    *
    * <p>When the nearest one misses, the neighbour on the other side can still hit, because the
    * interval that reads back as a power of two is twice as wide above it as below it.

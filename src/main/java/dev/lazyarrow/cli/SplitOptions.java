@@ -11,7 +11,9 @@ final class SplitOptions {
   @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
   Path dataset;
 
-  @Option(names = "--split", paramLabel = "<name>",
+  @Option(
+      names = "--split",
+      paramLabel = "<name>",
       description = "the split to read (default: the only split)")
   String split;
 
@@ -25,8 +27,10 @@ final class SplitOptions {
       return ds.split(split);
     }
     if (ds.splits().size() != 1) {
-      throw new IllegalArgumentException("the dataset has splits "
-          + ds.splits().stream().map(Split::name).toList() + "; choose one with --split");
+      throw new IllegalArgumentException(
+          "the dataset has splits "
+              + ds.splits().stream().map(Split::name).toList()
+              + "; choose one with --split");
     }
     return ds.splits().get(0);
   }

@@ -5,16 +5,17 @@ import dev.lazyarrow.Split;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code verify} command. */
-@Command(name = "verify", header = "Check every shard and record batch against the manifest.",
+@Command(
+    name = "verify",
+    header = "Check every shard and record batch against the manifest.",
     description = "Reads every footer and loads every record batch; exits 1 at the first fault.")
 final class VerifyCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
   Path dataset;
@@ -24,8 +25,9 @@ final class VerifyCommand implements Callable<Integer> {
     try (LazyDataset ds = LazyDataset.open(dataset)) {
       ds.verify();
       long rows = ds.splits().stream().mapToLong(Split::size).sum();
-      spec.commandLine().getOut().printf("ok: %s, %d splits, %d rows%n", dataset,
-          ds.splits().size(), rows);
+      spec.commandLine()
+          .getOut()
+          .printf("ok: %s, %d splits, %d rows%n", dataset, ds.splits().size(), rows);
     }
     return 0;
   }

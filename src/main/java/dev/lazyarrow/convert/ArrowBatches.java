@@ -39,31 +39,39 @@ final class ArrowBatches implements BatchReader {
   private final boolean decode;
   private VectorSchemaRoot decoded;
 
-  private ArrowBatches(Path file, ArrowReader reader, BufferAllocator allocator) throws IOException {
+  private ArrowBatches(Path file, ArrowReader reader, BufferAllocator allocator)
+      throws IOException {
     this.file = file;
     this.reader = reader;
     this.allocator = allocator;
     Schema raw = reader.getVectorSchemaRoot().getSchema();
     for (Field f : raw.getFields()) {
       if (f.getChildren().stream().anyMatch(ArrowBatches::encoded)) {
-        throw new LazyArrowException(file, "column '" + f.getName() + "' nests a dictionary-encoded"
-            + " field; only top-level dictionary-encoded columns are decoded");
+        throw new LazyArrowException(
+            file,
+            "column '"
+                + f.getName()
+                + "' nests a dictionary-encoded"
+                + " field; only top-level dictionary-encoded columns are decoded");
       }
     }
     this.decode = raw.getFields().stream().anyMatch(f -> f.getDictionary() != null);
     this.schema = decode ? decodedSchema(raw) : raw;
   }
 
-  /** Opens {@code file}, an IPC file if it starts with the file magic and an IPC stream otherwise. */
+  /**
+   * Opens {@code file}, an IPC file if it starts with the file magic and an IPC stream otherwise.
+   */
   static ArrowBatches open(Path file, BufferAllocator allocator) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     ArrowReader reader = null;
     try {
       ByteBuffer head = ByteBuffer.allocate(FILE_MAGIC.length);
       channel.read(head, 0);
-      reader = ByteBuffer.wrap(FILE_MAGIC).equals(head.flip())
-          ? new ArrowFileReader(channel, allocator, Codecs.INSTANCE)
-          : new ArrowStreamReader(channel, allocator, Codecs.INSTANCE);
+      reader =
+          ByteBuffer.wrap(FILE_MAGIC).equals(head.flip())
+              ? new ArrowFileReader(channel, allocator, Codecs.INSTANCE)
+              : new ArrowStreamReader(channel, allocator, Codecs.INSTANCE);
       return new ArrowBatches(file, reader, allocator);
     } catch (IOException | RuntimeException e) {
       if (reader != null) {
@@ -96,8 +104,8 @@ final class ArrowBatches implements BatchReader {
           transfer.transfer();
           vectors.add((FieldVector) transfer.getTo());
         } else {
-          vectors.add((FieldVector) DictionaryEncoder.decode(v, dictionary(encoding.getId()),
-              allocator));
+          vectors.add(
+              (FieldVector) DictionaryEncoder.decode(v, dictionary(encoding.getId()), allocator));
         }
       }
       decoded = new VectorSchemaRoot(schema.getFields(), vectors, raw.getRowCount());
@@ -152,8 +160,11 @@ final class ArrowBatches implements BatchReader {
         fields.add(f);
       } else {
         Field values = dictionary(f.getDictionary().getId()).getVector().getField();
-        fields.add(new Field(f.getName(), new FieldType(f.isNullable(), values.getType(), null,
-            f.getMetadata()), values.getChildren()));
+        fields.add(
+            new Field(
+                f.getName(),
+                new FieldType(f.isNullable(), values.getType(), null, f.getMetadata()),
+                values.getChildren()));
       }
     }
     return new Schema(fields, raw.getCustomMetadata());

@@ -42,8 +42,12 @@ final class CacheLayout {
       return List.of();
     }
     try (Stream<Path> paths = Files.walk(source)) {
-      return paths.filter(p -> p.getFileName().toString().equals(INFO) && Files.isRegularFile(p))
-          .map(Path::getParent).filter(dir -> !files(dir).isEmpty()).sorted().toList();
+      return paths
+          .filter(p -> p.getFileName().toString().equals(INFO) && Files.isRegularFile(p))
+          .map(Path::getParent)
+          .filter(dir -> !files(dir).isEmpty())
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot walk " + source, e);
     }
@@ -54,21 +58,29 @@ final class CacheLayout {
     Path info = dir.resolve(INFO);
     JsonNode infoJson = SaveToDiskLayout.readJson(info);
     Map<String, List<Path>> bySplit = new LinkedHashMap<>();
-    infoJson.path("splits").fieldNames().forEachRemaining(name -> bySplit.put(name,
-        new ArrayList<>()));
+    infoJson
+        .path("splits")
+        .fieldNames()
+        .forEachRemaining(name -> bySplit.put(name, new ArrayList<>()));
     Map<String, List<Path>> found = files(dir);
     found.keySet().stream().sorted().forEach(name -> bySplit.putIfAbsent(name, new ArrayList<>()));
     found.forEach((name, files) -> bySplit.get(name).addAll(files));
     JsonNode features = infoJson.get("features");
     List<SourceSplit> splits = new ArrayList<>();
-    bySplit.forEach((name, files) -> {
-      if (!files.isEmpty()) {
-        files.sort(Comparator.comparing(p -> p.getFileName().toString()));
-        splits.add(new SourceSplit(name, SourceFormat.ARROW, files,
-            features == null || features.isNull() ? null : features,
-            dir.getFileName().toString(), info));
-      }
-    });
+    bySplit.forEach(
+        (name, files) -> {
+          if (!files.isEmpty()) {
+            files.sort(Comparator.comparing(p -> p.getFileName().toString()));
+            splits.add(
+                new SourceSplit(
+                    name,
+                    SourceFormat.ARROW,
+                    files,
+                    features == null || features.isNull() ? null : features,
+                    dir.getFileName().toString(),
+                    info));
+          }
+        });
     return splits;
   }
 
@@ -78,8 +90,9 @@ final class CacheLayout {
     if (builder == null || !builder.isTextual()) {
       return Map.of();
     }
-    Pattern name = Pattern.compile(Pattern.quote(builder.asText())
-        + "-([A-Za-z0-9_.]+?)(-\\d{5}-of-\\d{5})?\\.arrow");
+    Pattern name =
+        Pattern.compile(
+            Pattern.quote(builder.asText()) + "-([A-Za-z0-9_.]+?)(-\\d{5}-of-\\d{5})?\\.arrow");
     Map<String, List<Path>> bySplit = new LinkedHashMap<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {

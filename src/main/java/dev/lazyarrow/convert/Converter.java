@@ -31,8 +31,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class Converter {
   /** The record batch bound used unless {@link Builder#batchBytes} says otherwise: 4 MiB. */
   public static final long DEFAULT_BATCH_BYTES = 4L << 20;
+
   /** The shard size after which a new shard begins, unless set otherwise: 512 MiB. */
   public static final long DEFAULT_SHARD_BYTES = 512L << 20;
+
   /** What the manifest records as the writer. */
   public static final String WRITER = "lazyarrow 0.1.0";
 
@@ -40,16 +42,17 @@ public final class Converter {
   static final String HF_KEY = "huggingface";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Progress SILENT = new Progress() {
-    @Override
-    public void start(long totalBytes) {}
+  private static final Progress SILENT =
+      new Progress() {
+        @Override
+        public void start(long totalBytes) {}
 
-    @Override
-    public void advance(long rows, long bytes) {}
+        @Override
+        public void advance(long rows, long bytes) {}
 
-    @Override
-    public void finish() {}
-  };
+        @Override
+        public void finish() {}
+      };
 
   /**
    * What a conversion reports as it goes, for a progress bar; called from the converting thread.
@@ -66,7 +69,10 @@ public final class Converter {
   }
 
   /** Shard compression: none (zero-copy reads) or ZSTD (smaller, decompressed on load). */
-  public enum Compression { NONE, ZSTD }
+  public enum Compression {
+    NONE,
+    ZSTD
+  }
 
   /** What a conversion wrote. */
   public record Result(Path out, String layout, List<Manifest.SplitEntry> splits) {
@@ -110,7 +116,8 @@ public final class Converter {
    */
   public Result convert(Path source, Path out) throws IOException {
     if (Files.exists(out) && !overwrite) {
-      throw new IllegalArgumentException("output " + out + " exists; pass --overwrite to replace it");
+      throw new IllegalArgumentException(
+          "output " + out + " exists; pass --overwrite to replace it");
     }
     Layouts.Found found = Layouts.find(source, config);
     List<SourceSplit> splits = select(found.splits(), source);
@@ -128,8 +135,11 @@ public final class Converter {
         entries.add(convertSplit(split, tmp, allocator));
       }
       String fingerprint = splits.size() == 1 ? splits.get(0).fingerprint() : "";
-      Manifest manifest = new Manifest(WRITER, new Manifest.Source(found.layout(),
-          source.toAbsolutePath().toString(), fingerprint), entries);
+      Manifest manifest =
+          new Manifest(
+              WRITER,
+              new Manifest.Source(found.layout(), source.toAbsolutePath().toString(), fingerprint),
+              entries);
       manifest.write(tmp);
       Staging.publish(tmp, out);
       return new Result(out, found.layout(), entries);
@@ -149,8 +159,8 @@ public final class Converter {
     all.forEach(s -> names.add(s.name()));
     for (String wanted : onlySplits) {
       if (!names.contains(wanted)) {
-        throw new IllegalArgumentException("no split '" + wanted + "' in " + source
-            + "; splits are " + names);
+        throw new IllegalArgumentException(
+            "no split '" + wanted + "' in " + source + "; splits are " + names);
       }
     }
     return all.stream().filter(s -> onlySplits.contains(s.name())).toList();
@@ -172,11 +182,18 @@ public final class Converter {
             }
             schema = fileSchema;
             schemaFrom = file;
-            writer = new ShardWriter(tmp, split.name(), schema, allocator, batchBytes, shardBytes,
-                codec());
+            writer =
+                new ShardWriter(
+                    tmp, split.name(), schema, allocator, batchBytes, shardBytes, codec());
           } else if (!schema.getFields().equals(fileSchema.getFields())) {
-            throw new LazyArrowException(file, "schema differs from " + schemaFrom.getFileName()
-                + " of the same split: " + fileSchema.getFields() + " vs " + schema.getFields());
+            throw new LazyArrowException(
+                file,
+                "schema differs from "
+                    + schemaFrom.getFileName()
+                    + " of the same split: "
+                    + fileSchema.getFields()
+                    + " vs "
+                    + schema.getFields());
           }
           long read = 0;
           while (reader.next()) {
@@ -187,13 +204,22 @@ public final class Converter {
           }
           progress.advance(0, Files.size(file) - read);
         } catch (IOException | RuntimeException e) {
-          throw e instanceof LazyArrowException lae ? lae : new LazyArrowException(file,
-              "cannot read " + split.format() + ": " + e.getMessage(), e);
+          throw e instanceof LazyArrowException lae
+              ? lae
+              : new LazyArrowException(
+                  file, "cannot read " + split.format() + ": " + e.getMessage(), e);
         }
       }
       if (writer == null) {
-        writer = new ShardWriter(tmp, split.name(), schemaFromFeatures(split), allocator,
-            batchBytes, shardBytes, codec());
+        writer =
+            new ShardWriter(
+                tmp,
+                split.name(),
+                schemaFromFeatures(split),
+                allocator,
+                batchBytes,
+                shardBytes,
+                codec());
       }
       List<Manifest.Shard> shards = writer.finish();
       long rows = shards.stream().mapToLong(Manifest.Shard::rows).sum();
@@ -218,8 +244,9 @@ public final class Converter {
   /** Gives a split saved with zero rows (no data files) its schema, from its features. */
   private static Schema schemaFromFeatures(SourceSplit split) {
     if (split.features() == null) {
-      throw new LazyArrowException(split.describedBy(), "split '" + split.name()
-          + "' has no data files and no features: its schema is unknown");
+      throw new LazyArrowException(
+          split.describedBy(),
+          "split '" + split.name() + "' has no data files and no features: its schema is unknown");
     }
     Map<String, Feature> features = Feature.parseAll(split.features());
     ObjectNode hf = JSON.createObjectNode();
@@ -230,7 +257,8 @@ public final class Converter {
   }
 
   private CompressionUtil.CodecType codec() {
-    return compression == Compression.ZSTD ? CompressionUtil.CodecType.ZSTD
+    return compression == Compression.ZSTD
+        ? CompressionUtil.CodecType.ZSTD
         : CompressionUtil.CodecType.NO_COMPRESSION;
   }
 

@@ -45,7 +45,8 @@ final class HubParquetLayout {
 
   /** Returns whether {@code dir} holds one of these layouts. */
   static boolean matches(Path dir) {
-    return !dataFiles(dir).isEmpty() || !branchConfigs(dir).isEmpty()
+    return !dataFiles(dir).isEmpty()
+        || !branchConfigs(dir).isEmpty()
         || Files.isDirectory(dir) && !frontMatterConfigs(dir).isEmpty();
   }
 
@@ -65,8 +66,10 @@ final class HubParquetLayout {
       Path folder = branch.get(choose(dir, branch.keySet(), config));
       Map<String, List<Path>> bySplit = new TreeMap<>();
       for (Path splitDir : list(folder)) {
-        List<Path> files = list(splitDir).stream()
-            .filter(p -> BRANCH_FILE.matcher(p.getFileName().toString()).matches()).toList();
+        List<Path> files =
+            list(splitDir).stream()
+                .filter(p -> BRANCH_FILE.matcher(p.getFileName().toString()).matches())
+                .toList();
         if (!files.isEmpty()) {
           bySplit.put(splitDir.getFileName().toString(), files);
         }
@@ -74,8 +77,8 @@ final class HubParquetLayout {
       return toSplits(bySplit, folder);
     }
     if (config != null && !config.equals("default")) {
-      throw new IllegalArgumentException("no config '" + config + "' in " + dir
-          + "; its only config is default");
+      throw new IllegalArgumentException(
+          "no config '" + config + "' in " + dir + "; its only config is default");
     }
     Map<String, List<Path>> bySplit = new TreeMap<>();
     for (Path file : dataFiles(dir)) {
@@ -90,8 +93,8 @@ final class HubParquetLayout {
   private static String choose(Path dir, java.util.Set<String> names, String config) {
     if (config != null) {
       if (!names.contains(config)) {
-        throw new IllegalArgumentException("no config '" + config + "' in " + dir + "; configs are "
-            + names);
+        throw new IllegalArgumentException(
+            "no config '" + config + "' in " + dir + "; configs are " + names);
       }
       return config;
     }
@@ -101,8 +104,8 @@ final class HubParquetLayout {
     if (names.size() == 1) {
       return names.iterator().next();
     }
-    throw new IllegalArgumentException(dir + " has several configs " + names
-        + "; choose one with --config");
+    throw new IllegalArgumentException(
+        dir + " has several configs " + names + "; choose one with --config");
   }
 
   private static List<SourceSplit> fromFrontMatter(Path dir, JsonNode config) {
@@ -112,8 +115,11 @@ final class HubParquetLayout {
     if (dataFiles.isArray()) {
       dataFiles.forEach(entries::add);
     } else if (dataFiles.isTextual()) {
-      entries.add(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
-          .put("split", "train").put("path", dataFiles.asText()));
+      entries.add(
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+              .objectNode()
+              .put("split", "train")
+              .put("path", dataFiles.asText()));
     }
     for (JsonNode entry : entries) {
       String split = entry.path("split").asText("train");
@@ -128,8 +134,15 @@ final class HubParquetLayout {
         files.addAll(glob(dir, glob));
       }
       if (files.isEmpty()) {
-        throw new LazyArrowException(dir.resolve("README.md"), "split '" + split + "' of config '"
-            + config.path("config_name").asText() + "' names " + globs + ", which match no file");
+        throw new LazyArrowException(
+            dir.resolve("README.md"),
+            "split '"
+                + split
+                + "' of config '"
+                + config.path("config_name").asText()
+                + "' names "
+                + globs
+                + ", which match no file");
       }
       bySplit.computeIfAbsent(split, k -> new ArrayList<>()).addAll(files);
     }
@@ -141,9 +154,12 @@ final class HubParquetLayout {
   private static List<Path> glob(Path dir, String glob) {
     PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           .filter(p -> matcher.matches(dir.relativize(p)))
-          .filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+          .filter(p -> p.getFileName().toString().endsWith(".parquet"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot walk " + dir, e);
     }
@@ -195,14 +211,20 @@ final class HubParquetLayout {
   private static List<Path> dataFiles(Path dir) {
     Path data = dir.resolve("data");
     return list(data).stream()
-        .filter(p -> DATA_FILE.matcher(p.getFileName().toString()).matches()).toList();
+        .filter(p -> DATA_FILE.matcher(p.getFileName().toString()).matches())
+        .toList();
   }
 
   private static Map<String, Path> branchConfigs(Path dir) {
     Map<String, Path> configs = new TreeMap<>();
     for (Path config : list(dir)) {
-      boolean hasSplit = list(config).stream().anyMatch(split -> list(split).stream()
-          .anyMatch(p -> BRANCH_FILE.matcher(p.getFileName().toString()).matches()));
+      boolean hasSplit =
+          list(config).stream()
+              .anyMatch(
+                  split ->
+                      list(split).stream()
+                          .anyMatch(
+                              p -> BRANCH_FILE.matcher(p.getFileName().toString()).matches()));
       if (hasSplit) {
         configs.put(config.getFileName().toString(), config);
       }

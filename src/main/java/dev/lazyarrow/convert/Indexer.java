@@ -18,10 +18,10 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Serves the Arrow IPC stream files of a {@code save_to_disk} folder or a {@code load_dataset} cache
- * in place: walks their message headers once and writes, beside them, the sidecar
- * {@value Manifest#INDEX_FILE_NAME} (see {@link StreamIndex}) and a manifest whose shards are the
- * stream files themselves. Nothing is copied; the folder then opens as a LazyArrow dataset.
+ * Serves the Arrow IPC stream files of a {@code save_to_disk} folder or a {@code load_dataset}
+ * cache in place: walks their message headers once and writes, beside them, the sidecar {@value
+ * Manifest#INDEX_FILE_NAME} (see {@link StreamIndex}) and a manifest whose shards are the stream
+ * files themselves. Nothing is copied; the folder then opens as a LazyArrow dataset.
  */
 public final class Indexer {
   private Indexer() {}
@@ -38,17 +38,21 @@ public final class Indexer {
     Layouts.Found found = Layouts.find(source, null);
     if (!found.layout().equals(SaveToDiskLayout.LAYOUT)
         && !found.layout().equals(CacheLayout.LAYOUT)) {
-      throw new LazyArrowException(source, "only save_to_disk folders and load_dataset caches,"
-          + " which hold Arrow IPC streams, can be indexed in place; this is " + found.layout()
-          + ": convert it instead");
+      throw new LazyArrowException(
+          source,
+          "only save_to_disk folders and load_dataset caches,"
+              + " which hold Arrow IPC streams, can be indexed in place; this is "
+              + found.layout()
+              + ": convert it instead");
     }
     ByteArrayOutputStream sidecar = new ByteArrayOutputStream();
     sidecar.write(StreamIndex.MAGIC);
     List<Manifest.SplitEntry> entries = new ArrayList<>();
     for (SourceSplit split : found.splits()) {
       if (split.files().isEmpty()) {
-        throw new LazyArrowException(split.describedBy(), "split '" + split.name()
-            + "' has no data files to serve in place; convert it instead");
+        throw new LazyArrowException(
+            split.describedBy(),
+            "split '" + split.name() + "' has no data files to serve in place; convert it instead");
       }
       List<Manifest.Shard> shards = new ArrayList<>();
       Schema first = null;
@@ -58,19 +62,33 @@ public final class Indexer {
         if (first == null) {
           first = entry.schema();
         } else if (!first.getFields().equals(entry.schema().getFields())) {
-          throw new LazyArrowException(file, "schema differs from " + split.files().get(0)
-              .getFileName() + " of the same split: " + entry.schema().getFields() + " vs "
-              + first.getFields());
+          throw new LazyArrowException(
+              file,
+              "schema differs from "
+                  + split.files().get(0).getFileName()
+                  + " of the same split: "
+                  + entry.schema().getFields()
+                  + " vs "
+                  + first.getFields());
         }
         long offset = sidecar.size();
         byte[] bytes = encode(entry);
         sidecar.write(bytes);
         long fileRows = java.util.Arrays.stream(entry.rows()).sum();
         rows += fileRows;
-        String path = source.toAbsolutePath().normalize()
-            .relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
-        shards.add(new Manifest.Shard(path, fileRows, entry.bytes(),
-            new Manifest.Stream(entry.modifiedNanos(), offset, bytes.length)));
+        String path =
+            source
+                .toAbsolutePath()
+                .normalize()
+                .relativize(file.toAbsolutePath().normalize())
+                .toString()
+                .replace('\\', '/');
+        shards.add(
+            new Manifest.Shard(
+                path,
+                fileRows,
+                entry.bytes(),
+                new Manifest.Stream(entry.modifiedNanos(), offset, bytes.length)));
       }
       entries.add(new Manifest.SplitEntry(split.name(), rows, split.features(), shards));
     }
@@ -83,16 +101,20 @@ public final class Indexer {
       Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING);
     }
     String fingerprint = found.splits().size() == 1 ? found.splits().get(0).fingerprint() : "";
-    new Manifest(Converter.WRITER, new Manifest.Source(found.layout(),
-        source.toAbsolutePath().toString(), fingerprint), entries).write(source);
+    new Manifest(
+            Converter.WRITER,
+            new Manifest.Source(found.layout(), source.toAbsolutePath().toString(), fingerprint),
+            entries)
+        .write(source);
     return new Converter.Result(source, found.layout(), entries);
   }
 
   /** Encodes one sidecar entry, field by field in the order {@link StreamIndex} reads them. */
   private static byte[] encode(StreamIndex.Entry entry) {
     int count = entry.batches().size();
-    ByteBuffer b = ByteBuffer.allocate(StreamIndex.ENTRY_HEADER + count * StreamIndex.BATCH_BYTES)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(StreamIndex.ENTRY_HEADER + count * StreamIndex.BATCH_BYTES)
+            .order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(entry.bytes()); // the stream's size when indexed
     b.putLong(entry.modifiedNanos()); // its modification time, ns
     b.putInt(entry.schemaLength()); // the schema message's length, prefix included

@@ -23,8 +23,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * bytes of text each. Blank lines are skipped; a leading byte order mark is ignored.
  */
 final class JsonLinesBatches implements BatchReader {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Path file;
   private final JsonType type;
@@ -45,16 +45,16 @@ final class JsonLinesBatches implements BatchReader {
     this.schema = new Schema(columns);
     this.batchBytes = batchBytes;
     this.root = VectorSchemaRoot.create(schema, allocator);
-    this.appenders = root.getFieldVectors().stream().map(VectorAppender::of)
-        .toArray(VectorAppender[]::new);
+    this.appenders =
+        root.getFieldVectors().stream().map(VectorAppender::of).toArray(VectorAppender[]::new);
     this.in = reader(file);
   }
 
   /**
    * Opens {@code file}, reading it once through to infer its types.
    *
-   * @throws LazyArrowException naming the line, if a line is not a JSON object or a column's
-   *     values cannot share one type
+   * @throws LazyArrowException naming the line, if a line is not a JSON object or a column's values
+   *     cannot share one type
    */
   static JsonLinesBatches open(Path file, BufferAllocator allocator, long batchBytes)
       throws IOException {
@@ -127,8 +127,10 @@ final class JsonLinesBatches implements BatchReader {
   }
 
   private static BufferedReader reader(Path file) throws IOException {
-    BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-        StandardCharsets.UTF_8.newDecoder()), 1 << 16);
+    BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()),
+            1 << 16);
     in.mark(1);
     if (in.read() != '\uFEFF') {
       in.reset();
@@ -144,12 +146,16 @@ final class JsonLinesBatches implements BatchReader {
     try {
       row = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new LazyArrowException(file, "line " + line + " is not valid JSON: "
-          + e.getOriginalMessage());
+      throw new LazyArrowException(
+          file, "line " + line + " is not valid JSON: " + e.getOriginalMessage());
     }
     if (!row.isObject()) {
-      throw new LazyArrowException(file, "line " + line + " is not a JSON object but "
-          + row.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+      throw new LazyArrowException(
+          file,
+          "line "
+              + line
+              + " is not a JSON object but "
+              + row.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
     return row;
   }

@@ -18,21 +18,32 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 
 /**
- * The type of the values at one place of JSON Lines rows, inferred the way the datasets json builder
- * infers it (with pyarrow's JSON reader), merged over every line.
+ * The type of the values at one place of JSON Lines rows, inferred the way the datasets json
+ * builder infers it (with pyarrow's JSON reader), merged over every line.
  *
  * <p>null is int64, double, bool, string, list or struct once a value says which; integers and
  * floats make double, as does an integer beyond int64; strings that all read as ISO 8601 date-times
- * without fractions ({@code 2020-01-01}, {@code 2020-01-01 10:00}, {@code 2020-01-01T10:00:00+01:00})
- * make timestamp[s] in UTC; an empty list has items of type null; a value missing from a row is null.
- * Where datasets 5 falls back to its Json feature, a column whose values change kind (number then
- * string) or nested objects whose keys differ from row to row, this refuses the file instead.
+ * without fractions ({@code 2020-01-01}, {@code 2020-01-01 10:00}, {@code
+ * 2020-01-01T10:00:00+01:00}) make timestamp[s] in UTC; an empty list has items of type null; a
+ * value missing from a row is null. Where datasets 5 falls back to its Json feature, a column whose
+ * values change kind (number then string) or nested objects whose keys differ from row to row, this
+ * refuses the file instead.
  */
 final class JsonType {
-  private static final Pattern TIMESTAMP = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})"
-      + "(?:[ T](\\d{2})(?::(\\d{2})(?::(\\d{2}))?)?(Z|[+-]\\d{2}(?::?\\d{2})?)?)?");
+  private static final Pattern TIMESTAMP =
+      Pattern.compile(
+          "(\\d{4})-(\\d{2})-(\\d{2})"
+              + "(?:[ T](\\d{2})(?::(\\d{2})(?::(\\d{2}))?)?(Z|[+-]\\d{2}(?::?\\d{2})?)?)?");
 
-  private enum Kind { NULL, BOOL, NUMBER_INT, NUMBER_FLOAT, STRING, LIST, OBJECT }
+  private enum Kind {
+    NULL,
+    BOOL,
+    NUMBER_INT,
+    NUMBER_FLOAT,
+    STRING,
+    LIST,
+    OBJECT
+  }
 
   private final String path;
   private Kind kind = Kind.NULL;
@@ -56,17 +67,28 @@ final class JsonType {
     if (value.isNull()) {
       return;
     }
-    Kind seen = value.isBoolean() ? Kind.BOOL
-        : value.isIntegralNumber() && value.canConvertToLong() ? Kind.NUMBER_INT
-        : value.isNumber() ? Kind.NUMBER_FLOAT
-        : value.isTextual() ? Kind.STRING
-        : value.isArray() ? Kind.LIST : Kind.OBJECT;
+    Kind seen =
+        value.isBoolean()
+            ? Kind.BOOL
+            : value.isIntegralNumber() && value.canConvertToLong()
+                ? Kind.NUMBER_INT
+                : value.isNumber()
+                    ? Kind.NUMBER_FLOAT
+                    : value.isTextual() ? Kind.STRING : value.isArray() ? Kind.LIST : Kind.OBJECT;
     if (kind == Kind.NULL || kind == Kind.NUMBER_INT && seen == Kind.NUMBER_FLOAT) {
       kind = seen;
     } else if (kind != seen && !(kind == Kind.NUMBER_FLOAT && seen == Kind.NUMBER_INT)) {
-      throw new IllegalArgumentException("line " + line + ": " + where() + " changed from "
-          + name(kind) + " to " + name(seen) + "; datasets stores such a column as Json, which"
-          + " LazyArrow does not convert");
+      throw new IllegalArgumentException(
+          "line "
+              + line
+              + ": "
+              + where()
+              + " changed from "
+              + name(kind)
+              + " to "
+              + name(seen)
+              + "; datasets stores such a column as Json, which"
+              + " LazyArrow does not convert");
     }
     switch (seen) {
       case STRING -> timestamps &= epochSeconds(value.asText()) != null;
@@ -77,7 +99,7 @@ final class JsonType {
         value.forEach(item -> items.merge(item, line));
       }
       case OBJECT -> mergeObject(value, line);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -90,14 +112,28 @@ final class JsonType {
         firstKeysLine = line;
       }
       if (keys.isEmpty() || !keys.equals(firstKeys)) {
-        throw new IllegalArgumentException("line " + line + ": the objects of " + where()
-            + " have keys " + keys + ", on line " + firstKeysLine + " " + firstKeys
-            + "; datasets stores such a column as Json, which LazyArrow does not convert");
+        throw new IllegalArgumentException(
+            "line "
+                + line
+                + ": the objects of "
+                + where()
+                + " have keys "
+                + keys
+                + ", on line "
+                + firstKeysLine
+                + " "
+                + firstKeys
+                + "; datasets stores such a column as Json, which LazyArrow does not convert");
       }
     }
-    value.fields().forEachRemaining(e -> fields
-        .computeIfAbsent(e.getKey(), k -> new JsonType(path.isEmpty() ? k : path + "." + k))
-        .merge(e.getValue(), line));
+    value
+        .fields()
+        .forEachRemaining(
+            e ->
+                fields
+                    .computeIfAbsent(
+                        e.getKey(), k -> new JsonType(path.isEmpty() ? k : path + "." + k))
+                    .merge(e.getValue(), line));
   }
 
   /** Returns the Arrow fields of a row type, one per column in order of first appearance. */
@@ -132,18 +168,21 @@ final class JsonType {
   }
 
   private Field field(String name) {
-    ArrowType type = switch (kind) {
-      case NULL -> ArrowType.Null.INSTANCE;
-      case BOOL -> ArrowType.Bool.INSTANCE;
-      case NUMBER_INT -> new ArrowType.Int(64, true);
-      case NUMBER_FLOAT -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-      case STRING -> timestamps ? new ArrowType.Timestamp(TimeUnit.SECOND, null)
-          : ArrowType.Utf8.INSTANCE;
-      case LIST -> ArrowType.List.INSTANCE;
-      case OBJECT -> ArrowType.Struct.INSTANCE;
-    };
-    List<Field> children = kind == Kind.LIST ? List.of(items.field("item"))
-        : kind == Kind.OBJECT ? columns() : List.of();
+    ArrowType type =
+        switch (kind) {
+          case NULL -> ArrowType.Null.INSTANCE;
+          case BOOL -> ArrowType.Bool.INSTANCE;
+          case NUMBER_INT -> new ArrowType.Int(64, true);
+          case NUMBER_FLOAT -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+          case STRING ->
+              timestamps ? new ArrowType.Timestamp(TimeUnit.SECOND, null) : ArrowType.Utf8.INSTANCE;
+          case LIST -> ArrowType.List.INSTANCE;
+          case OBJECT -> ArrowType.Struct.INSTANCE;
+        };
+    List<Field> children =
+        kind == Kind.LIST
+            ? List.of(items.field("item"))
+            : kind == Kind.OBJECT ? columns() : List.of();
     return new Field(name, FieldType.nullable(type), children);
   }
 
@@ -163,14 +202,18 @@ final class JsonType {
       if (hour > 23 || minute > 59 || second > 59) {
         return null;
       }
-      LocalDate date = LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-          Integer.parseInt(m.group(3)));
+      LocalDate date =
+          LocalDate.of(
+              Integer.parseInt(m.group(1)),
+              Integer.parseInt(m.group(2)),
+              Integer.parseInt(m.group(3)));
       String zone = m.group(7);
       int offset = 0;
       if (zone != null && !zone.equals("Z")) {
         String digits = zone.substring(1).replace(":", "");
-        int minutes = Integer.parseInt(digits.substring(0, 2)) * 60
-            + (digits.length() > 2 ? Integer.parseInt(digits.substring(2)) : 0);
+        int minutes =
+            Integer.parseInt(digits.substring(0, 2)) * 60
+                + (digits.length() > 2 ? Integer.parseInt(digits.substring(2)) : 0);
         offset = (zone.charAt(0) == '-' ? -60 : 60) * minutes;
       }
       return date.atTime(hour, minute, second).toEpochSecond(ZoneOffset.UTC) - offset;

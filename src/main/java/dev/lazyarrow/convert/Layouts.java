@@ -12,11 +12,12 @@ import java.util.Locale;
  */
 final class Layouts {
   /** What an unknown source is told was looked for. */
-  static final String LOOKED_FOR = "a save_to_disk folder (dataset_dict.json or state.json);"
-      + " a load_dataset cache (<builder>-<split>[-NNNNN-of-NNNNN].arrow beside dataset_info.json,"
-      + " at any depth); Hub Parquet (data/<split>-NNNNN-of-NNNNN.parquet, README.md configs, or"
-      + " <config>/<split>/NNNN.parquet); or one .arrow/.feather/.ipc, .parquet or .jsonl/.json"
-      + " file";
+  static final String LOOKED_FOR =
+      "a save_to_disk folder (dataset_dict.json or state.json); a load_dataset cache"
+          + " (<builder>-<split>[-NNNNN-of-NNNNN].arrow beside dataset_info.json, at any depth);"
+          + " Hub Parquet (data/<split>-NNNNN-of-NNNNN.parquet, README.md configs, or"
+          + " <config>/<split>/NNNN.parquet); or one .arrow/.feather/.ipc, .parquet or .jsonl/.json"
+          + " file";
 
   /** A source's layout and splits. */
   record Found(String layout, List<SourceSplit> splits) {}
@@ -36,21 +37,25 @@ final class Layouts {
     }
     if (Files.isRegularFile(source)) {
       String name = source.getFileName().toString().toLowerCase(Locale.ROOT);
-      SourceFormat format = name.endsWith(".arrow") || name.endsWith(".feather")
-          || name.endsWith(".ipc") ? SourceFormat.ARROW
-          : name.endsWith(".parquet") ? SourceFormat.PARQUET
-          : name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")
-              ? SourceFormat.JSON_LINES : null;
+      SourceFormat format =
+          name.endsWith(".arrow") || name.endsWith(".feather") || name.endsWith(".ipc")
+              ? SourceFormat.ARROW
+              : name.endsWith(".parquet")
+                  ? SourceFormat.PARQUET
+                  : name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")
+                      ? SourceFormat.JSON_LINES
+                      : null;
       if (format == null) {
         throw new LazyArrowException(source, "unknown layout: looked for " + LOOKED_FOR);
       }
-      String layout = switch (format) {
-        case ARROW -> "arrow_file";
-        case PARQUET -> "parquet_file";
-        case JSON_LINES -> "json_lines";
-      };
-      return new Found(layout, List.of(new SourceSplit("train", format, List.of(source), null, "",
-          source)));
+      String layout =
+          switch (format) {
+            case ARROW -> "arrow_file";
+            case PARQUET -> "parquet_file";
+            case JSON_LINES -> "json_lines";
+          };
+      return new Found(
+          layout, List.of(new SourceSplit("train", format, List.of(source), null, "", source)));
     }
     if (SaveToDiskLayout.matches(source)) {
       return new Found(SaveToDiskLayout.LAYOUT, SaveToDiskLayout.splits(source));
@@ -60,8 +65,8 @@ final class Layouts {
     }
     List<Path> caches = CacheLayout.folders(source);
     if (caches.size() > 1) {
-      throw new IllegalArgumentException(source + " holds several load_dataset caches " + caches
-          + "; pass one of them");
+      throw new IllegalArgumentException(
+          source + " holds several load_dataset caches " + caches + "; pass one of them");
     }
     if (caches.size() == 1) {
       return new Found(CacheLayout.LAYOUT, CacheLayout.splits(caches.get(0)));

@@ -34,13 +34,14 @@ import org.apache.parquet.schema.MessageType;
  *
  * <p>The Arrow schema is the one pyarrow stored under {@value #ARROW_SCHEMA_KEY} (so that
  * large_string, uint32 and the like come back as written, but timestamps in the Parquet unit, as
- * pyarrow and datasets read them), else the one the HuggingFace
- * features under {@value #HF_KEY} give, else one derived from the Parquet types
- * ({@link ParquetValues#arrowField}). The HuggingFace features are kept in the schema's metadata.
+ * pyarrow and datasets read them), else the one the HuggingFace features under {@value #HF_KEY}
+ * give, else one derived from the Parquet types ({@link ParquetValues#arrowField}). The HuggingFace
+ * features are kept in the schema's metadata.
  */
 final class ParquetBatches implements BatchReader {
   static final String ARROW_SCHEMA_KEY = "ARROW:schema";
   static final String HF_KEY = Converter.HF_KEY;
+
   /** Rows between two checks of a batch's size: the check sums every buffer. */
   private static final int SIZE_CHECK_ROWS = 256;
 
@@ -57,26 +58,29 @@ final class ParquetBatches implements BatchReader {
   private int rowGroup;
   private long bytesRead;
 
-  private ParquetBatches(Path file, ParquetFileReader reader, BufferAllocator allocator,
-      long batchBytes) {
+  private ParquetBatches(
+      Path file, ParquetFileReader reader, BufferAllocator allocator, long batchBytes) {
     this.file = file;
     this.reader = reader;
     this.batchBytes = batchBytes;
     this.parquet = reader.getFooter().getFileMetaData().getSchema();
-    this.schema = arrowSchema(file, parquet,
-        reader.getFooter().getFileMetaData().getKeyValueMetaData());
+    this.schema =
+        arrowSchema(file, parquet, reader.getFooter().getFileMetaData().getKeyValueMetaData());
     this.values = new ParquetValues[schema.getFields().size()];
     for (int c = 0; c < values.length; c++) {
       Field field = schema.getFields().get(c);
       if (!parquet.containsField(field.getName())) {
-        throw new LazyArrowException(file, "the Arrow schema names column '" + field.getName()
-            + "', which the Parquet schema lacks");
+        throw new LazyArrowException(
+            file,
+            "the Arrow schema names column '"
+                + field.getName()
+                + "', which the Parquet schema lacks");
       }
       values[c] = ParquetValues.of(parquet, parquet.getFieldIndex(field.getName()), field);
     }
     this.root = VectorSchemaRoot.create(schema, allocator);
-    this.appenders = root.getFieldVectors().stream().map(VectorAppender::of)
-        .toArray(VectorAppender[]::new);
+    this.appenders =
+        root.getFieldVectors().stream().map(VectorAppender::of).toArray(VectorAppender[]::new);
   }
 
   /**
@@ -146,8 +150,10 @@ final class ParquetBatches implements BatchReader {
       return false;
     }
     bytesRead += reader.getRowGroups().get(rowGroup++).getCompressedSize();
-    rows = new ColumnIOFactory().getColumnIO(parquet)
-        .getRecordReader(pages, new GroupRecordConverter(parquet));
+    rows =
+        new ColumnIOFactory()
+            .getColumnIO(parquet)
+            .getRecordReader(pages, new GroupRecordConverter(parquet));
     rowsLeft = pages.getRowCount();
     return true;
   }
@@ -171,18 +177,21 @@ final class ParquetBatches implements BatchReader {
     if (stored != null) {
       try {
         byte[] bytes = Base64.getDecoder().decode(stored);
-        Schema schema = MessageSerializer.deserializeSchema(new ReadChannel(
-            Channels.newChannel(new ByteArrayInputStream(bytes))));
+        Schema schema =
+            MessageSerializer.deserializeSchema(
+                new ReadChannel(Channels.newChannel(new ByteArrayInputStream(bytes))));
         metadata.putAll(schema.getCustomMetadata());
         List<Field> fields = new ArrayList<>();
         for (Field field : schema.getFields()) {
-          fields.add(parquet.containsField(field.getName())
-              ? ParquetValues.parquetUnits(parquet.getType(field.getName()), field) : field);
+          fields.add(
+              parquet.containsField(field.getName())
+                  ? ParquetValues.parquetUnits(parquet.getType(field.getName()), field)
+                  : field);
         }
         return new Schema(fields, metadata);
       } catch (IOException | RuntimeException e) {
-        throw new LazyArrowException(file, "key " + ARROW_SCHEMA_KEY + " holds no Arrow schema: " + e,
-            e);
+        throw new LazyArrowException(
+            file, "key " + ARROW_SCHEMA_KEY + " holds no Arrow schema: " + e, e);
       }
     }
     JsonNode features = hf == null ? null : Converter.hfFeatures(file, hf);

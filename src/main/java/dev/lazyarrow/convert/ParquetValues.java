@@ -25,8 +25,8 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
- * Reads one field of Parquet-MR's {@link Group} rows as the plain Java values that
- * {@link VectorAppender} writes into the field's Arrow vector.
+ * Reads one field of Parquet-MR's {@link Group} rows as the plain Java values that {@link
+ * VectorAppender} writes into the field's Arrow vector.
  *
  * <p>Lists are the standard three-level {@code LIST} groups or the legacy two-level ones; maps are
  * lists of key-value structs; timestamps, times and dates are rescaled from the Parquet unit to the
@@ -50,16 +50,22 @@ abstract class ParquetValues {
   static ParquetValues of(GroupType parent, int index, Field field) {
     Type type = parent.getType(index);
     ArrowType arrow = field.getType();
-    boolean listLike = arrow instanceof ArrowType.List || arrow instanceof ArrowType.LargeList
-        || arrow instanceof ArrowType.FixedSizeList || arrow instanceof ArrowType.Map;
+    boolean listLike =
+        arrow instanceof ArrowType.List
+            || arrow instanceof ArrowType.LargeList
+            || arrow instanceof ArrowType.FixedSizeList
+            || arrow instanceof ArrowType.Map;
     if (listLike && !type.isPrimitive() && !type.isRepetition(Type.Repetition.REPEATED)) {
       GroupType list = type.asGroupType();
       Type repeated = list.getType(0);
-      boolean threeLevel = !repeated.isPrimitive() && repeated.asGroupType().getFieldCount() == 1
-          && !repeated.getName().equals("array") && !(arrow instanceof ArrowType.Map);
+      boolean threeLevel =
+          !repeated.isPrimitive()
+              && repeated.asGroupType().getFieldCount() == 1
+              && !repeated.getName().equals("array")
+              && !(arrow instanceof ArrowType.Map);
       Field itemField = field.getChildren().get(0);
-      ParquetValues item = threeLevel ? of(repeated.asGroupType(), 0, itemField)
-          : of(list, 0, itemField);
+      ParquetValues item =
+          threeLevel ? of(repeated.asGroupType(), 0, itemField) : of(list, 0, itemField);
       return new ParquetValues(index) {
         @Override
         Object value(Group g, int k) {
@@ -77,8 +83,14 @@ abstract class ParquetValues {
       GroupType group = type.asGroupType();
       List<Field> children = field.getChildren();
       if (group.getFieldCount() != children.size()) {
-        throw new IllegalArgumentException("column '" + field.getName() + "' has "
-            + group.getFieldCount() + " Parquet fields and " + children.size() + " Arrow ones");
+        throw new IllegalArgumentException(
+            "column '"
+                + field.getName()
+                + "' has "
+                + group.getFieldCount()
+                + " Parquet fields and "
+                + children.size()
+                + " Arrow ones");
       }
       List<ParquetValues> fields = new ArrayList<>();
       for (int i = 0; i < children.size(); i++) {
@@ -97,8 +109,8 @@ abstract class ParquetValues {
       };
     }
     if (!type.isPrimitive()) {
-      throw new IllegalArgumentException("column '" + field.getName() + "' is a Parquet group but"
-          + " of Arrow type " + arrow);
+      throw new IllegalArgumentException(
+          "column '" + field.getName() + "' is a Parquet group but" + " of Arrow type " + arrow);
     }
     return primitive(index, type.asPrimitiveType(), arrow);
   }
@@ -122,23 +134,29 @@ abstract class ParquetValues {
       case BOOLEAN -> reader(index, (g, k) -> g.getBoolean(index, k));
       case FLOAT -> reader(index, (g, k) -> g.getFloat(index, k));
       case DOUBLE -> reader(index, (g, k) -> g.getDouble(index, k));
-      case INT32 -> logical instanceof DecimalLogicalTypeAnnotation d
-          ? reader(index, (g, k) -> BigDecimal.valueOf(g.getInteger(index, k), d.getScale()))
-          : reader(index, (g, k) -> rescale(g.getInteger(index, k), scale));
-      case INT64 -> logical instanceof DecimalLogicalTypeAnnotation d
-          ? reader(index, (g, k) -> BigDecimal.valueOf(g.getLong(index, k), d.getScale()))
-          : reader(index, (g, k) -> rescale(g.getLong(index, k), scale));
-      case INT96 -> reader(index, (g, k) -> rescale(int96Nanos(g.getInt96(index, k).getBytes()),
-          scale));
-      case BINARY, FIXED_LEN_BYTE_ARRAY -> logical instanceof DecimalLogicalTypeAnnotation d
-          ? reader(index, (g, k) -> new BigDecimal(new BigInteger(g.getBinary(index, k).getBytes()),
-              d.getScale()))
-          : reader(index, (g, k) -> g.getBinary(index, k).getBytes());
+      case INT32 ->
+          logical instanceof DecimalLogicalTypeAnnotation d
+              ? reader(index, (g, k) -> BigDecimal.valueOf(g.getInteger(index, k), d.getScale()))
+              : reader(index, (g, k) -> rescale(g.getInteger(index, k), scale));
+      case INT64 ->
+          logical instanceof DecimalLogicalTypeAnnotation d
+              ? reader(index, (g, k) -> BigDecimal.valueOf(g.getLong(index, k), d.getScale()))
+              : reader(index, (g, k) -> rescale(g.getLong(index, k), scale));
+      case INT96 ->
+          reader(index, (g, k) -> rescale(int96Nanos(g.getInt96(index, k).getBytes()), scale));
+      case BINARY, FIXED_LEN_BYTE_ARRAY ->
+          logical instanceof DecimalLogicalTypeAnnotation d
+              ? reader(
+                  index,
+                  (g, k) ->
+                      new BigDecimal(
+                          new BigInteger(g.getBinary(index, k).getBytes()), d.getScale()))
+              : reader(index, (g, k) -> g.getBinary(index, k).getBytes());
     };
   }
 
-  private static ParquetValues reader(int index, java.util.function.BiFunction<Group, Integer,
-      Object> read) {
+  private static ParquetValues reader(
+      int index, java.util.function.BiFunction<Group, Integer, Object> read) {
     return new ParquetValues(index) {
       @Override
       Object value(Group g, int k) {
@@ -152,7 +170,9 @@ abstract class ParquetValues {
     return scale >= 1 ? value * scale : Math.floorDiv(value, -scale);
   }
 
-  /** Returns the factor from the Parquet unit of a temporal value to its Arrow unit (see rescale). */
+  /**
+   * Returns the factor from the Parquet unit of a temporal value to its Arrow unit (see rescale).
+   */
   private static long scale(LogicalTypeAnnotation logical, ArrowType arrow) {
     long from;
     if (logical instanceof TimestampLogicalTypeAnnotation t) {
@@ -209,11 +229,17 @@ abstract class ParquetValues {
    * what pyarrow reads back (timestamp[s] is stored, and read, as milliseconds).
    */
   static Field parquetUnits(Type type, Field field) {
-    if (field.getType() instanceof ArrowType.Timestamp t && type.isPrimitive()
+    if (field.getType() instanceof ArrowType.Timestamp t
+        && type.isPrimitive()
         && type.getLogicalTypeAnnotation() instanceof TimestampLogicalTypeAnnotation p) {
-      return new Field(field.getName(), new FieldType(field.isNullable(),
-          new ArrowType.Timestamp(arrowUnit(p.getUnit()), t.getTimezone()), null,
-          field.getMetadata()), List.of());
+      return new Field(
+          field.getName(),
+          new FieldType(
+              field.isNullable(),
+              new ArrowType.Timestamp(arrowUnit(p.getUnit()), t.getTimezone()),
+              null,
+              field.getMetadata()),
+          List.of());
     }
     if (type.isPrimitive() || field.getChildren().isEmpty()) {
       return field;
@@ -222,9 +248,12 @@ abstract class ParquetValues {
     List<Field> children = new ArrayList<>();
     for (int i = 0; i < field.getChildren().size(); i++) {
       Field child = field.getChildren().get(i);
-      Type inner = group.getFieldCount() == field.getChildren().size() ? group.getType(i)
-          : group.getType(0); // a list: the repeated group, then its element
-      if (!inner.isPrimitive() && field.getType() instanceof ArrowType.List
+      Type inner =
+          group.getFieldCount() == field.getChildren().size()
+              ? group.getType(i)
+              : group.getType(0); // a list: the repeated group, then its element
+      if (!inner.isPrimitive()
+          && field.getType() instanceof ArrowType.List
           && inner.asGroupType().getFieldCount() == 1) {
         inner = inner.asGroupType().getType(0);
       }
@@ -237,18 +266,29 @@ abstract class ParquetValues {
   static Field arrowField(Type type) {
     if (!type.isPrimitive()) {
       GroupType group = type.asGroupType();
-      if (group.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation) {
+      if (group.getLogicalTypeAnnotation()
+          instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation) {
         Type repeated = group.getType(0);
-        Type element = !repeated.isPrimitive() && repeated.asGroupType().getFieldCount() == 1
-            ? repeated.asGroupType().getType(0) : repeated;
-        return new Field(type.getName(), FieldType.nullable(ArrowType.List.INSTANCE),
+        Type element =
+            !repeated.isPrimitive() && repeated.asGroupType().getFieldCount() == 1
+                ? repeated.asGroupType().getType(0)
+                : repeated;
+        return new Field(
+            type.getName(),
+            FieldType.nullable(ArrowType.List.INSTANCE),
             List.of(arrowField(element)));
       }
       if (group.getLogicalTypeAnnotation() != null) {
-        throw new IllegalArgumentException("Parquet group '" + type.getName() + "' of logical type "
-            + group.getLogicalTypeAnnotation() + " cannot be read without a stored Arrow schema");
+        throw new IllegalArgumentException(
+            "Parquet group '"
+                + type.getName()
+                + "' of logical type "
+                + group.getLogicalTypeAnnotation()
+                + " cannot be read without a stored Arrow schema");
       }
-      return new Field(type.getName(), FieldType.nullable(ArrowType.Struct.INSTANCE),
+      return new Field(
+          type.getName(),
+          FieldType.nullable(ArrowType.Struct.INSTANCE),
           group.getFields().stream().map(ParquetValues::arrowField).toList());
     }
     PrimitiveType p = type.asPrimitiveType();
@@ -261,8 +301,10 @@ abstract class ParquetValues {
     } else if (logical instanceof TimestampLogicalTypeAnnotation t) {
       arrow = new ArrowType.Timestamp(arrowUnit(t.getUnit()), t.isAdjustedToUTC() ? "UTC" : null);
     } else if (logical instanceof TimeLogicalTypeAnnotation t) {
-      arrow = new ArrowType.Time(arrowUnit(t.getUnit()), t.getUnit()
-          == LogicalTypeAnnotation.TimeUnit.MILLIS ? 32 : 64);
+      arrow =
+          new ArrowType.Time(
+              arrowUnit(t.getUnit()),
+              t.getUnit() == LogicalTypeAnnotation.TimeUnit.MILLIS ? 32 : 64);
     } else if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
       arrow = new ArrowType.Date(DateUnit.DAY);
     } else if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
@@ -270,16 +312,17 @@ abstract class ParquetValues {
         || logical instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
       arrow = ArrowType.Utf8.INSTANCE;
     } else {
-      arrow = switch (p.getPrimitiveTypeName()) {
-        case BOOLEAN -> ArrowType.Bool.INSTANCE;
-        case INT32 -> new ArrowType.Int(32, true);
-        case INT64 -> new ArrowType.Int(64, true);
-        case INT96 -> new ArrowType.Timestamp(TimeUnit.NANOSECOND, null);
-        case FLOAT -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
-        case DOUBLE -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-        case BINARY -> ArrowType.Binary.INSTANCE;
-        case FIXED_LEN_BYTE_ARRAY -> new ArrowType.FixedSizeBinary(p.getTypeLength());
-      };
+      arrow =
+          switch (p.getPrimitiveTypeName()) {
+            case BOOLEAN -> ArrowType.Bool.INSTANCE;
+            case INT32 -> new ArrowType.Int(32, true);
+            case INT64 -> new ArrowType.Int(64, true);
+            case INT96 -> new ArrowType.Timestamp(TimeUnit.NANOSECOND, null);
+            case FLOAT -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+            case DOUBLE -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+            case BINARY -> ArrowType.Binary.INSTANCE;
+            case FIXED_LEN_BYTE_ARRAY -> new ArrowType.FixedSizeBinary(p.getTypeLength());
+          };
     }
     return new Field(type.getName(), FieldType.nullable(arrow), List.of());
   }

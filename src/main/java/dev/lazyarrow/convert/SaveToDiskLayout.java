@@ -75,12 +75,19 @@ final class SaveToDiskLayout {
       files.add(file);
     }
     JsonNode split = state.path("_split");
-    String splitName = name != null ? name
-        : split.isTextual() && !split.asText().isEmpty() ? split.asText() : "train";
+    String splitName =
+        name != null
+            ? name
+            : split.isTextual() && !split.asText().isEmpty() ? split.asText() : "train";
     Path infoPath = folder.resolve("dataset_info.json");
     JsonNode features = Files.isRegularFile(infoPath) ? readJson(infoPath).get("features") : null;
-    return new SourceSplit(splitName, SourceFormat.ARROW, files, features == null || features.isNull() ? null : features,
-        state.path("_fingerprint").asText(""), statePath);
+    return new SourceSplit(
+        splitName,
+        SourceFormat.ARROW,
+        files,
+        features == null || features.isNull() ? null : features,
+        state.path("_fingerprint").asText(""),
+        statePath);
   }
 
   static JsonNode readJson(Path file) {

@@ -26,11 +26,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * Writes one split as Arrow IPC file shards whose record batches hold a bounded number of bytes.
  *
- * <p>Incoming batches are cut into slices of at most {@code batchBytes} (one row may exceed it alone),
- * so that one long row cannot make a giant batch; smaller batches are written as they come, because
- * Arrow Java's vector appender mishandles large lists and a row-by-row copy would slow every
- * conversion. A shard is closed, and the next begun, once it holds {@code shardBytes}. Each shard's footer lists its batches' row counts under
- * {@link ShardFile#BATCH_ROWS_KEY}, so a reader builds its row index from the footer alone.
+ * <p>Incoming batches are cut into slices of at most {@code batchBytes} (one row may exceed it
+ * alone), so that one long row cannot make a giant batch; smaller batches are written as they come,
+ * because Arrow Java's vector appender mishandles large lists and a row-by-row copy would slow
+ * every conversion. A shard is closed, and the next begun, once it holds {@code shardBytes}. Each
+ * shard's footer lists its batches' row counts under {@link ShardFile#BATCH_ROWS_KEY}, so a reader
+ * builds its row index from the footer alone.
  */
 final class ShardWriter implements AutoCloseable {
   private final Path dir;
@@ -51,8 +52,14 @@ final class ShardWriter implements AutoCloseable {
   private long shardRows;
   private Path shardPath;
 
-  ShardWriter(Path dir, String split, Schema schema, BufferAllocator allocator, long batchBytes,
-      long shardBytes, CompressionUtil.CodecType codec) {
+  ShardWriter(
+      Path dir,
+      String split,
+      Schema schema,
+      BufferAllocator allocator,
+      long batchBytes,
+      long shardBytes,
+      CompressionUtil.CodecType codec) {
     this.dir = dir;
     this.split = split;
     this.schema = schema;
@@ -116,8 +123,8 @@ final class ShardWriter implements AutoCloseable {
     footer = new HashMap<>();
     batchRows = new StringJoiner(",");
     shardRows = 0;
-    writer = new ArrowFileWriter(out, null, channel, footer, IpcOption.DEFAULT, Codecs.INSTANCE,
-        codec);
+    writer =
+        new ArrowFileWriter(out, null, channel, footer, IpcOption.DEFAULT, Codecs.INSTANCE, codec);
     writer.start();
   }
 
@@ -131,8 +138,9 @@ final class ShardWriter implements AutoCloseable {
     out.close();
     out = null;
     channel = null;
-    shards.add(new Manifest.Shard(dir.relativize(shardPath).toString().replace('\\', '/'),
-        shardRows, size));
+    shards.add(
+        new Manifest.Shard(
+            dir.relativize(shardPath).toString().replace('\\', '/'), shardRows, size));
     writer = null;
   }
 

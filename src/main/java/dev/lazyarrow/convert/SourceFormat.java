@@ -34,7 +34,9 @@ enum SourceFormat {
     this.description = description;
   }
 
-  /** Opens {@code file} for reading in batches of about {@code batchBytes} where the format lets. */
+  /**
+   * Opens {@code file} for reading in batches of about {@code batchBytes} where the format lets.
+   */
   abstract BatchReader open(Path file, BufferAllocator allocator, long batchBytes)
       throws IOException;
 

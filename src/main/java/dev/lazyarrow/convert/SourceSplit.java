@@ -10,13 +10,18 @@ import java.util.List;
  * @param name the split's name
  * @param format the format of every file
  * @param files the files, in row order; empty for a split saved with zero rows
- * @param features the features JSON, or null if the source lists none (then the first file's
- *     schema metadata may carry them)
+ * @param features the features JSON, or null if the source lists none (then the first file's schema
+ *     metadata may carry them)
  * @param fingerprint the source's fingerprint of the split, or ""
  * @param describedBy the file or folder that lists the split, named in errors
  */
-record SourceSplit(String name, SourceFormat format, List<Path> files, JsonNode features,
-    String fingerprint, Path describedBy) {
+record SourceSplit(
+    String name,
+    SourceFormat format,
+    List<Path> files,
+    JsonNode features,
+    String fingerprint,
+    Path describedBy) {
   SourceSplit {
     files = List.copyOf(files);
   }

@@ -34,8 +34,8 @@ import org.apache.arrow.vector.complex.StructVector;
  *
  * <p>Values: {@code null}; {@link Boolean}; any {@link Number} for integer, floating point, date,
  * time, timestamp and duration columns (in the column's unit); {@link BigDecimal} for decimals;
- * {@link String} or {@code byte[]} for strings and binaries; {@link List} for lists; and
- * {@code Map<String, ?>} for structs, a missing key meaning null.
+ * {@link String} or {@code byte[]} for strings and binaries; {@link List} for lists; and {@code
+ * Map<String, ?>} for structs, a missing key meaning null.
  */
 abstract class VectorAppender {
   final FieldVector vector;
@@ -86,8 +86,12 @@ abstract class VectorAppender {
         void set(int i, Object value) {
           List<?> list = (List<?>) value;
           if (list.size() != size) {
-            throw new IllegalArgumentException("a list of " + list.size() + " items in a column"
-                + " of fixed-size lists of " + size);
+            throw new IllegalArgumentException(
+                "a list of "
+                    + list.size()
+                    + " items in a column"
+                    + " of fixed-size lists of "
+                    + size);
           }
           int start = v.startNewValue(i);
           for (int k = 0; k < size; k++) {
@@ -106,8 +110,8 @@ abstract class VectorAppender {
     }
     if (vector instanceof StructVector v) {
       List<FieldVector> children = v.getChildrenFromFields();
-      VectorAppender[] fields = children.stream().map(VectorAppender::of)
-          .toArray(VectorAppender[]::new);
+      VectorAppender[] fields =
+          children.stream().map(VectorAppender::of).toArray(VectorAppender[]::new);
       return new VectorAppender(v) {
         @Override
         void set(int i, Object value) {
@@ -148,9 +152,10 @@ abstract class VectorAppender {
   private static VectorAppender scalar(FieldVector vector) {
     Setter setter;
     if (vector instanceof NullVector v) {
-      setter = (i, x) -> {
-        throw new IllegalArgumentException("a value " + x + " in a column of type null");
-      };
+      setter =
+          (i, x) -> {
+            throw new IllegalArgumentException("a value " + x + " in a column of type null");
+          };
     } else if (vector instanceof BitVector v) {
       setter = (i, x) -> v.setSafe(i, (Boolean) x ? 1 : 0);
     } else if (vector instanceof BaseIntVector v) {
@@ -186,8 +191,12 @@ abstract class VectorAppender {
     } else if (vector instanceof DecimalVector v) {
       setter = (i, x) -> v.setSafe(i, (BigDecimal) x);
     } else {
-      throw new IllegalArgumentException("column '" + vector.getName()
-          + "' has Arrow type " + vector.getField().getType() + ", which this reader cannot fill");
+      throw new IllegalArgumentException(
+          "column '"
+              + vector.getName()
+              + "' has Arrow type "
+              + vector.getField().getType()
+              + ", which this reader cannot fill");
     }
     return new VectorAppender(vector) {
       @Override

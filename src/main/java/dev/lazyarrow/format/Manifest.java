@@ -50,9 +50,9 @@ import java.util.regex.Pattern;
  *
  * <p>Nothing in it grows with the number of rows, so reading it is the whole cost of opening. It is
  * written last, through a temporary name and a rename: its presence marks a complete dataset. The
- * sidecar {@value #INDEX_FILE_NAME} of an indexed dataset is documented beside its reader,
- * {@code dev.lazyarrow.io.StreamIndex}; a stream whose size or modification time no longer matches
- * the manifest is refused when first touched.
+ * sidecar {@value #INDEX_FILE_NAME} of an indexed dataset is documented beside its reader, {@code
+ * dev.lazyarrow.io.StreamIndex}; a stream whose size or modification time no longer matches the
+ * manifest is refused when first touched.
  */
 public final class Manifest {
   /** The manifest's file name inside a dataset directory. */
@@ -145,14 +145,24 @@ public final class Manifest {
     }
     Checker check = new Checker(file);
     check.require(root != null && root.isObject(), "manifest is not a JSON object");
-    check.require(FORMAT.equals(root.path("format").asText()),
+    check.require(
+        FORMAT.equals(root.path("format").asText()),
         "field 'format' must be \"lazyarrow\", found " + root.get("format"));
     int version = root.path("version").asInt(-1);
-    check.require(version == VERSION || version == STREAM_VERSION, "unsupported format version "
-        + root.get("version") + "; this reader supports " + VERSION + " and " + STREAM_VERSION);
+    check.require(
+        version == VERSION || version == STREAM_VERSION,
+        "unsupported format version "
+            + root.get("version")
+            + "; this reader supports "
+            + VERSION
+            + " and "
+            + STREAM_VERSION);
     JsonNode src = root.path("source");
-    Source source = new Source(src.path("layout").asText(""), src.path("path").asText(""),
-        src.path("fingerprint").asText(""));
+    Source source =
+        new Source(
+            src.path("layout").asText(""),
+            src.path("path").asText(""),
+            src.path("fingerprint").asText(""));
     JsonNode splitsNode = root.path("splits");
     check.require(splitsNode.isArray(), "field 'splits' must be an array");
     List<SplitEntry> splits = new ArrayList<>();
@@ -160,19 +170,35 @@ public final class Manifest {
       List<Shard> shards = new ArrayList<>();
       for (JsonNode sh : s.path("shards")) {
         JsonNode st = sh.get("stream");
-        check.require(st == null || version == STREAM_VERSION,
-            "shard " + sh.get("path") + " has field 'stream', which needs version " + STREAM_VERSION);
+        check.require(
+            st == null || version == STREAM_VERSION,
+            "shard "
+                + sh.get("path")
+                + " has field 'stream', which needs version "
+                + STREAM_VERSION);
         JsonNode range = st == null ? null : st.path("index");
-        check.require(st == null || range.isArray() && range.size() == 2,
+        check.require(
+            st == null || range.isArray() && range.size() == 2,
             "field 'stream' of shard " + sh.get("path") + " must have 'index': [offset, length]");
-        Stream stream = st == null ? null : new Stream(st.path("modified").asLong(),
-            range.get(0).asLong(-1), range.get(1).asInt(-1));
-        shards.add(new Shard(sh.path("path").asText(null), sh.path("rows").asLong(-1),
-            sh.path("bytes").asLong(-1), stream));
+        Stream stream =
+            st == null
+                ? null
+                : new Stream(
+                    st.path("modified").asLong(), range.get(0).asLong(-1), range.get(1).asInt(-1));
+        shards.add(
+            new Shard(
+                sh.path("path").asText(null),
+                sh.path("rows").asLong(-1),
+                sh.path("bytes").asLong(-1),
+                stream));
       }
       JsonNode features = s.get("features");
-      splits.add(new SplitEntry(s.path("name").asText(null), s.path("rows").asLong(-1),
-          features == null || features.isNull() ? null : features, shards));
+      splits.add(
+          new SplitEntry(
+              s.path("name").asText(null),
+              s.path("rows").asLong(-1),
+              features == null || features.isNull() ? null : features,
+              shards));
     }
     Manifest manifest = new Manifest(root.path("writer").asText(""), source, splits);
     manifest.check(dir, check);
@@ -189,8 +215,8 @@ public final class Manifest {
     check(dir, new Checker(dir.resolve(FILE_NAME)));
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
-    boolean streams = splits.stream().flatMap(s -> s.shards().stream())
-        .anyMatch(s -> s.stream() != null);
+    boolean streams =
+        splits.stream().flatMap(s -> s.shards().stream()).anyMatch(s -> s.stream() != null);
     root.put("version", streams ? STREAM_VERSION : VERSION);
     root.put("writer", writer);
     ObjectNode src = root.putObject("source");
@@ -205,8 +231,12 @@ public final class Manifest {
       s.set("features", split.features());
       ArrayNode shards = s.putArray("shards");
       for (Shard shard : split.shards()) {
-        ObjectNode sh = shards.addObject().put("path", shard.path()).put("rows", shard.rows())
-            .put("bytes", shard.bytes());
+        ObjectNode sh =
+            shards
+                .addObject()
+                .put("path", shard.path())
+                .put("rows", shard.rows())
+                .put("bytes", shard.bytes());
         if (shard.stream() != null) {
           ObjectNode st = sh.putObject("stream").put("modified", shard.stream().modifiedNanos());
           st.putArray("index").add(shard.stream().indexOffset()).add(shard.stream().indexLength());
@@ -233,7 +263,8 @@ public final class Manifest {
     }
     Path resolved = base.resolve(rel).normalize();
     if (rel.isAbsolute() || !resolved.startsWith(base) || resolved.equals(base)) {
-      throw new LazyArrowException(manifestFile,
+      throw new LazyArrowException(
+          manifestFile,
           "shard path '" + relative + "' must be relative and inside the dataset directory");
     }
     return resolved;
@@ -244,25 +275,34 @@ public final class Manifest {
     Set<String> names = new HashSet<>();
     for (SplitEntry split : splits) {
       String name = split.name();
-      check.require(name != null && SPLIT_NAME.matcher(name).matches(),
+      check.require(
+          name != null && SPLIT_NAME.matcher(name).matches(),
           "split name must match " + SPLIT_NAME + ", found '" + name + "'");
       check.require(names.add(name), "split '" + name + "' is listed twice");
-      check.require(!split.shards().isEmpty(),
+      check.require(
+          !split.shards().isEmpty(),
           "split '" + name + "' lists no shards (an empty split has one empty shard)");
       long sum = 0;
       for (Shard shard : split.shards()) {
         check.require(shard.path() != null, "a shard of split '" + name + "' has no path");
-        check.require(shard.rows() >= 0 && shard.bytes() >= 0,
-            "shard '" + shard.path() + "' must have rows >= 0 and bytes >= 0, found rows="
-                + shard.rows() + " bytes=" + shard.bytes());
+        check.require(
+            shard.rows() >= 0 && shard.bytes() >= 0,
+            "shard '"
+                + shard.path()
+                + "' must have rows >= 0 and bytes >= 0, found rows="
+                + shard.rows()
+                + " bytes="
+                + shard.bytes());
         resolveInside(dir, shard.path(), check.file);
         Stream st = shard.stream();
-        check.require(st == null || st.indexOffset() >= 0 && st.indexLength() >= 0,
+        check.require(
+            st == null || st.indexOffset() >= 0 && st.indexLength() >= 0,
             "shard '" + shard.path() + "' has a negative index range " + st);
         sum += shard.rows();
       }
-      check.require(sum == split.rows(), "split '" + name + "' says " + split.rows()
-          + " rows but its shards hold " + sum);
+      check.require(
+          sum == split.rows(),
+          "split '" + name + "' says " + split.rows() + " rows but its shards hold " + sum);
     }
   }
 

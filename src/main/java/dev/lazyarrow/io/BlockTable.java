@@ -5,8 +5,8 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Where the messages of one shard lie, whatever located them: an IPC file's footer
- * ({@link ShardFooter}) or the sidecar of an indexed IPC stream ({@link StreamIndex}).
+ * Where the messages of one shard lie, whatever located them: an IPC file's footer ({@link
+ * ShardFooter}) or the sidecar of an indexed IPC stream ({@link StreamIndex}).
  *
  * @param schema the file's schema, dictionary-encoded fields in their file form
  * @param dictionaryBlocks the dictionary batch messages, in file order
@@ -14,7 +14,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param batchStarts {@code batchStarts[i]} is the first row of batch i; the last element is the
  *     shard's row count
  */
-record BlockTable(Schema schema, List<ArrowBlock> dictionaryBlocks, List<ArrowBlock> batchBlocks,
+record BlockTable(
+    Schema schema,
+    List<ArrowBlock> dictionaryBlocks,
+    List<ArrowBlock> batchBlocks,
     long[] batchStarts) {
   BlockTable {
     dictionaryBlocks = List.copyOf(dictionaryBlocks);
@@ -26,8 +29,8 @@ record BlockTable(Schema schema, List<ArrowBlock> dictionaryBlocks, List<ArrowBl
     long[] starts = new long[rows.length + 1];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] < 0 || rows[i] > Integer.MAX_VALUE) {
-        throw new dev.lazyarrow.LazyArrowException(file,
-            "record batch " + i + " has " + rows[i] + " rows");
+        throw new dev.lazyarrow.LazyArrowException(
+            file, "record batch " + i + " has " + rows[i] + " rows");
       }
       starts[i + 1] = starts[i] + rows[i];
     }

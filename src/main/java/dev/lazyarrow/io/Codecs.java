@@ -26,7 +26,8 @@ public final class Codecs implements CompressionCodec.Factory {
 
   @Override
   public CompressionCodec createCodec(CompressionUtil.CodecType type, int level) {
-    return type == CompressionUtil.CodecType.ZSTD ? new ZstdCompressionCodec(level)
+    return type == CompressionUtil.CodecType.ZSTD
+        ? new ZstdCompressionCodec(level)
         : createCodec(type);
   }
 }

@@ -20,10 +20,10 @@ import org.apache.arrow.vector.compression.CompressionUtil;
  * faster than the pure Java one in arrow-compression.
  *
  * <p>An Arrow LZ4_FRAME buffer is an int64 little-endian uncompressed length (written and read by
- * {@link AbstractCompressionCodec}) followed by one standard LZ4 frame, as pyarrow writes it. A frame
- * of independent blocks (FLG bit 5, what pyarrow writes for buffers of one 64 KiB block) goes to
- * lz4-java. pyarrow's larger buffers use linked blocks, whose matches reach into the blocks before:
- * lz4-java's decoders refuse those, so they are decoded here, into one contiguous output.
+ * {@link AbstractCompressionCodec}) followed by one standard LZ4 frame, as pyarrow writes it. A
+ * frame of independent blocks (FLG bit 5, what pyarrow writes for buffers of one 64 KiB block) goes
+ * to lz4-java. pyarrow's larger buffers use linked blocks, whose matches reach into the blocks
+ * before: lz4-java's decoders refuse those, so they are decoded here, into one contiguous output.
  */
 final class Lz4FrameCodec extends AbstractCompressionCodec {
   private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
@@ -35,10 +35,15 @@ final class Lz4FrameCodec extends AbstractCompressionCodec {
     byte[] in = new byte[Math.toIntExact(uncompressed.writerIndex())];
     uncompressed.getBytes(0, in);
     ByteArrayOutputStream frame = new ByteArrayOutputStream(in.length / 2 + 64);
-    try (OutputStream out = new LZ4FrameOutputStream(frame, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB,
-        in.length, LZ4.fastCompressor(), XXHASH.hash32(),
-        LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
-        LZ4FrameOutputStream.FLG.Bits.CONTENT_SIZE)) {
+    try (OutputStream out =
+        new LZ4FrameOutputStream(
+            frame,
+            LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB,
+            in.length,
+            LZ4.fastCompressor(),
+            XXHASH.hash32(),
+            LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
+            LZ4FrameOutputStream.FLG.Bits.CONTENT_SIZE)) {
       out.write(in);
     } catch (IOException e) {
       throw new UncheckedIOException("LZ4 compression failed", e);
@@ -69,12 +74,16 @@ final class Lz4FrameCodec extends AbstractCompressionCodec {
       decompressed.setBytes(0, out);
       return decompressed;
     }
-    try (InputStream frame = new LZ4FrameInputStream(new ByteArrayInputStream(in),
-        LZ4.safeDecompressor(), XXHASH.hash32(), true)) {
+    try (InputStream frame =
+        new LZ4FrameInputStream(
+            new ByteArrayInputStream(in), LZ4.safeDecompressor(), XXHASH.hash32(), true)) {
       int read = frame.readNBytes(out, 0, out.length);
       if (read != out.length || frame.read() != -1) {
-        throw new IllegalArgumentException("LZ4 frame holds " + (read == out.length ? "more" : read)
-            + " bytes, its buffer says " + length);
+        throw new IllegalArgumentException(
+            "LZ4 frame holds "
+                + (read == out.length ? "more" : read)
+                + " bytes, its buffer says "
+                + length);
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt LZ4 frame: " + e.getMessage(), e);
@@ -89,8 +98,8 @@ final class Lz4FrameCodec extends AbstractCompressionCodec {
    *
    * <p>Frame: magic 0x184D2204, FLG, BD, an optional int64 content size (FLG bit 3), an optional
    * dictionary id (bit 0, refused), a header checksum byte; then blocks, each an int32 size (high
-   * bit: stored uncompressed), its bytes and an optional checksum (bit 4); a zero size ends them.
-   * A block is a run of sequences: a token, literals, a 2-byte match offset and a match length.
+   * bit: stored uncompressed), its bytes and an optional checksum (bit 4); a zero size ends them. A
+   * block is a run of sequences: a token, literals, a 2-byte match offset and a match length.
    */
   private static void decodeLinked(byte[] in, byte[] out) {
     if (intLe(in, 0) != 0x184D2204 || (in[4] & 0xC0) != 0x40 || (in[4] & 0x01) != 0) {
@@ -115,8 +124,8 @@ final class Lz4FrameCodec extends AbstractCompressionCodec {
       ip += n + (blockChecksums ? 4 : 0);
     }
     if (op != out.length) {
-      throw new IllegalArgumentException("LZ4 frame holds " + op + " bytes, its buffer says "
-          + out.length);
+      throw new IllegalArgumentException(
+          "LZ4 frame holds " + op + " bytes, its buffer says " + out.length);
     }
   }
 
@@ -164,7 +173,9 @@ final class Lz4FrameCodec extends AbstractCompressionCodec {
   }
 
   private static int intLe(byte[] b, int at) {
-    return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16
+    return (b[at] & 0xFF)
+        | (b[at + 1] & 0xFF) << 8
+        | (b[at + 2] & 0xFF) << 16
         | (b[at + 3] & 0xFF) << 24;
   }
 

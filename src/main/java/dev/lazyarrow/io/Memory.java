@@ -6,8 +6,8 @@ import org.apache.arrow.memory.ArrowBuf;
 import sun.misc.Unsafe;
 
 /**
- * The two raw memory operations Arrow Java lacks: unmapping a file now, and bulk copies of primitive
- * values out of an Arrow buffer into a Java array.
+ * The two raw memory operations Arrow Java lacks: unmapping a file now, and bulk copies of
+ * primitive values out of an Arrow buffer into a Java array.
  *
  * <p>Unmapping waits for nobody: callers must be sure that no address inside the mapping is used
  * afterwards, which is what {@link Segment}'s reference count is for. Every copy is checked against
@@ -32,10 +32,12 @@ public final class Memory {
   public static void copy(ArrowBuf buf, long index, Object array, int count, int width) {
     long bytes = (long) count * width;
     long base = baseOffset(array);
-    if (index < 0 || count < 0 || index + bytes > buf.capacity()
+    if (index < 0
+        || count < 0
+        || index + bytes > buf.capacity()
         || count > java.lang.reflect.Array.getLength(array)) {
-      throw new IndexOutOfBoundsException("copy of " + bytes + " bytes at " + index
-          + " from a buffer of " + buf.capacity());
+      throw new IndexOutOfBoundsException(
+          "copy of " + bytes + " bytes at " + index + " from a buffer of " + buf.capacity());
     }
     if (buf.refCnt() == 0) {
       throw new IllegalStateException("buffer already released");

@@ -27,19 +27,33 @@ final class RecordBatches {
    * Loads batch {@code index} of {@code file} from its {@code body}, which it takes over (released
    * here on failure), checking that it holds {@code rows} rows.
    */
-  static ShardFile.LoadedBatch load(Path file, Schema schema, int index, long rows,
-      RecordBatch header, ArrowBuf body, BufferAllocator allocator, boolean inAllocatorMemory) {
+  static ShardFile.LoadedBatch load(
+      Path file,
+      Schema schema,
+      int index,
+      long rows,
+      RecordBatch header,
+      ArrowBuf body,
+      BufferAllocator allocator,
+      boolean inAllocatorMemory) {
     ArrowRecordBatch batch;
     try {
       if (header.length() != rows) {
-        throw new LazyArrowException(file, "record batch " + index + " holds " + header.length()
-            + " rows, the footer says " + rows);
+        throw new LazyArrowException(
+            file,
+            "record batch "
+                + index
+                + " holds "
+                + header.length()
+                + " rows, the footer says "
+                + rows);
       }
       // Takes the body over: its slices hold the memory from here on.
       batch = MessageSerializer.deserializeRecordBatch(header, body);
     } catch (IOException | RuntimeException e) {
       body.close();
-      throw e instanceof LazyArrowException lae ? lae
+      throw e instanceof LazyArrowException lae
+          ? lae
           : new LazyArrowException(file, "corrupt record batch " + index + ": " + e, e);
     }
     VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
@@ -55,8 +69,8 @@ final class RecordBatches {
   }
 
   /** Walks the vectors in the order the loader took the field nodes: depth first, parents first. */
-  private static void collectNoNulls(List<FieldVector> vectors, Iterator<ArrowFieldNode> nodes,
-      Set<FieldVector> out) {
+  private static void collectNoNulls(
+      List<FieldVector> vectors, Iterator<ArrowFieldNode> nodes, Set<FieldVector> out) {
     for (FieldVector vector : vectors) {
       if (nodes.next().getNullCount() == 0) {
         out.add(vector);

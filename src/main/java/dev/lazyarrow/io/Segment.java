@@ -7,8 +7,8 @@ import org.apache.arrow.memory.util.MemoryUtil;
 /**
  * One read-only mapping of a byte range of a shard file, released when its last user lets go.
  *
- * <p>The shard holds one reference for as long as it is open, and every Arrow buffer that points into
- * the mapping holds another; the mapping is unmapped only when the count reaches zero, because
+ * <p>The shard holds one reference for as long as it is open, and every Arrow buffer that points
+ * into the mapping holds another; the mapping is unmapped only when the count reaches zero, because
  * touching an unmapped address crashes the JVM.
  */
 final class Segment {
@@ -28,7 +28,9 @@ final class Segment {
     return address + (offset - fileOffset);
   }
 
-  /** Returns a view of {@code bytes} bytes at file position {@code offset}, for metadata parsing. */
+  /**
+   * Returns a view of {@code bytes} bytes at file position {@code offset}, for metadata parsing.
+   */
   java.nio.ByteBuffer slice(long offset, int bytes) {
     return buffer.slice((int) (offset - fileOffset), bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
   }
@@ -46,7 +48,8 @@ final class Segment {
     if (after == 0) {
       Memory.unmap(buffer);
     } else if (after < 0) {
-      throw new IllegalStateException("segment at " + fileOffset + " released more often than held");
+      throw new IllegalStateException(
+          "segment at " + fileOffset + " released more often than held");
     }
   }
 }

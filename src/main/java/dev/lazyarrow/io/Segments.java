@@ -16,8 +16,8 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
 
 /**
  * The mappings of one shard file: runs of whole blocks of at most {@code maxSegment} bytes, each
- * mapped on the first touch of a block inside it and kept until the shard closes and the last buffer
- * pointing into it is released.
+ * mapped on the first touch of a block inside it and kept until the shard closes and the last
+ * buffer pointing into it is released.
  *
  * <p>A block never straddles two segments, so a batch is always one contiguous range of memory.
  */
@@ -46,8 +46,15 @@ final class Segments {
       long start = b.getOffset();
       long end = start + b.getMetadataLength() + b.getBodyLength();
       if (end - start > maxSegment) {
-        throw new LazyArrowException(path, "a block at offset " + start + " spans " + (end - start)
-            + " bytes, more than one mapping holds (" + maxSegment + ")");
+        throw new LazyArrowException(
+            path,
+            "a block at offset "
+                + start
+                + " spans "
+                + (end - start)
+                + " bytes, more than one mapping holds ("
+                + maxSegment
+                + ")");
       }
       long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
       if (last == null || end - last[0] > maxSegment) {
@@ -56,7 +63,10 @@ final class Segments {
         last[1] = Math.max(last[1], end);
       }
     }
-    return new Segments(path, channel, runs.stream().mapToLong(r -> r[0]).toArray(),
+    return new Segments(
+        path,
+        channel,
+        runs.stream().mapToLong(r -> r[0]).toArray(),
         runs.stream().mapToLong(r -> r[1]).toArray());
   }
 
@@ -71,8 +81,8 @@ final class Segments {
   /** Reads the message flatbuffer of {@code block} from the mapping. */
   Message message(ArrowBlock block) {
     Segment segment = segmentOf(block);
-    return ShardFooter.message(path, block,
-        segment.slice(block.getOffset(), block.getMetadataLength()));
+    return ShardFooter.message(
+        path, block, segment.slice(block.getOffset(), block.getMetadataLength()));
   }
 
   /** Wraps the body of {@code block} as an Arrow buffer that keeps its mapping alive. */
@@ -107,11 +117,16 @@ final class Segments {
     }
     if (mapped[index] == null) {
       try {
-        mapped[index] = new Segment(starts[index],
-            channel.map(FileChannel.MapMode.READ_ONLY, starts[index], ends[index] - starts[index]));
+        mapped[index] =
+            new Segment(
+                starts[index],
+                channel.map(
+                    FileChannel.MapMode.READ_ONLY, starts[index], ends[index] - starts[index]));
       } catch (IOException e) {
-        throw new LazyArrowException(path, "cannot map bytes " + starts[index] + ".."
-            + ends[index] + ": " + e.getMessage(), e);
+        throw new LazyArrowException(
+            path,
+            "cannot map bytes " + starts[index] + ".." + ends[index] + ": " + e.getMessage(),
+            e);
       }
     }
     return mapped[index];

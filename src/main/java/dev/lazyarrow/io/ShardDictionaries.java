@@ -26,8 +26,8 @@ import org.apache.arrow.vector.util.VectorBatchAppender;
 /**
  * Loads the dictionaries of a shard's dictionary-encoded fields, zero-copy like record batches.
  *
- * <p>The IPC file format writes each dictionary once, possibly followed by delta batches that extend
- * it; a shard keeps its dictionaries for as long as it is open.
+ * <p>The IPC file format writes each dictionary once, possibly followed by delta batches that
+ * extend it; a shard keeps its dictionaries for as long as it is open.
  */
 final class ShardDictionaries {
   private ShardDictionaries() {}
@@ -36,8 +36,14 @@ final class ShardDictionaries {
    * Converts the file's schema to its in-memory form, where dictionary-encoded fields hold their
    * index type, filling {@code dictionaries} with the loaded dictionaries by id.
    */
-  static Schema load(Path path, Schema fileSchema, List<ArrowBlock> blocks, Segments segments,
-      BufferAllocator allocator, CompressionCodec.Factory codecs, Map<Long, Dictionary> dictionaries)
+  static Schema load(
+      Path path,
+      Schema fileSchema,
+      List<ArrowBlock> blocks,
+      Segments segments,
+      BufferAllocator allocator,
+      CompressionCodec.Factory codecs,
+      Map<Long, Dictionary> dictionaries)
       throws java.io.IOException {
     List<Field> fields = new ArrayList<>();
     for (Field field : fileSchema.getFields()) {
@@ -46,16 +52,17 @@ final class ShardDictionaries {
     for (ArrowBlock block : blocks) {
       Message message = segments.message(block);
       if (message.headerType() != MessageHeader.DictionaryBatch) {
-        throw new LazyArrowException(path, "block at offset " + block.getOffset()
-            + " is not a dictionary batch");
+        throw new LazyArrowException(
+            path, "block at offset " + block.getOffset() + " is not a dictionary batch");
       }
       DictionaryBatch header = (DictionaryBatch) message.header(new DictionaryBatch());
       Dictionary dictionary = dictionaries.get(header.id());
       if (dictionary == null) {
         throw new LazyArrowException(path, "dictionary " + header.id() + " is not in the schema");
       }
-      try (ArrowRecordBatch data = MessageSerializer.deserializeRecordBatch(header.data(),
-          segments.body(allocator, block))) {
+      try (ArrowRecordBatch data =
+          MessageSerializer.deserializeRecordBatch(
+              header.data(), segments.body(allocator, block))) {
         FieldVector target = dictionary.getVector();
         if (header.isDelta()) {
           try (FieldVector delta = target.getField().createVector(allocator)) {
@@ -70,10 +77,11 @@ final class ShardDictionaries {
     return new Schema(fields, fileSchema.getCustomMetadata());
   }
 
-  private static void loadInto(FieldVector vector, ArrowRecordBatch data,
-      CompressionCodec.Factory codecs) {
-    VectorSchemaRoot root = new VectorSchemaRoot(Collections.singletonList(vector.getField()),
-        Collections.singletonList(vector), 0);
+  private static void loadInto(
+      FieldVector vector, ArrowRecordBatch data, CompressionCodec.Factory codecs) {
+    VectorSchemaRoot root =
+        new VectorSchemaRoot(
+            Collections.singletonList(vector.getField()), Collections.singletonList(vector), 0);
     new VectorLoader(root, codecs).load(data);
   }
 }

@@ -30,27 +30,29 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * One Arrow IPC shard, opened on first touch and read zero-copy from memory-mapped segments.
  *
- * <p>Nothing is read when the object is made. The first call that needs the file opens it, checks its
- * size against the manifest, finds its blocks (see {@link BlockTable}) and loads its dictionaries. An
- * IPC file's blocks come from its footer ({@link ShardFooter}); an IPC stream served in place has
- * none, so they come from the sidecar that {@code lazyarrow index} wrote ({@link StreamIndex}), once
- * the stream is found unchanged since. A record batch is loaded with {@link #load}: its body stays in the mapping, wrapped as
- * a foreign Arrow allocation, so the vectors point into the file. The file is mapped in segments of
- * at most 2 GiB (the most one mapping can hold) whose bounds fall between batches, each mapped once
- * on the first touch of a batch inside it and unmapped when the shard is closed and no vector points
- * into it any more. Compressed batches are decompressed into allocator memory on load.
+ * <p>Nothing is read when the object is made. The first call that needs the file opens it, checks
+ * its size against the manifest, finds its blocks (see {@link BlockTable}) and loads its
+ * dictionaries. An IPC file's blocks come from its footer ({@link ShardFooter}); an IPC stream
+ * served in place has none, so they come from the sidecar that {@code lazyarrow index} wrote
+ * ({@link StreamIndex}), once the stream is found unchanged since. A record batch is loaded with
+ * {@link #load}: its body stays in the mapping, wrapped as a foreign Arrow allocation, so the
+ * vectors point into the file. The file is mapped in segments of at most 2 GiB (the most one
+ * mapping can hold) whose bounds fall between batches, each mapped once on the first touch of a
+ * batch inside it and unmapped when the shard is closed and no vector points into it any more.
+ * Compressed batches are decompressed into allocator memory on load.
  *
  * <p>Thread-safe: any number of threads may load batches at once.
  */
 public final class ShardFile implements AutoCloseable {
   /**
-   * The footer metadata key under which LazyArrow's writer lists each batch's row count, decimal and
-   * comma-separated, so that a reader needs nothing but the footer to index a shard.
+   * The footer metadata key under which LazyArrow's writer lists each batch's row count, decimal
+   * and comma-separated, so that a reader needs nothing but the footer to index a shard.
    */
   public static final String BATCH_ROWS_KEY = ShardFooter.BATCH_ROWS_KEY;
 
   /** The most bytes one mapping can hold on Java 17. */
   private static final long MAX_SEGMENT = Integer.MAX_VALUE;
+
   private static final CompressionCodec.Factory CODECS = Codecs.INSTANCE;
 
   private final Path path;
@@ -97,20 +99,41 @@ public final class ShardFile implements AutoCloseable {
    * @param indexFile the dataset's index sidecar
    * @param allocator the allocator that accounts for the batches loaded from it
    */
-  public ShardFile(Path path, long expectedBytes, long expectedRows, Manifest.Stream stream,
-      Path indexFile, BufferAllocator allocator) {
-    this(path, expectedBytes, expectedRows, java.util.Objects.requireNonNull(stream, "stream"),
-        java.util.Objects.requireNonNull(indexFile, "indexFile"), allocator, MAX_SEGMENT);
+  public ShardFile(
+      Path path,
+      long expectedBytes,
+      long expectedRows,
+      Manifest.Stream stream,
+      Path indexFile,
+      BufferAllocator allocator) {
+    this(
+        path,
+        expectedBytes,
+        expectedRows,
+        java.util.Objects.requireNonNull(stream, "stream"),
+        java.util.Objects.requireNonNull(indexFile, "indexFile"),
+        allocator,
+        MAX_SEGMENT);
   }
 
   /** Describes a shard whose mappings hold at most {@code maxSegment} bytes, for tests. */
-  ShardFile(Path path, long expectedBytes, long expectedRows, BufferAllocator allocator,
+  ShardFile(
+      Path path,
+      long expectedBytes,
+      long expectedRows,
+      BufferAllocator allocator,
       long maxSegment) {
     this(path, expectedBytes, expectedRows, null, null, allocator, maxSegment);
   }
 
-  private ShardFile(Path path, long expectedBytes, long expectedRows, Manifest.Stream stream,
-      Path indexFile, BufferAllocator allocator, long maxSegment) {
+  private ShardFile(
+      Path path,
+      long expectedBytes,
+      long expectedRows,
+      Manifest.Stream stream,
+      Path indexFile,
+      BufferAllocator allocator,
+      long maxSegment) {
     this.path = path;
     this.stream = stream;
     this.indexFile = indexFile;
@@ -192,8 +215,8 @@ public final class ShardFile implements AutoCloseable {
    * (decompressed, or copied out of the file) rather than views of the mapping; and the vectors
    * whose field node in the batch's metadata counts no null.
    */
-  public record LoadedBatch(VectorSchemaRoot root, boolean inAllocatorMemory,
-      Set<FieldVector> noNulls) {}
+  public record LoadedBatch(
+      VectorSchemaRoot root, boolean inAllocatorMemory, Set<FieldVector> noNulls) {}
 
   /**
    * Loads record batch {@code index}, zero-copy unless the batch is compressed.
@@ -215,15 +238,22 @@ public final class ShardFile implements AutoCloseable {
    * the fault (SIGBUS) into an {@link InternalError} when the file shrank under its mapping.
    */
   public static LazyArrowException truncatedWhileMapped(Path file, InternalError e) {
-    return new LazyArrowException(file,
-        "file changed under the reader (truncated while mapped): " + e.getMessage(), e);
+    return new LazyArrowException(
+        file, "file changed under the reader (truncated while mapped): " + e.getMessage(), e);
   }
 
   private LoadedBatch load(State s, int index) {
     ArrowBlock block = s.blocks.batchBlocks().get(index);
     RecordBatch header = ShardFooter.recordBatch(path, block, s.segments.message(block));
-    return RecordBatches.load(path, s.schema, index, rows(s, index), header,
-        s.segments.body(allocator, block), allocator, header.compression() != null);
+    return RecordBatches.load(
+        path,
+        s.schema,
+        index,
+        rows(s, index),
+        header,
+        s.segments.body(allocator, block),
+        allocator,
+        header.compression() != null);
   }
 
   /**
@@ -238,14 +268,22 @@ public final class ShardFile implements AutoCloseable {
     ArrowBlock block = s.blocks.batchBlocks().get(index);
     ArrowBuf body = null;
     try {
-      RecordBatch header = ShardFooter.recordBatch(path, block, ShardFooter.message(path, block,
-          ShardFooter.readFully(s.channel, block.getOffset(), block.getMetadataLength())));
+      RecordBatch header =
+          ShardFooter.recordBatch(
+              path,
+              block,
+              ShardFooter.message(
+                  path,
+                  block,
+                  ShardFooter.readFully(s.channel, block.getOffset(), block.getMetadataLength())));
       body = allocator.buffer(block.getBodyLength());
-      ShardFooter.readFully(s.channel, block.getOffset() + block.getMetadataLength(),
+      ShardFooter.readFully(
+          s.channel,
+          block.getOffset() + block.getMetadataLength(),
           body.nioBuffer(0, Math.toIntExact(block.getBodyLength())));
       body.writerIndex(block.getBodyLength());
-      return RecordBatches.load(path, s.schema, index, rows(s, index), header, body, allocator,
-          true);
+      return RecordBatches.load(
+          path, s.schema, index, rows(s, index), header, body, allocator, true);
     } catch (IOException e) {
       if (body != null) {
         body.close();
@@ -295,28 +333,41 @@ public final class ShardFile implements AutoCloseable {
       s.size = attributes.size();
       s.modified = attributes.lastModifiedTime();
       if (stream != null) {
-        s.blocks = StreamIndex.read(path, s.channel, s.size, s.modified, expectedBytes, stream,
-            indexFile);
+        s.blocks =
+            StreamIndex.read(path, s.channel, s.size, s.modified, expectedBytes, stream, indexFile);
       } else if (expectedBytes >= 0 && s.size != expectedBytes) {
-        throw new LazyArrowException(path, "file is " + s.size + " bytes, the manifest says "
-            + expectedBytes + " (truncated or replaced?)");
+        throw new LazyArrowException(
+            path,
+            "file is "
+                + s.size
+                + " bytes, the manifest says "
+                + expectedBytes
+                + " (truncated or replaced?)");
       } else {
         s.blocks = ShardFooter.read(path, s.channel, s.size);
       }
       long[] starts = s.blocks.batchStarts();
       long rows = starts[starts.length - 1];
       if (expectedRows >= 0 && rows != expectedRows) {
-        throw new LazyArrowException(path, "file holds " + rows + " rows, the manifest says "
-            + expectedRows);
+        throw new LazyArrowException(
+            path, "file holds " + rows + " rows, the manifest says " + expectedRows);
       }
       List<ArrowBlock> blocks = new ArrayList<>(s.blocks.dictionaryBlocks());
       blocks.addAll(s.blocks.batchBlocks());
       s.segments = Segments.plan(path, s.channel, blocks, maxSegment);
-      s.schema = ShardDictionaries.load(path, s.blocks.schema(), s.blocks.dictionaryBlocks(),
-          s.segments, allocator, CODECS, s.dictionaries);
+      s.schema =
+          ShardDictionaries.load(
+              path,
+              s.blocks.schema(),
+              s.blocks.dictionaryBlocks(),
+              s.segments,
+              allocator,
+              CODECS,
+              s.dictionaries);
     } catch (IOException | RuntimeException e) {
       release(s);
-      throw e instanceof LazyArrowException lae ? lae
+      throw e instanceof LazyArrowException lae
+          ? lae
           : new LazyArrowException(path, "cannot read shard: " + e, e);
     }
     state = s;
@@ -327,9 +378,16 @@ public final class ShardFile implements AutoCloseable {
     try {
       BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
       if (now.size() != s.size || !now.lastModifiedTime().equals(s.modified)) {
-        throw new LazyArrowException(path, "file changed under the reader: it was " + s.size
-            + " bytes modified " + s.modified + ", it is " + now.size() + " bytes modified "
-            + now.lastModifiedTime());
+        throw new LazyArrowException(
+            path,
+            "file changed under the reader: it was "
+                + s.size
+                + " bytes modified "
+                + s.modified
+                + ", it is "
+                + now.size()
+                + " bytes modified "
+                + now.lastModifiedTime());
       }
     } catch (IOException e) {
       throw new LazyArrowException(path, "file vanished under the reader: " + e, e);

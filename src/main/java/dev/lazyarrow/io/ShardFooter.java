@@ -32,14 +32,15 @@ import org.apache.arrow.vector.ipc.message.ArrowFooter;
  * "ARROW1"                           MAGIC
  * </pre>
  *
- * <p>A message at a block's offset is a 0xFFFFFFFF continuation marker (absent in pre-1.0 files), an
- * int32 flatbuffer length, the {@code Message} flatbuffer padded to the block's metadata length, then
- * the body of the block's body length. Every offset and length is checked against the file here, so
- * that nothing later maps or reads past its end: a read past a mapping kills the JVM with SIGBUS.
+ * <p>A message at a block's offset is a 0xFFFFFFFF continuation marker (absent in pre-1.0 files),
+ * an int32 flatbuffer length, the {@code Message} flatbuffer padded to the block's metadata length,
+ * then the body of the block's body length. Every offset and length is checked against the file
+ * here, so that nothing later maps or reads past its end: a read past a mapping kills the JVM with
+ * SIGBUS.
  *
  * <p>LazyArrow's writer stores each record batch's row count in the footer's custom metadata under
- * {@link #BATCH_ROWS_KEY} (decimal, comma-separated), so that the row index of a shard costs no read
- * beyond the footer. Files from other writers have their batch headers read once instead.
+ * {@link #BATCH_ROWS_KEY} (decimal, comma-separated), so that the row index of a shard costs no
+ * read beyond the footer. Files from other writers have their batch headers read once instead.
  */
 final class ShardFooter {
   /** The footer metadata key under which LazyArrow's writer lists each batch's row count. */
@@ -47,6 +48,7 @@ final class ShardFooter {
 
   private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
   private static final int CONTINUATION = 0xFFFFFFFF;
+
   /** Leading magic padded to 8 bytes, footer length, trailing magic. */
   private static final int MIN_SIZE = 8 + 4 + MAGIC.length;
 
@@ -55,29 +57,35 @@ final class ShardFooter {
   /** Reads and checks the footer of {@code file}, whose size is {@code size}. */
   static BlockTable read(Path file, FileChannel channel, long size) throws IOException {
     if (size < MIN_SIZE + MAGIC.length) {
-      throw new LazyArrowException(file, "file too small for an Arrow IPC file: " + size + " bytes");
+      throw new LazyArrowException(
+          file, "file too small for an Arrow IPC file: " + size + " bytes");
     }
     ByteBuffer head = readFully(channel, 0, MAGIC.length);
     ByteBuffer tail = readFully(channel, size - 4 - MAGIC.length, 4 + MAGIC.length);
     if (!hasMagic(head, 0) || !hasMagic(tail, 4)) {
-      throw new LazyArrowException(file,
+      throw new LazyArrowException(
+          file,
           "wrong magic: not an Arrow IPC file (an IPC stream must be converted or indexed first)");
     }
     int footerLength = tail.getInt(0);
     long footerOffset = size - 4 - MAGIC.length - footerLength;
     if (footerLength <= 0 || footerOffset < 8) {
-      throw new LazyArrowException(file, "footer length " + footerLength
-          + " does not fit in a file of " + size + " bytes");
+      throw new LazyArrowException(
+          file, "footer length " + footerLength + " does not fit in a file of " + size + " bytes");
     }
     ArrowFooter footer;
     try {
-      footer = new ArrowFooter(Footer.getRootAsFooter(readFully(channel, footerOffset, footerLength)));
+      footer =
+          new ArrowFooter(Footer.getRootAsFooter(readFully(channel, footerOffset, footerLength)));
     } catch (RuntimeException e) {
       throw new LazyArrowException(file, "corrupt footer: " + e, e);
     }
     checkBlocks(file, footer.getDictionaries(), "dictionary", footerOffset);
     checkBlocks(file, footer.getRecordBatches(), "record batch", footerOffset);
-    return new BlockTable(footer.getSchema(), footer.getDictionaries(), footer.getRecordBatches(),
+    return new BlockTable(
+        footer.getSchema(),
+        footer.getDictionaries(),
+        footer.getRecordBatches(),
         batchStarts(file, channel, footer));
   }
 
@@ -88,14 +96,26 @@ final class ShardFooter {
       int prefix = first == CONTINUATION ? 8 : 4;
       int length = first == CONTINUATION ? bytes.getInt(4) : first;
       if (length <= 0 || prefix + (long) length > block.getMetadataLength()) {
-        throw new LazyArrowException(file, "message at offset " + block.getOffset()
-            + " claims " + length + " bytes of metadata, its block has " + block.getMetadataLength());
+        throw new LazyArrowException(
+            file,
+            "message at offset "
+                + block.getOffset()
+                + " claims "
+                + length
+                + " bytes of metadata, its block has "
+                + block.getMetadataLength());
       }
-      Message message = Message.getRootAsMessage(bytes.slice(prefix, length)
-          .order(ByteOrder.LITTLE_ENDIAN));
+      Message message =
+          Message.getRootAsMessage(bytes.slice(prefix, length).order(ByteOrder.LITTLE_ENDIAN));
       if (message.bodyLength() != block.getBodyLength()) {
-        throw new LazyArrowException(file, "message at offset " + block.getOffset() + " has a body of "
-            + message.bodyLength() + " bytes, its block says " + block.getBodyLength());
+        throw new LazyArrowException(
+            file,
+            "message at offset "
+                + block.getOffset()
+                + " has a body of "
+                + message.bodyLength()
+                + " bytes, its block says "
+                + block.getBodyLength());
       }
       return message;
     } catch (IndexOutOfBoundsException e) {
@@ -106,8 +126,13 @@ final class ShardFooter {
   /** Reads the header of a record batch message, checking that it is one. */
   static RecordBatch recordBatch(Path file, ArrowBlock block, Message message) {
     if (message.headerType() != MessageHeader.RecordBatch) {
-      throw new LazyArrowException(file, "block at offset " + block.getOffset()
-          + " is not a record batch (message type " + message.headerType() + ")");
+      throw new LazyArrowException(
+          file,
+          "block at offset "
+              + block.getOffset()
+              + " is not a record batch (message type "
+              + message.headerType()
+              + ")");
     }
     return (RecordBatch) message.header(new RecordBatch());
   }
@@ -120,8 +145,9 @@ final class ShardFooter {
     if (listed != null) {
       String[] parts = listed.isEmpty() ? new String[0] : listed.split(",");
       if (parts.length != rows.length) {
-        throw new LazyArrowException(file, "footer lists rows for " + parts.length
-            + " record batches but has " + rows.length);
+        throw new LazyArrowException(
+            file,
+            "footer lists rows for " + parts.length + " record batches but has " + rows.length);
       }
       try {
         rows = Arrays.stream(parts).mapToLong(Long::parseLong).toArray();
@@ -142,11 +168,24 @@ final class ShardFooter {
     for (int i = 0; i < blocks.size(); i++) {
       ArrowBlock b = blocks.get(i);
       long end = b.getOffset() + b.getMetadataLength() + b.getBodyLength();
-      if (b.getOffset() < 8 || b.getMetadataLength() < 8 || b.getBodyLength() < 0 || end > limit
+      if (b.getOffset() < 8
+          || b.getMetadataLength() < 8
+          || b.getBodyLength() < 0
+          || end > limit
           || end < b.getOffset()) {
-        throw new LazyArrowException(file, kind + " block " + i + " (offset " + b.getOffset()
-            + ", metadata " + b.getMetadataLength() + ", body " + b.getBodyLength()
-            + ") points outside the data, which ends at " + limit);
+        throw new LazyArrowException(
+            file,
+            kind
+                + " block "
+                + i
+                + " (offset "
+                + b.getOffset()
+                + ", metadata "
+                + b.getMetadataLength()
+                + ", body "
+                + b.getBodyLength()
+                + ") points outside the data, which ends at "
+                + limit);
       }
     }
   }

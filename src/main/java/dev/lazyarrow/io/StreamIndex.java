@@ -26,11 +26,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * once by walking the message headers, so that a stream is read like a file with a footer.
  *
  * <p>An IPC stream is a schema message, then dictionary and record batch messages, then an optional
- * end-of-stream marker (a 0xFFFFFFFF continuation and a zero length). Each message is a continuation
- * marker (absent before Arrow 1.0), an int32 metadata length, the {@code Message} flatbuffer, then a
- * body of the length the flatbuffer gives. Walking it reads each header and skips each body.
+ * end-of-stream marker (a 0xFFFFFFFF continuation and a zero length). Each message is a
+ * continuation marker (absent before Arrow 1.0), an int32 metadata length, the {@code Message}
+ * flatbuffer, then a body of the length the flatbuffer gives. Walking it reads each header and
+ * skips each body.
  *
- * <p>The sidecar {@value Manifest#INDEX_FILE_NAME}, beside the manifest, little-endian, in read order:
+ * <p>The sidecar {@value Manifest#INDEX_FILE_NAME}, beside the manifest, little-endian, in read
+ * order:
  *
  * <pre>
  * "LAINDEX1"                         MAGIC, at offset 0
@@ -51,8 +53,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class StreamIndex {
   /** The sidecar's first bytes. */
   public static final byte[] MAGIC = "LAINDEX1".getBytes(StandardCharsets.US_ASCII);
+
   /** Bytes of an entry before its batches. */
   public static final int ENTRY_HEADER = 8 + 8 + 4 + 4;
+
   /** Bytes of one batch in an entry. */
   public static final int BATCH_BYTES = 8 + 4 + 8 + 4;
 
@@ -61,11 +65,16 @@ public final class StreamIndex {
   private StreamIndex() {}
 
   /**
-   * What walking one stream found: its size and modification time, its schema message's length,
-   * and each record batch's block and rows.
+   * What walking one stream found: its size and modification time, its schema message's length, and
+   * each record batch's block and rows.
    */
-  public record Entry(long bytes, long modifiedNanos, Schema schema, int schemaLength,
-      List<ArrowBlock> batches, long[] rows) {}
+  public record Entry(
+      long bytes,
+      long modifiedNanos,
+      Schema schema,
+      int schemaLength,
+      List<ArrowBlock> batches,
+      long[] rows) {}
 
   /**
    * Walks the message headers of the IPC stream {@code file}, skipping bodies.
@@ -83,7 +92,8 @@ public final class StreamIndex {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long position = 0;
       while (position + 4 <= size) {
-        ByteBuffer head = ShardFooter.readFully(channel, position, (int) Math.min(8, size - position));
+        ByteBuffer head =
+            ShardFooter.readFully(channel, position, (int) Math.min(8, size - position));
         boolean continued = head.getInt(0) == CONTINUATION;
         int prefix = continued ? 8 : 4;
         if (continued && head.limit() < 8) {
@@ -94,22 +104,40 @@ public final class StreamIndex {
           break; // the end-of-stream marker
         }
         if (length < 0 || position + prefix + length > size) {
-          throw new LazyArrowException(file, "message at offset " + position + " claims " + length
-              + " bytes of metadata; the file has " + (size - position - prefix) + " left");
+          throw new LazyArrowException(
+              file,
+              "message at offset "
+                  + position
+                  + " claims "
+                  + length
+                  + " bytes of metadata; the file has "
+                  + (size - position - prefix)
+                  + " left");
         }
         ByteBuffer meta = ShardFooter.readFully(channel, position, prefix + length);
-        Message message = Message.getRootAsMessage(meta.slice(prefix, length)
-            .order(java.nio.ByteOrder.LITTLE_ENDIAN));
+        Message message =
+            Message.getRootAsMessage(
+                meta.slice(prefix, length).order(java.nio.ByteOrder.LITTLE_ENDIAN));
         ArrowBlock block = new ArrowBlock(position, prefix + length, message.bodyLength());
         long end = position + prefix + length + message.bodyLength();
         if (message.bodyLength() < 0 || end > size) {
-          throw new LazyArrowException(file, "message at offset " + position + " has a body of "
-              + message.bodyLength() + " bytes, past the end of the file (" + size + " bytes)");
+          throw new LazyArrowException(
+              file,
+              "message at offset "
+                  + position
+                  + " has a body of "
+                  + message.bodyLength()
+                  + " bytes, past the end of the file ("
+                  + size
+                  + " bytes)");
         }
         if (schema == null) {
           if (message.headerType() != MessageHeader.Schema) {
-            throw new LazyArrowException(file, "not an Arrow IPC stream: the first message is of type "
-                + message.headerType() + ", not a schema");
+            throw new LazyArrowException(
+                file,
+                "not an Arrow IPC stream: the first message is of type "
+                    + message.headerType()
+                    + ", not a schema");
           }
           schema = MessageSerializer.deserializeSchema(message);
           schemaLength = prefix + length;
@@ -117,9 +145,14 @@ public final class StreamIndex {
           batches.add(block);
           rows.add(ShardFooter.recordBatch(file, block, message).length());
         } else {
-          throw new LazyArrowException(file, "message at offset " + position + " is of type "
-              + message.headerType() + ": only streams of record batches (no dictionaries) are"
-              + " served in place; convert this one instead");
+          throw new LazyArrowException(
+              file,
+              "message at offset "
+                  + position
+                  + " is of type "
+                  + message.headerType()
+                  + ": only streams of record batches (no dictionaries) are"
+                  + " served in place; convert this one instead");
         }
         position = end;
       }
@@ -133,7 +166,12 @@ public final class StreamIndex {
     if (after.size() != size || !after.lastModifiedTime().equals(before.lastModifiedTime())) {
       throw new LazyArrowException(file, "file changed while it was indexed");
     }
-    return new Entry(size, nanos(before.lastModifiedTime()), schema, schemaLength, batches,
+    return new Entry(
+        size,
+        nanos(before.lastModifiedTime()),
+        schema,
+        schemaLength,
+        batches,
         rows.stream().mapToLong(Long::longValue).toArray());
   }
 
@@ -146,23 +184,44 @@ public final class StreamIndex {
    * Reads the index entry of the stream {@code file}, open as {@code channel}, after checking that
    * the file is still what was indexed.
    */
-  static BlockTable read(Path file, FileChannel channel, long size, FileTime modified,
-      long expectedBytes, Manifest.Stream stream, Path indexFile) throws IOException {
+  static BlockTable read(
+      Path file,
+      FileChannel channel,
+      long size,
+      FileTime modified,
+      long expectedBytes,
+      Manifest.Stream stream,
+      Path indexFile)
+      throws IOException {
     if (size != expectedBytes || nanos(modified) != stream.modifiedNanos()) {
-      throw new LazyArrowException(file, "stream changed since it was indexed: it was "
-          + expectedBytes + " bytes modified " + FileTime.from(stream.modifiedNanos(),
-          TimeUnit.NANOSECONDS) + ", it is " + size + " bytes modified " + modified
-          + "; run 'lazyarrow index' again");
+      throw new LazyArrowException(
+          file,
+          "stream changed since it was indexed: it was "
+              + expectedBytes
+              + " bytes modified "
+              + FileTime.from(stream.modifiedNanos(), TimeUnit.NANOSECONDS)
+              + ", it is "
+              + size
+              + " bytes modified "
+              + modified
+              + "; run 'lazyarrow index' again");
     }
     ByteBuffer entry = readEntry(indexFile, stream);
     long bytes = entry.getLong(0);
     long indexedModified = entry.getLong(8);
     int schemaLength = entry.getInt(16);
     int count = entry.getInt(20);
-    if (bytes != size || indexedModified != stream.modifiedNanos()
-        || count < 0 || entry.limit() != ENTRY_HEADER + (long) count * BATCH_BYTES) {
-      throw new LazyArrowException(indexFile, "entry for " + file.getFileName() + " at offset "
-          + stream.indexOffset() + " does not match the manifest (index rewritten or corrupt)");
+    if (bytes != size
+        || indexedModified != stream.modifiedNanos()
+        || count < 0
+        || entry.limit() != ENTRY_HEADER + (long) count * BATCH_BYTES) {
+      throw new LazyArrowException(
+          indexFile,
+          "entry for "
+              + file.getFileName()
+              + " at offset "
+              + stream.indexOffset()
+              + " does not match the manifest (index rewritten or corrupt)");
     }
     List<ArrowBlock> batches = new ArrayList<>(count);
     long[] rows = new long[count];
@@ -174,25 +233,43 @@ public final class StreamIndex {
     ShardFooter.checkBlocks(file, batches, "record batch", size);
     ArrowBlock schemaBlock = new ArrowBlock(0, schemaLength, 0);
     if (schemaLength < 8 || schemaLength > size) {
-      throw new LazyArrowException(indexFile, "schema length " + schemaLength + " of "
-          + file.getFileName() + " does not fit in " + size + " bytes");
+      throw new LazyArrowException(
+          indexFile,
+          "schema length "
+              + schemaLength
+              + " of "
+              + file.getFileName()
+              + " does not fit in "
+              + size
+              + " bytes");
     }
-    Message message = ShardFooter.message(file, schemaBlock,
-        ShardFooter.readFully(channel, 0, schemaLength));
+    Message message =
+        ShardFooter.message(file, schemaBlock, ShardFooter.readFully(channel, 0, schemaLength));
     if (message.headerType() != MessageHeader.Schema) {
       throw new LazyArrowException(file, "the first message is not a schema");
     }
-    return new BlockTable(MessageSerializer.deserializeSchema(message), List.of(), batches,
+    return new BlockTable(
+        MessageSerializer.deserializeSchema(message),
+        List.of(),
+        batches,
         BlockTable.starts(file, rows));
   }
 
   private static ByteBuffer readEntry(Path indexFile, Manifest.Stream stream) throws IOException {
     try (FileChannel channel = FileChannel.open(indexFile, StandardOpenOption.READ)) {
       long end = stream.indexOffset() + stream.indexLength();
-      if (stream.indexOffset() < MAGIC.length || stream.indexLength() < ENTRY_HEADER
+      if (stream.indexOffset() < MAGIC.length
+          || stream.indexLength() < ENTRY_HEADER
           || end > channel.size()) {
-        throw new LazyArrowException(indexFile, "entry range [" + stream.indexOffset() + ", " + end
-            + ") lies outside the index of " + channel.size() + " bytes");
+        throw new LazyArrowException(
+            indexFile,
+            "entry range ["
+                + stream.indexOffset()
+                + ", "
+                + end
+                + ") lies outside the index of "
+                + channel.size()
+                + " bytes");
       }
       if (!ByteBuffer.wrap(MAGIC).equals(ShardFooter.readFully(channel, 0, MAGIC.length))) {
         throw new LazyArrowException(indexFile, "wrong magic: not a LazyArrow stream index");

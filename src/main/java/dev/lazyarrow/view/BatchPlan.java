@@ -6,9 +6,9 @@ import java.util.function.LongFunction;
 /**
  * The global batches of one epoch: which positions of the epoch's order each batch holds.
  *
- * <p>Global batches do not depend on the number of ranks; ranks take them round-robin (see
- * {@link Partition}). That is what lets a run resume on a different number of ranks without
- * repeating or skipping a row.
+ * <p>Global batches do not depend on the number of ranks; ranks take them round-robin (see {@link
+ * Partition}). That is what lets a run resume on a different number of ranks without repeating or
+ * skipping a row.
  */
 abstract class BatchPlan {
   /** Returns the number of global batches. */
@@ -24,29 +24,37 @@ abstract class BatchPlan {
    */
   static BatchPlan fixed(long positions, int size, boolean dropLast, boolean fill) {
     long count = dropLast ? positions / size : (positions + size - 1) / size;
-    return of(count, batch -> {
-      long first = batch * size;
-      int n = fill ? size : (int) Math.min(size, positions - first);
-      long[] out = new long[n];
-      for (int i = 0; i < n; i++) {
-        out[i] = (first + i) % positions;
-      }
-      return out;
-    });
+    return of(
+        count,
+        batch -> {
+          long first = batch * size;
+          int n = fill ? size : (int) Math.min(size, positions - first);
+          long[] out = new long[n];
+          for (int i = 0; i < n; i++) {
+            out[i] = (first + i) % positions;
+          }
+          return out;
+        });
   }
 
   /**
    * Returns batches under a token budget: consecutive positions are added to a batch while its cost
-   * stays within {@code budget}, where the cost is the sum of the rows' lengths or, if
-   * {@code padded}, the longest length times the row count. A row that alone exceeds the budget
-   * makes a batch of its own.
+   * stays within {@code budget}, where the cost is the sum of the rows' lengths or, if {@code
+   * padded}, the longest length times the row count. A row that alone exceeds the budget makes a
+   * batch of its own.
    *
    * <p>With a {@code bucketWindow} above zero, each window of that many consecutive positions is
    * sorted by length before packing, and its batches are then shuffled: rows of like length share
    * batches (less padding) while the batch order stays random.
    */
-  static BatchPlan byTokens(Sampler order, int[] lengths, long budget, boolean padded,
-      int bucketWindow, long seed, int epoch) {
+  static BatchPlan byTokens(
+      Sampler order,
+      int[] lengths,
+      long budget,
+      boolean padded,
+      int bucketWindow,
+      long seed,
+      int epoch) {
     long size = order.size();
     long[] sequence = new long[Math.toIntExact(size)];
     for (int p = 0; p < sequence.length; p++) {
@@ -86,8 +94,10 @@ abstract class BatchPlan {
       }
     }
     long[] bounds = Arrays.copyOf(starts, batches + 1);
-    return of(batches, batch ->
-        Arrays.copyOfRange(sequence, (int) bounds[(int) batch], (int) bounds[(int) batch + 1]));
+    return of(
+        batches,
+        batch ->
+            Arrays.copyOfRange(sequence, (int) bounds[(int) batch], (int) bounds[(int) batch + 1]));
   }
 
   /** Returns the plan of {@code count} batches whose positions at a checked index are given. */
@@ -106,7 +116,8 @@ abstract class BatchPlan {
     };
   }
 
-  private static void sortByLength(long[] sequence, int from, int to, Sampler order, int[] lengths) {
+  private static void sortByLength(
+      long[] sequence, int from, int to, Sampler order, int[] lengths) {
     // Stable: length in the high bits, the position's rank in the window in the low bits.
     long[] keyed = new long[to - from];
     for (int i = 0; i < keyed.length; i++) {
@@ -120,8 +131,8 @@ abstract class BatchPlan {
   }
 
   /** Reorders the batches {@code [first, last)} of a window, rewriting their positions in place. */
-  private static void shuffleBatches(long[] sequence, long[] starts, int first, int last,
-      long key) {
+  private static void shuffleBatches(
+      long[] sequence, long[] starts, int first, int last, long key) {
     int n = last - first;
     Permutation permutation = new Permutation(n, key);
     int from = (int) starts[first];

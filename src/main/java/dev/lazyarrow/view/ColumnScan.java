@@ -40,15 +40,18 @@ final class ColumnScan {
    */
   static double[] scores(Split split, String column) {
     double[] out = new double[Math.toIntExact(split.size())];
-    scan(split, column, (vector, i, row) -> {
-      if (vector instanceof BaseIntVector ints) {
-        out[row] = vector.isNull(i) ? Double.NaN : ints.getValueAsLong(i);
-      } else if (vector instanceof FloatingPointVector floats) {
-        out[row] = vector.isNull(i) ? Double.NaN : floats.getValueAsDouble(i);
-      } else {
-        out[row] = length(vector, i, column);
-      }
-    });
+    scan(
+        split,
+        column,
+        (vector, i, row) -> {
+          if (vector instanceof BaseIntVector ints) {
+            out[row] = vector.isNull(i) ? Double.NaN : ints.getValueAsLong(i);
+          } else if (vector instanceof FloatingPointVector floats) {
+            out[row] = vector.isNull(i) ? Double.NaN : floats.getValueAsDouble(i);
+          } else {
+            out[row] = length(vector, i, column);
+          }
+        });
     return out;
   }
 
@@ -59,8 +62,8 @@ final class ColumnScan {
 
   private static void scan(Split split, String column, Visitor visitor) {
     if (!split.columnNames().contains(column)) {
-      throw new IllegalArgumentException("no column '" + column + "'; columns are "
-          + split.columnNames());
+      throw new IllegalArgumentException(
+          "no column '" + column + "'; columns are " + split.columnNames());
     }
     for (Iterator<Batch> it = split.batches(); it.hasNext(); ) {
       try (Batch batch = it.next()) {
@@ -86,7 +89,7 @@ final class ColumnScan {
     } else if (vector instanceof FixedSizeListVector list) {
       return list.getListSize();
     }
-    throw new IllegalArgumentException("column '" + column + "' is "
-        + vector.getField().getType() + ", not a list or a number");
+    throw new IllegalArgumentException(
+        "column '" + column + "' is " + vector.getField().getType() + ", not a list or a number");
   }
 }

@@ -4,10 +4,10 @@ package dev.lazyarrow.view;
  * The batches of a training loop over one split, epoch after epoch, exactly resumable.
  *
  * <p>Each {@link #iterator()} runs the rest of the current epoch from the current position; when it
- * ends, the loader moves on to the next epoch, so {@code for (epoch...) for (batch : loader)} trains
- * epoch after epoch. {@link #state()} is the position after the last batch handed out; a loader built
- * with {@link LoaderBuilder#resume} from it yields exactly the batches that remained. One iteration at
- * a time; {@link #close} stops the prefetch threads.
+ * ends, the loader moves on to the next epoch, so {@code for (epoch...) for (batch : loader)}
+ * trains epoch after epoch. {@link #state()} is the position after the last batch handed out; a
+ * loader built with {@link LoaderBuilder#resume} from it yields exactly the batches that remained.
+ * One iteration at a time; {@link #close} stops the prefetch threads.
  */
 public interface Loader extends Iterable<TrainingBatch>, AutoCloseable {
   /** Returns the position after the last batch handed out, with the whole configuration. */

@@ -4,11 +4,11 @@ import dev.lazyarrow.Split;
 import java.util.Objects;
 
 /**
- * A builder of {@link Loader}s over one split, for example
- * {@code split.loader().shuffle(seed).shard(rank, worldSize).batchSize(32).prefetch(4).build()}.
+ * A builder of {@link Loader}s over one split, for example {@code
+ * split.loader().shuffle(seed).shard(rank, worldSize).batchSize(32).prefetch(4).build()}.
  *
- * <p>Each option may be set once. Defaults: sequential order, epoch 0, one rank, batches of one row,
- * no prefetch. {@link #resume} takes every option but prefetching from a saved state; only
+ * <p>Each option may be set once. Defaults: sequential order, epoch 0, one rank, batches of one
+ * row, no prefetch. {@link #resume} takes every option but prefetching from a saved state; only
  * {@link #shard} may follow it, to resume on a different number of ranks.
  */
 public final class LoaderBuilder {
@@ -48,8 +48,8 @@ public final class LoaderBuilder {
   }
 
   /**
-   * Shuffles record batches, then rows inside windows of {@code windowBatches} batches, from
-   * {@code seed}: cache-friendly on data larger than the cache, less random than {@link #shuffle}.
+   * Shuffles record batches, then rows inside windows of {@code windowBatches} batches, from {@code
+   * seed}: cache-friendly on data larger than the cache, less random than {@link #shuffle}.
    *
    * @throws IllegalArgumentException if {@code windowBatches} is not positive
    */
@@ -69,15 +69,19 @@ public final class LoaderBuilder {
   }
 
   /**
-   * Reads only rank {@code rank}'s share of each epoch, out of {@code worldSize} ranks; allowed after
-   * {@link #resume} to change the number of ranks.
+   * Reads only rank {@code rank}'s share of each epoch, out of {@code worldSize} ranks; allowed
+   * after {@link #resume} to change the number of ranks.
    *
    * @throws IllegalArgumentException unless {@code 0 <= rank < worldSize}
    */
   public LoaderBuilder shard(int rank, int worldSize) {
     if (worldSize < 1 || rank < 0 || rank >= worldSize) {
-      throw new IllegalArgumentException("rank must be in [0, worldSize) with worldSize >= 1, found"
-          + " rank " + rank + " of " + worldSize);
+      throw new IllegalArgumentException(
+          "rank must be in [0, worldSize) with worldSize >= 1, found"
+              + " rank "
+              + rank
+              + " of "
+              + worldSize);
     }
     requireUnset(shard == null ? null : shard[0] + " of " + shard[1], "shard");
     this.shard = new int[] {rank, worldSize};
@@ -122,8 +126,8 @@ public final class LoaderBuilder {
   }
 
   /**
-   * Sorts each window of {@code windowRows} rows by length before packing token-budget batches, then
-   * shuffles the window's batches: less padding, random batch order.
+   * Sorts each window of {@code windowRows} rows by length before packing token-budget batches,
+   * then shuffles the window's batches: less padding, random batch order.
    */
   public LoaderBuilder bucketByLength(int windowRows) {
     requireArgument(windowRows > 0, "bucket window must be positive", windowRows);
@@ -133,8 +137,8 @@ public final class LoaderBuilder {
   }
 
   /**
-   * Orders the first {@code epochs} epochs easy-first by {@code column}: a list column's length or a
-   * numeric column's value, ascending. Later epochs use the configured order.
+   * Orders the first {@code epochs} epochs easy-first by {@code column}: a list column's length or
+   * a numeric column's value, ascending. Later epochs use the configured order.
    */
   public LoaderBuilder curriculum(String column, int epochs) {
     requireArgument(epochs > 0, "curriculum epochs must be positive", epochs);
@@ -182,29 +186,57 @@ public final class LoaderBuilder {
    * @throws IllegalArgumentException if the state was saved for a split of another size
    */
   public LoaderBuilder resume(LoaderState state) {
-    requireState(resumed == null && seed == null && epoch == null && shard == null
-        && dropLast == null && batchSize == null && tokenBudget == null && paddedBudget == null
-        && bucketWindow == null && curriculumColumn == null && pacing == null,
+    requireState(
+        resumed == null
+            && seed == null
+            && epoch == null
+            && shard == null
+            && dropLast == null
+            && batchSize == null
+            && tokenBudget == null
+            && paddedBudget == null
+            && bucketWindow == null
+            && curriculumColumn == null
+            && pacing == null,
         "resume must come before every option but prefetch");
-    requireArgument(state.rows() == split.size(),
-        "the state was saved for a split of " + state.rows() + " rows, this one has", split.size());
+    requireArgument(
+        state.rows() == split.size(),
+        "the state was saved for a split of " + state.rows() + " rows, this one has",
+        split.size());
     this.resumed = state;
     return this;
   }
 
   /** Returns the loader. */
   public Loader build() {
-    LoaderState state = resumed != null ? resumed : new LoaderState(LoaderState.VERSION,
-        split.size(), seed == null ? 0 : seed, epoch == null ? 0 : epoch, 0,
-        order == null ? "sequential" : order, window, 0, 1, Boolean.TRUE.equals(dropLast),
-        tokenBudget == null ? (batchSize == null ? 1 : batchSize) : 0,
-        tokenBudget == null ? 0 : tokenBudget, lengthColumn, Boolean.TRUE.equals(paddedBudget),
-        bucketWindow == null ? 0 : bucketWindow, curriculumColumn, curriculumEpochs,
-        pacing == null ? Pacing.NONE : pacing, pacing == null ? 1 : pacingStart);
+    LoaderState state =
+        resumed != null
+            ? resumed
+            : new LoaderState(
+                LoaderState.VERSION,
+                split.size(),
+                seed == null ? 0 : seed,
+                epoch == null ? 0 : epoch,
+                0,
+                order == null ? "sequential" : order,
+                window,
+                0,
+                1,
+                Boolean.TRUE.equals(dropLast),
+                tokenBudget == null ? (batchSize == null ? 1 : batchSize) : 0,
+                tokenBudget == null ? 0 : tokenBudget,
+                lengthColumn,
+                Boolean.TRUE.equals(paddedBudget),
+                bucketWindow == null ? 0 : bucketWindow,
+                curriculumColumn,
+                curriculumEpochs,
+                pacing == null ? Pacing.NONE : pacing,
+                pacing == null ? 1 : pacingStart);
     if (shard != null) {
       state = state.withShard(shard[0], shard[1]);
     }
-    requireState(state.bucketWindow() == 0 || state.tokenBudget() > 0,
+    requireState(
+        state.bucketWindow() == 0 || state.tokenBudget() > 0,
         "length bucketing needs a token budget");
     return new SplitLoader(split, state, prefetch == null ? 0 : prefetch, workers);
   }
@@ -217,7 +249,8 @@ public final class LoaderBuilder {
 
   private void requireUnset(Object value, String option) {
     requireState(value == null, option + " was already set to " + value);
-    requireState(resumed == null || "shard".equals(option) || "prefetch".equals(option),
+    requireState(
+        resumed == null || "shard".equals(option) || "prefetch".equals(option),
         option + " cannot be set after resume; the state holds it");
   }
 

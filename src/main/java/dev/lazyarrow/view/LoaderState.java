@@ -37,15 +37,31 @@ import java.util.Objects;
  * @param pacing how the curriculum's coverage grows
  * @param pacingStart the fraction of rows the first curriculum epoch covers, with pacing
  */
-public record LoaderState(int version, long rows, long seed, int epoch, long step, String order,
-    int window, int rank, int worldSize, boolean dropLast, int batchSize, long tokenBudget,
-    String lengthColumn, boolean paddedBudget, int bucketWindow, String curriculumColumn,
-    int curriculumEpochs, Pacing pacing, double pacingStart) {
+public record LoaderState(
+    int version,
+    long rows,
+    long seed,
+    int epoch,
+    long step,
+    String order,
+    int window,
+    int rank,
+    int worldSize,
+    boolean dropLast,
+    int batchSize,
+    long tokenBudget,
+    String lengthColumn,
+    boolean paddedBudget,
+    int bucketWindow,
+    String curriculumColumn,
+    int curriculumEpochs,
+    Pacing pacing,
+    double pacingStart) {
   /** The state format this code reads and writes. */
   public static final int VERSION = 1;
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** Checks the state. */
   public LoaderState {
@@ -60,8 +76,12 @@ public record LoaderState(int version, long rows, long seed, int epoch, long ste
           "epoch and step must not be negative, found epoch " + epoch + " step " + step);
     }
     if (worldSize < 1 || rank < 0 || rank >= worldSize) {
-      throw new IllegalArgumentException("rank must be in [0, worldSize) with worldSize >= 1,"
-          + " found rank " + rank + " of " + worldSize);
+      throw new IllegalArgumentException(
+          "rank must be in [0, worldSize) with worldSize >= 1,"
+              + " found rank "
+              + rank
+              + " of "
+              + worldSize);
     }
   }
 
@@ -89,15 +109,49 @@ public record LoaderState(int version, long rows, long seed, int epoch, long ste
 
   /** Returns this state for rank {@code rank} of {@code worldSize}: how a run changes size. */
   public LoaderState withShard(int rank, int worldSize) {
-    return new LoaderState(version, rows, seed, epoch, step, order, window, rank, worldSize,
-        dropLast, batchSize, tokenBudget, lengthColumn, paddedBudget, bucketWindow,
-        curriculumColumn, curriculumEpochs, pacing, pacingStart);
+    return new LoaderState(
+        version,
+        rows,
+        seed,
+        epoch,
+        step,
+        order,
+        window,
+        rank,
+        worldSize,
+        dropLast,
+        batchSize,
+        tokenBudget,
+        lengthColumn,
+        paddedBudget,
+        bucketWindow,
+        curriculumColumn,
+        curriculumEpochs,
+        pacing,
+        pacingStart);
   }
 
   /** Returns this state moved to {@code epoch} at {@code step}. */
   LoaderState at(int epoch, long step) {
-    return new LoaderState(version, rows, seed, epoch, step, order, window, rank, worldSize,
-        dropLast, batchSize, tokenBudget, lengthColumn, paddedBudget, bucketWindow,
-        curriculumColumn, curriculumEpochs, pacing, pacingStart);
+    return new LoaderState(
+        version,
+        rows,
+        seed,
+        epoch,
+        step,
+        order,
+        window,
+        rank,
+        worldSize,
+        dropLast,
+        batchSize,
+        tokenBudget,
+        lengthColumn,
+        paddedBudget,
+        bucketWindow,
+        curriculumColumn,
+        curriculumEpochs,
+        pacing,
+        pacingStart);
   }
 }

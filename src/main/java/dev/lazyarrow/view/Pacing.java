@@ -1,9 +1,9 @@
 package dev.lazyarrow.view;
 
 /**
- * How much of the data a curriculum epoch covers: curriculum epoch {@code e} of {@code E} covers the
- * easiest fraction {@code c(e)} of the rows, growing from a start fraction {@code c0} to all of them
- * (competence-based curriculum learning, Platanios et al., 2019).
+ * How much of the data a curriculum epoch covers: curriculum epoch {@code e} of {@code E} covers
+ * the easiest fraction {@code c(e)} of the rows, growing from a start fraction {@code c0} to all of
+ * them (competence-based curriculum learning, Platanios et al., 2019).
  */
 public enum Pacing {
   /** Every curriculum epoch covers all rows, easiest first. */

@@ -7,15 +7,17 @@ package dev.lazyarrow.view;
  * <p>Rank {@code r} of {@code worldSize} takes global batches {@code start + r}, {@code start + r +
  * worldSize}, ... The last round is either dropped if incomplete ({@code dropLast}) or completed by
  * wrapping to the epoch's first batches, as PyTorch's DistributedSampler pads: unequal counts would
- * leave one rank waiting in a collective while the others have finished the epoch. Each rank computes
- * its share alone from (start, worldSize, rank): no coordination.
+ * leave one rank waiting in a collective while the others have finished the epoch. Each rank
+ * computes its share alone from (start, worldSize, rank): no coordination.
  */
 record Partition(long batches, long start, int rank, int worldSize, boolean dropLast) {
   Partition {
     if (worldSize < 1 || rank < 0 || rank >= worldSize) {
       throw new IllegalArgumentException(
-          "rank must be in [0, worldSize) with worldSize >= 1, found rank " + rank
-              + " of " + worldSize);
+          "rank must be in [0, worldSize) with worldSize >= 1, found rank "
+              + rank
+              + " of "
+              + worldSize);
     }
   }
 

@@ -5,9 +5,10 @@ package dev.lazyarrow.view;
  * memory: a balanced Feistel network over the smallest even power of two that holds {@code n},
  * cycle-walking past values outside the range.
  *
- * <p>No index array is built, so a shuffle of a billion rows costs nothing to create and the order of
- * any position is known at once: exactly what resumption and sharding need. The domain is at most four
- * times {@code n}, so cycle-walking takes fewer than four rounds of the network on average.
+ * <p>No index array is built, so a shuffle of a billion rows costs nothing to create and the order
+ * of any position is known at once: exactly what resumption and sharding need. The domain is at
+ * most four times {@code n}, so cycle-walking takes fewer than four rounds of the network on
+ * average.
  */
 final class Permutation {
   private static final int ROUNDS = 6;

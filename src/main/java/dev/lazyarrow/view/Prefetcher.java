@@ -12,8 +12,8 @@ import java.util.function.LongFunction;
 /**
  * Produces items {@code 0..count-1} in order, up to {@code depth} of them ahead on a thread pool.
  *
- * <p>A failure while producing an item is thrown to the consumer when it reaches that item, with the
- * original exception; items after it are not produced.
+ * <p>A failure while producing an item is thrown to the consumer when it reaches that item, with
+ * the original exception; items after it are not produced.
  */
 final class Prefetcher<T> implements Iterator<T> {
   private final long count;

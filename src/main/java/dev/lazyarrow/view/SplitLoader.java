@@ -53,7 +53,7 @@ final class SplitLoader implements Loader {
 
   @Override
   public Iterator<TrainingBatch> plan() {
-    return iterate(batch -> { }, 0);
+    return iterate(batch -> {}, 0);
   }
 
   @Override
@@ -80,39 +80,43 @@ final class SplitLoader implements Loader {
   /** The plan of one epoch: its order and its global batches. */
   private record Epoch(int number, Sampler order, BatchPlan plan) {}
 
-  /** Iterates the rest of the epoch, running {@code prepare} on each batch before handing it out. */
-  private Iterator<TrainingBatch> iterate(java.util.function.Consumer<TrainingBatch> prepare,
-      int ahead) {
+  /**
+   * Iterates the rest of the epoch, running {@code prepare} on each batch before handing it out.
+   */
+  private Iterator<TrainingBatch> iterate(
+      java.util.function.Consumer<TrainingBatch> prepare, int ahead) {
     LoaderState start = state;
     Epoch epoch = plan(start.epoch());
     Partition partition = partition(start, epoch, start.step());
     long rounds = partition.rounds();
-    LongFunction<TrainingBatch> produce = round -> {
-      long batch = partition.batch(round);
-      long[] positions = epoch.plan().positions(batch);
-      long[] indices = new long[positions.length];
-      for (int i = 0; i < indices.length; i++) {
-        indices[i] = epoch.order().row(positions[i]);
-      }
-      TrainingBatch training = new TrainingBatch(epoch.number(), batch, indices, split);
-      prepare.accept(training);
-      return training;
-    };
-    Iterator<TrainingBatch> source = ahead > 0
-        ? new Prefetcher<>(rounds, produce, ahead, pool())
-        : new Iterator<>() {
-          private long round;
-
-          @Override
-          public boolean hasNext() {
-            return round < rounds;
+    LongFunction<TrainingBatch> produce =
+        round -> {
+          long batch = partition.batch(round);
+          long[] positions = epoch.plan().positions(batch);
+          long[] indices = new long[positions.length];
+          for (int i = 0; i < indices.length; i++) {
+            indices[i] = epoch.order().row(positions[i]);
           }
-
-          @Override
-          public TrainingBatch next() {
-            return produce.apply(round++);
-          }
+          TrainingBatch training = new TrainingBatch(epoch.number(), batch, indices, split);
+          prepare.accept(training);
+          return training;
         };
+    Iterator<TrainingBatch> source =
+        ahead > 0
+            ? new Prefetcher<>(rounds, produce, ahead, pool())
+            : new Iterator<>() {
+              private long round;
+
+              @Override
+              public boolean hasNext() {
+                return round < rounds;
+              }
+
+              @Override
+              public TrainingBatch next() {
+                return produce.apply(round++);
+              }
+            };
     return new Iterator<>() {
       private long handedOut;
       private boolean finished;
@@ -157,24 +161,35 @@ final class SplitLoader implements Loader {
   private Epoch plan(int number) {
     LoaderState s = state;
     Sampler order = order(s, number);
-    BatchPlan plan = s.tokenBudget() > 0
-        ? BatchPlan.byTokens(order, lengths(s.lengthColumn()), s.tokenBudget(), s.paddedBudget(),
-            s.bucketWindow(), s.seed(), number)
-        : BatchPlan.fixed(order.size(), s.batchSize(), s.dropLast(), s.worldSize() > 1);
+    BatchPlan plan =
+        s.tokenBudget() > 0
+            ? BatchPlan.byTokens(
+                order,
+                lengths(s.lengthColumn()),
+                s.tokenBudget(),
+                s.paddedBudget(),
+                s.bucketWindow(),
+                s.seed(),
+                number)
+            : BatchPlan.fixed(order.size(), s.batchSize(), s.dropLast(), s.worldSize() > 1);
     return new Epoch(number, order, plan);
   }
 
   private Sampler order(LoaderState s, int epoch) {
     if (s.curriculumColumn() != null && epoch < s.curriculumEpochs()) {
-      return Curriculum.sampler(scores(s.curriculumColumn()),
-          s.pacing().fraction(epoch, s.curriculumEpochs(), s.pacingStart()), s.seed(), epoch);
+      return Curriculum.sampler(
+          scores(s.curriculumColumn()),
+          s.pacing().fraction(epoch, s.curriculumEpochs(), s.pacingStart()),
+          s.seed(),
+          epoch);
     }
     return switch (s.order()) {
       case "sequential" -> Samplers.sequential(split.size());
       case "shuffle" -> Samplers.shuffled(split.size(), s.seed(), epoch);
       case "block" -> Samplers.blockShuffled(batchStarts(), s.window(), s.seed(), epoch);
-      default -> throw new IllegalArgumentException("order must be sequential, shuffle or block,"
-          + " found '" + s.order() + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "order must be sequential, shuffle or block," + " found '" + s.order() + "'");
     };
   }
 
@@ -201,14 +216,17 @@ final class SplitLoader implements Loader {
 
   private synchronized ExecutorService pool() {
     if (pool == null) {
-      pool = Executors.newFixedThreadPool(workers, task -> {
-        Thread thread = new Thread(task, "lazyarrow-prefetch-" + THREADS.incrementAndGet());
-        thread.setDaemon(true);
-        synchronized (this) {
-          threads.add(thread);
-        }
-        return thread;
-      });
+      pool =
+          Executors.newFixedThreadPool(
+              workers,
+              task -> {
+                Thread thread = new Thread(task, "lazyarrow-prefetch-" + THREADS.incrementAndGet());
+                thread.setDaemon(true);
+                synchronized (this) {
+                  threads.add(thread);
+                }
+                return thread;
+              });
     }
     return pool;
   }

@@ -9,9 +9,9 @@ import java.util.List;
  * One batch of a training loop: its rows and their collation into training-ready arrays.
  *
  * <p>Its rows are read on the first call that needs them (a loader's iterator reads them ahead; a
- * plan never does). {@link #tokens} pads a token column into a matrix with an attention mask, {@link #multiHot}
- * turns a list-of-ClassLabel column into multi-label targets, and {@link #longs}, {@link #doubles}
- * and {@link #strings} gather scalar columns.
+ * plan never does). {@link #tokens} pads a token column into a matrix with an attention mask,
+ * {@link #multiHot} turns a list-of-ClassLabel column into multi-label targets, and {@link #longs},
+ * {@link #doubles} and {@link #strings} gather scalar columns.
  */
 public final class TrainingBatch {
   private final int epoch;
@@ -110,8 +110,15 @@ public final class TrainingBatch {
     for (int r = 0; r < out.length; r++) {
       for (long label : rows.get(r).getLongArray(column)) {
         if (label < 0 || label >= classes) {
-          throw new IllegalStateException("row " + rows.get(r).index() + " of column '" + column
-              + "' holds label " + label + ", outside 0.." + (classes - 1));
+          throw new IllegalStateException(
+              "row "
+                  + rows.get(r).index()
+                  + " of column '"
+                  + column
+                  + "' holds label "
+                  + label
+                  + ", outside 0.."
+                  + (classes - 1));
         }
         out[r][(int) label] = 1f;
       }

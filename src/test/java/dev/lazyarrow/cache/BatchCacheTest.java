@@ -19,6 +19,7 @@ class BatchCacheTest {
   static final class FakeBatch implements AutoCloseable {
     final int key;
     volatile boolean closed;
+
     FakeBatch(int key) {
       this.key = key;
     }
@@ -114,8 +115,8 @@ class BatchCacheTest {
     cache.acquire(1, k -> load(k, made));
     cache.close();
     assertTrue(made.get(0).closed);
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> cache.acquire(2, k -> load(k, made)));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> cache.acquire(2, k -> load(k, made)));
     assertEquals("the dataset is closed", e.getMessage());
   }
 
@@ -133,17 +134,19 @@ class BatchCacheTest {
     try (BatchCache<Integer, FakeBatch> cache = new BatchCache<>(200)) {
       List<Future<Integer>> futures = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        futures.add(pool.submit(() -> {
-          int reads = 0;
-          for (int i = 0; i < 20_000; i++) {
-            int key = ThreadLocalRandom.current().nextInt(8);
-            try (Lease<FakeBatch> lease = cache.acquire(key, k -> load(k, made))) {
-              assertEquals(key, lease.value().read());
-              reads++;
-            }
-          }
-          return reads;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  int reads = 0;
+                  for (int i = 0; i < 20_000; i++) {
+                    int key = ThreadLocalRandom.current().nextInt(8);
+                    try (Lease<FakeBatch> lease = cache.acquire(key, k -> load(k, made))) {
+                      assertEquals(key, lease.value().read());
+                      reads++;
+                    }
+                  }
+                  return reads;
+                }));
       }
       for (Future<Integer> f : futures) {
         assertEquals(20_000, f.get());

@@ -18,11 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** A smoke run of {@code bench} on a small dataset: what it prints, never how fast it was. */
 class BenchCommandTest {
   /** The figures bench adds to the reference's: JVM start-up and memory split by kind. */
-  private static final List<String> EXTRA_KEYS = List.of("open_first_s", "rss_mb_idle",
-      "heap_mb_after_open", "heap_mb_committed", "arrow_mb_after_open");
+  private static final List<String> EXTRA_KEYS =
+      List.of(
+          "open_first_s",
+          "rss_mb_idle",
+          "heap_mb_after_open",
+          "heap_mb_committed",
+          "arrow_mb_after_open");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** Returns the keys of the JSON line hf_reference.py prints, read from its source. */
   private static List<String> referenceKeys() throws IOException {
@@ -66,8 +70,8 @@ class BenchCommandTest {
   }
 
   private static JsonNode bench(Path ds, String mode) {
-    GoldenRowsTest.Run run = GoldenRowsTest.run("bench", ds.toString(), "--split", "train",
-        "--mode", mode, "--json");
+    GoldenRowsTest.Run run =
+        GoldenRowsTest.run("bench", ds.toString(), "--split", "train", "--mode", mode, "--json");
     assertEquals(0, run.status(), run.err());
     assertEquals(1, run.out().lines().count(), run.out());
     return Fixtures.json(run.out());

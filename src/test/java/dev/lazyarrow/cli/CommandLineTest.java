@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Exit statuses and messages of the commands: 0 done, 1 bad data naming the file, 2 usage. */
 class CommandLineTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path dict() {
     return Fixtures.convert("save_dict", tmp.resolve("dict"));
@@ -41,8 +40,12 @@ class CommandLineTest {
     Files.write(shard, bytes);
     Run verify = run("verify", ds.toString());
     assertEquals(1, verify.status());
-    assertEquals("lazyarrow: " + shard + ": wrong magic: not an Arrow IPC file (an IPC stream must"
-        + " be converted or indexed first)", verify.err().strip());
+    assertEquals(
+        "lazyarrow: "
+            + shard
+            + ": wrong magic: not an Arrow IPC file (an IPC stream must"
+            + " be converted or indexed first)",
+        verify.err().strip());
   }
 
   @Test
@@ -60,8 +63,14 @@ class CommandLineTest {
     new Manifest(manifest.writer(), manifest.source(), splits).write(ds);
     Run dump = run("dump", ds.toString(), "--split", "train", "--rows", "3010");
     assertEquals(1, dump.status(), dump.out());
-    assertTrue(dump.err().startsWith("lazyarrow: " + second + ": schema differs from the first shard"
-        + " of split 'train'"), dump.err());
+    assertTrue(
+        dump.err()
+            .startsWith(
+                "lazyarrow: "
+                    + second
+                    + ": schema differs from the first shard"
+                    + " of split 'train'"),
+        dump.err());
     assertEquals(1, run("verify", ds.toString()).status());
   }
 
@@ -69,8 +78,9 @@ class CommandLineTest {
   void dump_severalSplitsWithoutSplit_isUsageErrorListingThem() {
     Run dump = run("dump", dict().toString(), "--rows", "0");
     assertEquals(2, dump.status());
-    assertEquals("lazyarrow: the dataset has splits [train, validation, test]; choose one with"
-        + " --split", dump.err().strip());
+    assertEquals(
+        "lazyarrow: the dataset has splits [train, validation, test]; choose one with" + " --split",
+        dump.err().strip());
   }
 
   @Test
@@ -84,8 +94,8 @@ class CommandLineTest {
   void dump_malformedRange_isUsageError() {
     Run dump = run("dump", dict().toString(), "--split", "train", "--range", "5:2");
     assertEquals(2, dump.status());
-    assertEquals("lazyarrow: --range must be A:B with 0 <= A <= B, found '5:2'",
-        dump.err().strip());
+    assertEquals(
+        "lazyarrow: --range must be A:B with 0 <= A <= B, found '5:2'", dump.err().strip());
   }
 
   @Test
@@ -115,17 +125,23 @@ class CommandLineTest {
     Path out = Files.createDirectory(tmp.resolve("out"));
     Run convert = run("convert", Fixtures.path("hf/save_single").toString(), out.toString());
     assertEquals(2, convert.status());
-    assertEquals("lazyarrow: output " + out + " exists; pass --overwrite to replace it",
+    assertEquals(
+        "lazyarrow: output " + out + " exists; pass --overwrite to replace it",
         convert.err().strip());
   }
 
   @Test
   void convert_badCompression_isUsageError() {
-    Run convert = run("convert", Fixtures.path("hf/save_single").toString(),
-        tmp.resolve("o").toString(), "--compression", "gzip");
+    Run convert =
+        run(
+            "convert",
+            Fixtures.path("hf/save_single").toString(),
+            tmp.resolve("o").toString(),
+            "--compression",
+            "gzip");
     assertEquals(2, convert.status());
-    assertEquals("lazyarrow: --compression must be none or zstd, found 'gzip'",
-        convert.err().strip());
+    assertEquals(
+        "lazyarrow: --compression must be none or zstd, found 'gzip'", convert.err().strip());
   }
 
   @Test

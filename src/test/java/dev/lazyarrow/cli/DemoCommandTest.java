@@ -12,19 +12,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void demo_bundledSample_trainsAndResumesExactly() {
-    Run demo = run("demo", "--data", "samples/data/emotion", "--out", tmp.resolve("d").toString(),
-        "--epochs", "2");
+    Run demo =
+        run(
+            "demo",
+            "--data",
+            "samples/data/emotion",
+            "--out",
+            tmp.resolve("d").toString(),
+            "--epochs",
+            "2");
     assertEquals(0, demo.status(), demo.err());
     assertTrue(demo.out().contains("converted samples/data/emotion"), demo.out());
     assertTrue(demo.out().contains("epoch 1: "), demo.out());
-    Matcher summary = Pattern.compile("precision@2 (\\d\\.\\d+) -> (\\d\\.\\d+)").matcher(demo.out());
+    Matcher summary =
+        Pattern.compile("precision@2 (\\d\\.\\d+) -> (\\d\\.\\d+)").matcher(demo.out());
     assertTrue(summary.find(), demo.out());
-    assertTrue(Double.parseDouble(summary.group(2)) > Double.parseDouble(summary.group(1)) + 0.2,
+    assertTrue(
+        Double.parseDouble(summary.group(2)) > Double.parseDouble(summary.group(1)) + 0.2,
         demo.out());
     assertTrue(demo.out().contains("same model as the uninterrupted run: true"), demo.out());
   }

@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * as shards of a dataset directory, and checks them against the rows pyarrow returned.
  */
 class ForeignShardsTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @ParameterizedTest
   @ValueSource(strings = {"ipc_plain", "ipc_zstd", "ipc_lz4", "feather_default"})
@@ -29,14 +28,23 @@ class ForeignShardsTest {
     Files.copy(Fixtures.path("pyarrow/" + name + ".arrow"), shard);
     List<String> golden = Fixtures.golden("pyarrow." + name + ".jsonl");
     long rows = Fixtures.json(golden.get(0)).get("num_rows").asLong();
-    new Manifest("pyarrow", new Manifest.Source("arrow_file", name, ""), List.of(
-        new Manifest.SplitEntry("train", rows, null, List.of(
-            new Manifest.Shard("train/part-00000.arrow", rows, Files.size(shard))))))
+    new Manifest(
+            "pyarrow",
+            new Manifest.Source("arrow_file", name, ""),
+            List.of(
+                new Manifest.SplitEntry(
+                    "train",
+                    rows,
+                    null,
+                    List.of(
+                        new Manifest.Shard("train/part-00000.arrow", rows, Files.size(shard))))))
         .write(tmp);
 
     List<String> expected = golden.subList(1, golden.size());
-    String indices = expected.stream().map(r -> Fixtures.json(r).get("index").asText())
-        .collect(Collectors.joining(","));
+    String indices =
+        expected.stream()
+            .map(r -> Fixtures.json(r).get("index").asText())
+            .collect(Collectors.joining(","));
     GoldenRowsTest.Run dump = GoldenRowsTest.run("dump", tmp.toString(), "--rows", indices);
     assertEquals(0, dump.status(), dump.err());
     assertEquals(expected, dump.out().lines().toList());

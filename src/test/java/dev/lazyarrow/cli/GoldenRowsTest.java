@@ -19,43 +19,49 @@ import org.junit.jupiter.params.provider.CsvSource;
  * checks dump against the rows datasets or pyarrow returned.
  */
 class GoldenRowsTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @ParameterizedTest(name = "{0} {1} compression={3}")
   @CsvSource({
-      "save_single, train, save_single.jsonl, none",
-      "save_dict, train, save_dict.train.jsonl, none",
-      "save_dict, validation, save_dict.validation.jsonl, none",
-      "save_dict, test, save_dict.test.jsonl, none",
-      "save_shuffled, train, save_shuffled.jsonl, none",
-      "save_extension, train, save_extension.jsonl, none",
-      "save_translation, train, save_translation.jsonl, none",
-      "save_small_batches, train, save_small_batches.jsonl, none",
-      "save_single, train, save_single.jsonl, zstd",
-      "save_dict, train, save_dict.train.jsonl, zstd",
-      "save_extension, train, save_extension.jsonl, zstd",
-      "save_small_batches, train, save_small_batches.jsonl, zstd",
-      "cache, train, cache.json-train.jsonl, none",
-      "cache, test, cache.json-test.jsonl, none",
-      "cache/json/default-4c8cc5446d095b48, train, cache.json-train.jsonl, zstd",
-      "hub_parquet, train, hub_parquet.train.jsonl, none",
-      "hub_parquet, test, hub_parquet.test.jsonl, zstd",
-      "../pyarrow/ipc_plain.arrow, train, pyarrow.ipc_plain.jsonl, none",
-      "../pyarrow/ipc_lz4.arrow, train, pyarrow.ipc_lz4.jsonl, none",
-      "../pyarrow/ipc_zstd.arrow, train, pyarrow.ipc_zstd.jsonl, zstd",
-      "../pyarrow/feather_default.arrow, train, pyarrow.feather_default.jsonl, none",
-      "../parquet/snappy.parquet, train, parquet.snappy.jsonl, none",
-      "../parquet/zstd.parquet, train, parquet.zstd.jsonl, none",
-      "../parquet/gzip.parquet, train, parquet.gzip.jsonl, none",
-      "../parquet/lz4_raw.parquet, train, parquet.lz4_raw.jsonl, zstd",
-      "../jsonl/types.jsonl, train, jsonl.types.jsonl, none",
+    "save_single, train, save_single.jsonl, none",
+    "save_dict, train, save_dict.train.jsonl, none",
+    "save_dict, validation, save_dict.validation.jsonl, none",
+    "save_dict, test, save_dict.test.jsonl, none",
+    "save_shuffled, train, save_shuffled.jsonl, none",
+    "save_extension, train, save_extension.jsonl, none",
+    "save_translation, train, save_translation.jsonl, none",
+    "save_small_batches, train, save_small_batches.jsonl, none",
+    "save_single, train, save_single.jsonl, zstd",
+    "save_dict, train, save_dict.train.jsonl, zstd",
+    "save_extension, train, save_extension.jsonl, zstd",
+    "save_small_batches, train, save_small_batches.jsonl, zstd",
+    "cache, train, cache.json-train.jsonl, none",
+    "cache, test, cache.json-test.jsonl, none",
+    "cache/json/default-4c8cc5446d095b48, train, cache.json-train.jsonl, zstd",
+    "hub_parquet, train, hub_parquet.train.jsonl, none",
+    "hub_parquet, test, hub_parquet.test.jsonl, zstd",
+    "../pyarrow/ipc_plain.arrow, train, pyarrow.ipc_plain.jsonl, none",
+    "../pyarrow/ipc_lz4.arrow, train, pyarrow.ipc_lz4.jsonl, none",
+    "../pyarrow/ipc_zstd.arrow, train, pyarrow.ipc_zstd.jsonl, zstd",
+    "../pyarrow/feather_default.arrow, train, pyarrow.feather_default.jsonl, none",
+    "../parquet/snappy.parquet, train, parquet.snappy.jsonl, none",
+    "../parquet/zstd.parquet, train, parquet.zstd.jsonl, none",
+    "../parquet/gzip.parquet, train, parquet.gzip.jsonl, none",
+    "../parquet/lz4_raw.parquet, train, parquet.lz4_raw.jsonl, zstd",
+    "../jsonl/types.jsonl, train, jsonl.types.jsonl, none",
   })
-  void convertThenDump_reproducesGoldenRows(String fixture, String split, String golden,
-      String compression) {
+  void convertThenDump_reproducesGoldenRows(
+      String fixture, String split, String golden, String compression) {
     Path out = tmp.resolve("out");
-    Run convert = run("convert", Fixtures.path("hf/" + fixture).toString(), out.toString(),
-        "--compression", compression, "--batch-bytes", "65536");
+    Run convert =
+        run(
+            "convert",
+            Fixtures.path("hf/" + fixture).toString(),
+            out.toString(),
+            "--compression",
+            compression,
+            "--batch-bytes",
+            "65536");
     assertEquals(0, convert.status, convert.err);
 
     List<String> expected = Fixtures.golden(golden);
@@ -82,8 +88,10 @@ class GoldenRowsTest {
       assertEquals("", dump.out);
       return;
     }
-    String indices = rows.stream().map(r -> Fixtures.json(r).get("index").asText())
-        .collect(Collectors.joining(","));
+    String indices =
+        rows.stream()
+            .map(r -> Fixtures.json(r).get("index").asText())
+            .collect(Collectors.joining(","));
     Run dump = run("dump", out.toString(), "--split", split, "--rows", indices);
     assertEquals(0, dump.status, dump.err);
     assertEquals(rows, dump.out.lines().toList());

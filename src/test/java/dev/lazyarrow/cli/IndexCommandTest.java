@@ -9,22 +9,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Indexes fixtures in place and checks dump on the source folder against the golden rows. */
 class IndexCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({
-      "save_dict, train, save_dict.train.jsonl",
-      "save_single, train, save_single.jsonl",
-      "save_small_batches, train, save_small_batches.jsonl",
-      "cache, train, cache.json-train.jsonl",
+    "save_dict, train, save_dict.train.jsonl",
+    "save_single, train, save_single.jsonl",
+    "save_small_batches, train, save_small_batches.jsonl",
+    "cache, train, cache.json-train.jsonl",
   })
   void indexThenDump_reproducesGoldenRows(String fixture, String split, String golden) {
     Path source = Fixtures.copyTree(Fixtures.path("hf/" + fixture), tmp.resolve("src"));
@@ -34,10 +33,12 @@ class IndexCommandTest {
 
     List<String> expected = Fixtures.golden(golden);
     List<String> rows = expected.subList(1, expected.size());
-    String indices = rows.stream().map(r -> Fixtures.json(r).get("index").asText())
-        .collect(Collectors.joining(","));
-    GoldenRowsTest.Run dump = GoldenRowsTest.run("dump", source.toString(), "--split", split,
-        "--rows", indices);
+    String indices =
+        rows.stream()
+            .map(r -> Fixtures.json(r).get("index").asText())
+            .collect(Collectors.joining(","));
+    GoldenRowsTest.Run dump =
+        GoldenRowsTest.run("dump", source.toString(), "--split", split, "--rows", indices);
     assertEquals(0, dump.status(), dump.err());
     assertEquals(rows, dump.out().lines().toList());
     GoldenRowsTest.Run verify = GoldenRowsTest.run("verify", source.toString());
@@ -61,12 +62,18 @@ class IndexCommandTest {
       Path dir = Files.createDirectories(tmp.resolve("hub").resolve(config).resolve("train"));
       Files.copy(Fixtures.path("parquet/gzip.parquet"), dir.resolve("0000.parquet"));
     }
-    GoldenRowsTest.Run run = GoldenRowsTest.run("convert", tmp.resolve("hub").toString(),
-        tmp.resolve("out").toString());
+    GoldenRowsTest.Run run =
+        GoldenRowsTest.run("convert", tmp.resolve("hub").toString(), tmp.resolve("out").toString());
     assertEquals(2, run.status());
     assertTrue(run.err().contains("several configs [a, b]; choose one with --config"), run.err());
-    GoldenRowsTest.Run chosen = GoldenRowsTest.run("convert", tmp.resolve("hub").toString(),
-        tmp.resolve("out").toString(), "--config", "b", "--quiet");
+    GoldenRowsTest.Run chosen =
+        GoldenRowsTest.run(
+            "convert",
+            tmp.resolve("hub").toString(),
+            tmp.resolve("out").toString(),
+            "--config",
+            "b",
+            "--quiet");
     assertEquals(0, chosen.status(), chosen.err());
     assertEquals("", chosen.err(), "no progress bar when stderr is not a terminal");
   }

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PlanCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private List<String> batches(Run run) {
     assertEquals(0, run.status(), run.err());
@@ -27,8 +26,22 @@ class PlanCommandTest {
   @Test
   void plan_stopThenResume_printsExactlyTheRemainingBatches() throws IOException {
     String ds = Fixtures.convert("save_dict", tmp.resolve("d")).toString();
-    String[] config = {"plan", ds, "--split", "train", "--order", "shuffle", "--seed", "9",
-        "--batch-size", "16", "--rank", "1", "--world", "4"};
+    String[] config = {
+      "plan",
+      ds,
+      "--split",
+      "train",
+      "--order",
+      "shuffle",
+      "--seed",
+      "9",
+      "--batch-size",
+      "16",
+      "--rank",
+      "1",
+      "--world",
+      "4"
+    };
     List<String> whole = batches(run(config));
     assertEquals(47, whole.size(), "3000 rows in 188 batches of 16, 47 rounds of 4 ranks");
 
@@ -50,14 +63,40 @@ class PlanCommandTest {
     TreeSet<Long> seen = new TreeSet<>();
     Path state = null;
     for (int rank = 0; rank < 4; rank++) {
-      Run part = run("plan", ds, "--split", "validation", "--order", "block", "--window", "2",
-          "--batch-size", "10", "--rank", "" + rank, "--world", "4", "--stop-after", "3");
+      Run part =
+          run(
+              "plan",
+              ds,
+              "--split",
+              "validation",
+              "--order",
+              "block",
+              "--window",
+              "2",
+              "--batch-size",
+              "10",
+              "--rank",
+              "" + rank,
+              "--world",
+              "4",
+              "--stop-after",
+              "3");
       batches(part).forEach(l -> rows(l).forEach(seen::add));
       state = Files.writeString(tmp.resolve("state" + rank), part.out());
     }
     for (int rank = 0; rank < 2; rank++) {
-      Run rest = run("plan", ds, "--split", "validation", "--resume", state.toString(),
-          "--rank", "" + rank, "--world", "2");
+      Run rest =
+          run(
+              "plan",
+              ds,
+              "--split",
+              "validation",
+              "--resume",
+              state.toString(),
+              "--rank",
+              "" + rank,
+              "--world",
+              "2");
       batches(rest).forEach(l -> rows(l).forEach(seen::add));
     }
     assertEquals(400, seen.size(), "every row of the epoch is read");
@@ -70,8 +109,9 @@ class PlanCommandTest {
     Path state = Files.writeString(tmp.resolve("s"), first.out());
     Run bad = run("plan", ds, "--split", "test", "--resume", state.toString(), "--seed", "3");
     assertEquals(2, bad.status());
-    assertEquals("lazyarrow: --resume takes --seed from the state; only --rank and --world may"
-        + " change", bad.err().strip());
+    assertEquals(
+        "lazyarrow: --resume takes --seed from the state; only --rank and --world may" + " change",
+        bad.err().strip());
   }
 
   @Test
@@ -79,7 +119,8 @@ class PlanCommandTest {
     String ds = Fixtures.convert("save_dict", tmp.resolve("d")).toString();
     Run bad = run("plan", ds, "--split", "train", "--token-budget", "100");
     assertEquals(2, bad.status());
-    assertEquals("lazyarrow: --token-budget needs --length-column and excludes --batch-size",
+    assertEquals(
+        "lazyarrow: --token-budget needs --length-column and excludes --batch-size",
         bad.err().strip());
   }
 

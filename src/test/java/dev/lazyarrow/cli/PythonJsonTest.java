@@ -227,7 +227,8 @@ class PythonJsonTest {
   void appendValue_list_usesCommaSpaceSeparator() {
     assertEquals("[]", value(List.of(), null));
     assertEquals("[0, 1, 2]", value(List.of(0L, 1L, 2L), null));
-    assertEquals("[[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]]",
+    assertEquals(
+        "[[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]]",
         value(List.of(List.of(0.0, 1.0, 2.0), List.of(0.0, 0.0, 0.0)), null));
   }
 
@@ -239,16 +240,18 @@ class PythonJsonTest {
 
   @Test
   void appendValue_nestedListOfStruct_encodesRecursively() {
-    Field b = new Field(
-        "b",
-        FieldType.nullable(ArrowType.List.INSTANCE),
-        List.of(field("item", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE))));
+    Field b =
+        new Field(
+            "b",
+            FieldType.nullable(ArrowType.List.INSTANCE),
+            List.of(field("item", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE))));
     Field a = field("a", U64.getType());
     Field struct = new Field("item", FieldType.nullable(ArrowType.Struct.INSTANCE), List.of(a, b));
     Field list = new Field("rows", FieldType.nullable(ArrowType.List.INSTANCE), List.of(struct));
     List<Map<String, Object>> rows =
         List.of(struct(-1L, Arrays.asList(1.5, null)), struct(2L, List.of()));
-    assertEquals("[{\"a\": 18446744073709551615, \"b\": [1.5, null]}, {\"a\": 2, \"b\": []}]",
+    assertEquals(
+        "[{\"a\": 18446744073709551615, \"b\": [1.5, null]}, {\"a\": 2, \"b\": []}]",
         value(rows, list));
   }
 
@@ -268,7 +271,8 @@ class PythonJsonTest {
     members.put("weight", 0.5);
     members.put("tags", List.of("t1"));
     members.put("q\"", null);
-    assertEquals("{\"source\": \"src1\", \"weight\": 0.5, \"tags\": [\"t1\"], \"q\\\"\": null}",
+    assertEquals(
+        "{\"source\": \"src1\", \"weight\": 0.5, \"tags\": [\"t1\"], \"q\\\"\": null}",
         value(members, null));
   }
 
@@ -288,15 +292,21 @@ class PythonJsonTest {
     List<String> names = List.of("id", "text", "u64", "f32", "blob", "meta", "maybe");
     List<Field> fields = Arrays.asList(I64, null, U64, null, null, null, null);
     Object[] values = {
-      1L, "문장 😀 ✓", Long.parseUnsignedLong("11400714819323198485"), (float) (1.0 / 7),
-      new byte[] {1}, meta, null
+      1L,
+      "문장 😀 ✓",
+      Long.parseUnsignedLong("11400714819323198485"),
+      (float) (1.0 / 7),
+      new byte[] {1},
+      meta,
+      null
     };
     StringBuilder out = new StringBuilder();
     PythonJson.appendRowLine(out, 1, names, fields, values);
-    assertEquals("{\"index\": 1, \"row\": {\"id\": 1, \"text\": \"문장 😀 ✓\", "
-        + "\"u64\": 11400714819323198485, \"f32\": 0.1428571492433548, "
-        + "\"blob\": \"base64:AQ==\", \"meta\": {\"source\": \"src1\", \"weight\": 0.5, "
-        + "\"tags\": [\"t1\"]}, \"maybe\": null}}",
+    assertEquals(
+        "{\"index\": 1, \"row\": {\"id\": 1, \"text\": \"문장 😀 ✓\", "
+            + "\"u64\": 11400714819323198485, \"f32\": 0.1428571492433548, "
+            + "\"blob\": \"base64:AQ==\", \"meta\": {\"source\": \"src1\", \"weight\": 0.5, "
+            + "\"tags\": [\"t1\"]}, \"maybe\": null}}",
         out.toString());
   }
 

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Kills a conversion running in a child JVM with SIGKILL once it has written shard bytes. */
 class ConvertKillTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void convert_killedMidway_leavesNoOutput() throws Exception {
@@ -55,21 +54,35 @@ class ConvertKillTest {
   }
 
   private void killMidway(Path source, Path out, String... extra) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        "dev.lazyarrow.cli.Main", "convert", source.toString(), out.toString(),
-        "--batch-bytes", "4096", "--quiet"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.lazyarrow.cli.Main",
+                "convert",
+                source.toString(),
+                out.toString(),
+                "--batch-bytes",
+                "4096",
+                "--quiet"));
     command.addAll(List.of(extra));
-    Process child = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("child.log").toFile()).start();
+    Process child =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("child.log").toFile())
+            .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!shardBytesWritten() && System.nanoTime() < deadline && child.isAlive()) {
         Thread.sleep(20);
       }
-      assertTrue(child.isAlive(), "the conversion ended before it could be killed: "
-          + Files.readString(tmp.resolve("child.log")));
+      assertTrue(
+          child.isAlive(),
+          "the conversion ended before it could be killed: "
+              + Files.readString(tmp.resolve("child.log")));
       assertTrue(shardBytesWritten(), "no shard bytes written within 60 s");
     } finally {
       child.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL on Unix
@@ -78,8 +91,11 @@ class ConvertKillTest {
 
   private boolean shardBytesWritten() throws IOException {
     try (Stream<Path> paths = Files.walk(tmp)) {
-      return paths.anyMatch(p -> p.toString().contains("lazyarrow-tmp")
-          && p.getFileName().toString().startsWith("part-") && sizeOf(p) > 100_000);
+      return paths.anyMatch(
+          p ->
+              p.toString().contains("lazyarrow-tmp")
+                  && p.getFileName().toString().startsWith("part-")
+                  && sizeOf(p) > 100_000);
     } catch (java.io.UncheckedIOException e) {
       return false; // a file vanished during the walk
     }

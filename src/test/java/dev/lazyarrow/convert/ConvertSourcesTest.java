@@ -18,16 +18,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Layout detection, configs and bad input: each fault names its file and leaves no output. */
 class ConvertSourcesTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private LazyArrowException refused(Path source) {
     Path out = tmp.resolve("out");
-    LazyArrowException e = assertThrows(LazyArrowException.class,
-        () -> Converter.newBuilder().build().convert(source, out));
+    LazyArrowException e =
+        assertThrows(
+            LazyArrowException.class, () -> Converter.newBuilder().build().convert(source, out));
     assertFalse(Files.exists(out), "no output after a failed conversion");
     try (Stream<Path> left = Files.list(tmp)) {
-      assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("lazyarrow-tmp")),
+      assertTrue(
+          left.noneMatch(p -> p.getFileName().toString().contains("lazyarrow-tmp")),
           "no temporary folder left behind");
     } catch (IOException io) {
       throw new AssertionError(io);
@@ -39,7 +40,8 @@ class ConvertSourcesTest {
   void convert_unknownLayout_saysWhatWasLookedFor() throws IOException {
     Path empty = Files.createDirectories(tmp.resolve("nothing"));
     LazyArrowException e = refused(empty);
-    assertTrue(e.getMessage().contains("unknown layout: looked for a save_to_disk folder"),
+    assertTrue(
+        e.getMessage().contains("unknown layout: looked for a save_to_disk folder"),
         e.getMessage());
     assertTrue(e.getMessage().contains("Hub Parquet") && e.getMessage().contains(".jsonl"));
   }
@@ -68,9 +70,11 @@ class ConvertSourcesTest {
   @Test
   void convert_mixedSchemasAcrossShards_namesTheFile() throws IOException {
     Path data = Files.createDirectories(tmp.resolve("hub/data"));
-    Files.copy(Fixtures.path("hf/hub_parquet/data/train-00000-of-00002.parquet"),
+    Files.copy(
+        Fixtures.path("hf/hub_parquet/data/train-00000-of-00002.parquet"),
         data.resolve("train-00000-of-00002.parquet"));
-    Files.copy(Fixtures.path("parquet/snappy.parquet"), data.resolve("train-00001-of-00002.parquet"));
+    Files.copy(
+        Fixtures.path("parquet/snappy.parquet"), data.resolve("train-00001-of-00002.parquet"));
     LazyArrowException e = refused(tmp.resolve("hub"));
     assertEquals(data.resolve("train-00001-of-00002.parquet"), e.file());
     assertTrue(e.getMessage().contains("schema differs from train-00000-of-00002.parquet"));
@@ -89,8 +93,8 @@ class ConvertSourcesTest {
   void convert_stateJsonNamingFileOutsideFolder_namesStateJson() throws IOException {
     Path source = Fixtures.copyTree(Fixtures.path("hf/save_single"), tmp.resolve("single"));
     Path state = source.resolve("state.json");
-    Files.writeString(state, Files.readString(state)
-        .replace("data-00000-of-00001.arrow", "../../etc/passwd"));
+    Files.writeString(
+        state, Files.readString(state).replace("data-00000-of-00001.arrow", "../../etc/passwd"));
     LazyArrowException e = refused(source);
     assertEquals(state, e.file());
     assertTrue(e.getMessage().contains("must be relative and inside"), e.getMessage());
@@ -103,9 +107,12 @@ class ConvertSourcesTest {
       Path dir = Files.createDirectories(hub.resolve(config).resolve("train"));
       Files.copy(Fixtures.path("parquet/zstd.parquet"), dir.resolve("0000.parquet"));
     }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Converter.newBuilder().build().convert(hub, tmp.resolve("out")));
-    assertTrue(e.getMessage().contains("several configs [other, plain]; choose one with --config"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Converter.newBuilder().build().convert(hub, tmp.resolve("out")));
+    assertTrue(
+        e.getMessage().contains("several configs [other, plain]; choose one with --config"),
         e.getMessage());
     Converter.newBuilder().config("plain").build().convert(hub, tmp.resolve("out"));
     try (LazyDataset ds = LazyDataset.open(tmp.resolve("out"))) {
@@ -117,8 +124,8 @@ class ConvertSourcesTest {
   @Test
   void convert_hubFrontMatter_choosesDefaultConfigAndKeepsFeatures() throws IOException {
     Path out = tmp.resolve("out");
-    Converter.Result result = Converter.newBuilder().build()
-        .convert(Fixtures.path("hf/hub_parquet"), out);
+    Converter.Result result =
+        Converter.newBuilder().build().convert(Fixtures.path("hf/hub_parquet"), out);
     assertEquals("hub_parquet", result.layout());
     try (LazyDataset ds = LazyDataset.open(out)) {
       assertEquals(List.of("train", "test"), ds.splits().stream().map(s -> s.name()).toList());
@@ -129,31 +136,41 @@ class ConvertSourcesTest {
 
   @Test
   void convert_unknownConfig_listsTheConfigs() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Converter.newBuilder().config("nope").build()
-            .convert(Fixtures.path("hf/hub_parquet"), tmp.resolve("out")));
-    assertTrue(e.getMessage().contains("no config 'nope'") && e.getMessage().contains("[default]"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Converter.newBuilder()
+                    .config("nope")
+                    .build()
+                    .convert(Fixtures.path("hf/hub_parquet"), tmp.resolve("out")));
+    assertTrue(
+        e.getMessage().contains("no config 'nope'") && e.getMessage().contains("[default]"),
         e.getMessage());
   }
 
   @Test
   void convert_progress_countsEveryRowAndSourceByte() throws IOException {
     long[] seen = new long[3];
-    Converter.newBuilder().progress(new Converter.Progress() {
-      @Override
-      public void start(long totalBytes) {
-        seen[0] = totalBytes;
-      }
+    Converter.newBuilder()
+        .progress(
+            new Converter.Progress() {
+              @Override
+              public void start(long totalBytes) {
+                seen[0] = totalBytes;
+              }
 
-      @Override
-      public void advance(long rows, long bytes) {
-        seen[1] += rows;
-        seen[2] += bytes;
-      }
+              @Override
+              public void advance(long rows, long bytes) {
+                seen[1] += rows;
+                seen[2] += bytes;
+              }
 
-      @Override
-      public void finish() {}
-    }).build().convert(Fixtures.path("hf/save_dict"), tmp.resolve("out"));
+              @Override
+              public void finish() {}
+            })
+        .build()
+        .convert(Fixtures.path("hf/save_dict"), tmp.resolve("out"));
     assertEquals(3000 + 400, seen[1]);
     assertEquals(seen[0], seen[2]);
   }

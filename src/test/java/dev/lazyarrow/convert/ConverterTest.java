@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConverterTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static List<String> listing(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
@@ -33,9 +32,10 @@ class ConverterTest {
   @Test
   void convert_datasetDict_keepsSplitOrderAndCounts() throws IOException {
     Path out = tmp.resolve("out");
-    Converter.Result result = Converter.newBuilder().build()
-        .convert(Fixtures.path("hf/save_dict"), out);
-    assertEquals(List.of("train", "validation", "test"),
+    Converter.Result result =
+        Converter.newBuilder().build().convert(Fixtures.path("hf/save_dict"), out);
+    assertEquals(
+        List.of("train", "validation", "test"),
         result.splits().stream().map(Manifest.SplitEntry::name).toList());
     assertEquals(List.of("lazyarrow.json", "test", "train", "validation"), listing(out));
     Manifest manifest = Manifest.read(out);
@@ -68,8 +68,8 @@ class ConverterTest {
       int batches = 0;
       for (Iterator<Batch> it = ds.split("train").batches(); it.hasNext(); batches++) {
         try (Batch batch = it.next()) {
-          long bytes = batch.root().getFieldVectors().stream()
-              .mapToLong(FieldVector::getBufferSize).sum();
+          long bytes =
+              batch.root().getFieldVectors().stream().mapToLong(FieldVector::getBufferSize).sum();
           assertTrue(batch.size() == 1 || bytes <= bound, bytes + " bytes in " + batch.size());
         }
       }
@@ -80,7 +80,10 @@ class ConverterTest {
   @Test
   void convert_shardBytes_rollsShards() throws IOException {
     Path out = tmp.resolve("rolled");
-    Converter.newBuilder().batchBytes(16 << 10).shardBytes(100 << 10).build()
+    Converter.newBuilder()
+        .batchBytes(16 << 10)
+        .shardBytes(100 << 10)
+        .build()
         .convert(Fixtures.path("hf/save_single"), out);
     Manifest manifest = Manifest.read(out);
     List<Manifest.Shard> shards = manifest.splits().get(0).shards();
@@ -96,8 +99,10 @@ class ConverterTest {
   @Test
   void convert_existingOutput_isRefusedWithoutOverwrite() throws IOException {
     Path out = Files.createDirectory(tmp.resolve("taken"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Converter.newBuilder().build().convert(Fixtures.path("hf/save_single"), out));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Converter.newBuilder().build().convert(Fixtures.path("hf/save_single"), out));
     assertEquals("output " + out + " exists; pass --overwrite to replace it", e.getMessage());
     Converter.newBuilder().overwrite(true).build().convert(Fixtures.path("hf/save_single"), out);
     assertEquals(List.of("lazyarrow.json", "train"), listing(out));
@@ -111,8 +116,9 @@ class ConverterTest {
     byte[] bytes = Files.readAllBytes(bad);
     Files.write(bad, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     Path out = tmp.resolve("out");
-    LazyArrowException e = assertThrows(LazyArrowException.class,
-        () -> Converter.newBuilder().build().convert(source, out));
+    LazyArrowException e =
+        assertThrows(
+            LazyArrowException.class, () -> Converter.newBuilder().build().convert(source, out));
     assertEquals(bad, e.file());
     assertEquals(List.of("src"), listing(tmp), "neither OUT nor a temporary folder remains");
   }
@@ -120,10 +126,13 @@ class ConverterTest {
   @Test
   void convert_stateNamingFileOutsideFolder_isRefused() throws IOException {
     Path source = Fixtures.copyTree(Fixtures.path("hf/save_translation"), tmp.resolve("src"));
-    Files.writeString(source.resolve("state.json"),
+    Files.writeString(
+        source.resolve("state.json"),
         "{\"_data_files\": [{\"filename\": \"../../etc/passwd\"}], \"_split\": null}");
-    LazyArrowException e = assertThrows(LazyArrowException.class,
-        () -> Converter.newBuilder().build().convert(source, tmp.resolve("out")));
+    LazyArrowException e =
+        assertThrows(
+            LazyArrowException.class,
+            () -> Converter.newBuilder().build().convert(source, tmp.resolve("out")));
     assertEquals(source.resolve("state.json"), e.file());
     assertTrue(e.getMessage().contains("must be relative and inside"), e.getMessage());
   }
@@ -131,21 +140,28 @@ class ConverterTest {
   @Test
   void convert_mixedSchemasInOneSplit_isRefused() throws IOException {
     Path source = Fixtures.copyTree(Fixtures.path("hf/save_dict/validation"), tmp.resolve("src"));
-    Files.copy(Fixtures.path("hf/save_translation/data-00000-of-00001.arrow"),
+    Files.copy(
+        Fixtures.path("hf/save_translation/data-00000-of-00001.arrow"),
         source.resolve("other.arrow"));
-    Files.writeString(source.resolve("state.json"), "{\"_data_files\": [{\"filename\":"
-        + " \"data-00000-of-00001.arrow\"}, {\"filename\": \"other.arrow\"}], \"_split\": \"dev\"}");
-    LazyArrowException e = assertThrows(LazyArrowException.class,
-        () -> Converter.newBuilder().build().convert(source, tmp.resolve("out")));
+    Files.writeString(
+        source.resolve("state.json"),
+        "{\"_data_files\": [{\"filename\": \"data-00000-of-00001.arrow\"}, {\"filename\":"
+            + " \"other.arrow\"}], \"_split\": \"dev\"}");
+    LazyArrowException e =
+        assertThrows(
+            LazyArrowException.class,
+            () -> Converter.newBuilder().build().convert(source, tmp.resolve("out")));
     assertEquals(source.resolve("other.arrow"), e.file());
-    assertTrue(e.getMessage().contains("schema differs from data-00000-of-00001.arrow"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("schema differs from data-00000-of-00001.arrow"), e.getMessage());
   }
 
   @Test
   void convert_unknownLayout_saysWhatItLookedFor() {
-    LazyArrowException e = assertThrows(LazyArrowException.class,
-        () -> Converter.newBuilder().build().convert(tmp, tmp.resolve("out")));
+    LazyArrowException e =
+        assertThrows(
+            LazyArrowException.class,
+            () -> Converter.newBuilder().build().convert(tmp, tmp.resolve("out")));
     assertTrue(e.getMessage().contains("unknown layout: looked for a save_to_disk folder"));
   }
 
@@ -153,11 +169,17 @@ class ConverterTest {
   void convert_splitOption_selectsSplitsAndRejectsUnknownOnes() throws IOException {
     Path out = tmp.resolve("one");
     Converter.newBuilder().split("validation").build().convert(Fixtures.path("hf/save_dict"), out);
-    assertEquals(List.of("validation"),
+    assertEquals(
+        List.of("validation"),
         Manifest.read(out).splits().stream().map(Manifest.SplitEntry::name).toList());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Converter.newBuilder().split("dev").build()
-            .convert(Fixtures.path("hf/save_dict"), tmp.resolve("two")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Converter.newBuilder()
+                    .split("dev")
+                    .build()
+                    .convert(Fixtures.path("hf/save_dict"), tmp.resolve("two")));
     assertTrue(e.getMessage().endsWith("splits are [train, validation, test]"), e.getMessage());
   }
 
@@ -165,7 +187,8 @@ class ConverterTest {
   void convert_singleDatasetNamingItsSplit_keepsThatName() throws IOException {
     Path source = Fixtures.copyTree(Fixtures.path("hf/save_translation"), tmp.resolve("src"));
     String state = Files.readString(source.resolve("state.json"));
-    Files.writeString(source.resolve("state.json"),
+    Files.writeString(
+        source.resolve("state.json"),
         state.replace("\"_split\": null", "\"_split\": \"validation\""));
     Path out = tmp.resolve("named");
     Converter.newBuilder().build().convert(source, out);

@@ -21,14 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IndexerTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void index_saveToDiskDict_servesStreamsInPlaceWithTheConvertedRows() throws IOException {
     Path source = Fixtures.copyTree(Fixtures.path("hf/save_dict"), tmp.resolve("src"));
     Converter.Result result = Indexer.index(source);
-    assertEquals(List.of("train", "validation", "test"),
+    assertEquals(
+        List.of("train", "validation", "test"),
         result.splits().stream().map(Manifest.SplitEntry::name).toList());
     Manifest manifest = Manifest.read(source);
     Manifest.Shard shard = manifest.splits().get(0).shards().get(0);
@@ -73,8 +73,8 @@ class IndexerTest {
   void get_streamTouchedAfterIndexing_isRefusedAsStale() throws IOException {
     Path source = indexedSingle();
     Path data = source.resolve("data-00000-of-00001.arrow");
-    Files.setLastModifiedTime(data, FileTime.fromMillis(Files.getLastModifiedTime(data).toMillis()
-        + 5_000));
+    Files.setLastModifiedTime(
+        data, FileTime.fromMillis(Files.getLastModifiedTime(data).toMillis() + 5_000));
     try (LazyDataset ds = LazyDataset.open(source)) {
       LazyArrowException e = assertThrows(LazyArrowException.class, () -> ds.split("train").get(0));
       assertTrue(e.getMessage().contains("changed since it was indexed"), e.getMessage());
@@ -132,8 +132,12 @@ class IndexerTest {
 
   @Test
   void index_parquetSource_isRefusedWithConvertAdvice() {
-    LazyArrowException e = assertThrows(LazyArrowException.class,
-        () -> Indexer.index(Fixtures.copyTree(Fixtures.path("hf/hub_parquet"), tmp.resolve("h"))));
+    LazyArrowException e =
+        assertThrows(
+            LazyArrowException.class,
+            () ->
+                Indexer.index(
+                    Fixtures.copyTree(Fixtures.path("hf/hub_parquet"), tmp.resolve("h"))));
     assertTrue(e.getMessage().contains("convert it instead"), e.getMessage());
   }
 

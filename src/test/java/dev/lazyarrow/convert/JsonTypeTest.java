@@ -45,7 +45,8 @@ class JsonTypeTest {
 
   @Test
   void merge_isoDateTimes_areTimestampSeconds() {
-    assertEquals("[a: Timestamp(SECOND, null)]",
+    assertEquals(
+        "[a: Timestamp(SECOND, null)]",
         infer("{\"a\": \"2020-01-01\"}", "{\"a\": \"2021-02-03T04:05:06+01:00\"}"));
   }
 
@@ -81,17 +82,21 @@ class JsonTypeTest {
 
   @Test
   void merge_nestedObjectsWithOtherKeys_isRefusedAsDatasetsJson() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> infer("{\"s\": {\"x\": 1}}", "{\"s\": {\"z\": \"q\"}}"));
-    assertTrue(e.getMessage().startsWith("line 2: the objects of column 's' have keys [z]"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> infer("{\"s\": {\"x\": 1}}", "{\"s\": {\"z\": \"q\"}}"));
+    assertTrue(
+        e.getMessage().startsWith("line 2: the objects of column 's' have keys [z]"),
         e.getMessage());
   }
 
   @Test
   void merge_boolThenNumber_isRefusedNamingLineAndColumn() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> infer("{\"a\": true}", "{\"a\": 1}"));
-    assertTrue(e.getMessage().startsWith("line 2: column 'a' changed from bool to number"),
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> infer("{\"a\": true}", "{\"a\": 1}"));
+    assertTrue(
+        e.getMessage().startsWith("line 2: column 'a' changed from bool to number"),
         e.getMessage());
   }
 
@@ -106,9 +111,18 @@ class JsonTypeTest {
 
   @Test
   void epochSeconds_formsPyarrowRefuses_areNull() {
-    for (String text : List.of("2020-1-1", "2020-13-01", "2019-02-29", " 2020-01-01",
-        "2020-01-01T24:00:00", "2020-01-01t10", "2020-01-01T1000", "2020-01-01T10:00:00z",
-        "2020-01-01T10:00:00+1", "20200101")) {
+    for (String text :
+        List.of(
+            "2020-1-1",
+            "2020-13-01",
+            "2019-02-29",
+            " 2020-01-01",
+            "2020-01-01T24:00:00",
+            "2020-01-01t10",
+            "2020-01-01T1000",
+            "2020-01-01T10:00:00z",
+            "2020-01-01T10:00:00+1",
+            "20200101")) {
       assertNull(JsonType.epochSeconds(text), text);
     }
   }

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManifestTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static Manifest manifest(List<Manifest.SplitEntry> splits) {
     return new Manifest("test", new Manifest.Source("save_to_disk", "/src", "abc"), splits);
@@ -38,12 +37,21 @@ class ManifestTest {
 
   @Test
   void writeThenRead_roundTripsEveryField() throws IOException {
-    var features = new ObjectMapper().readTree("{\"x\": {\"dtype\": \"int64\", \"_type\": \"Value\"}}");
-    Manifest written = new Manifest("lazyarrow test", new Manifest.Source("save_to_disk", "/src", "f1"),
-        List.of(new Manifest.SplitEntry("train", 7, features, List.of(
-            new Manifest.Shard("train/part-00000.arrow", 3, 100),
-            new Manifest.Shard("train/part-00001.arrow", 4, 120))),
-            split("test", 0, new Manifest.Shard("test/part-00000.arrow", 0, 50))));
+    var features =
+        new ObjectMapper().readTree("{\"x\": {\"dtype\": \"int64\", \"_type\": \"Value\"}}");
+    Manifest written =
+        new Manifest(
+            "lazyarrow test",
+            new Manifest.Source("save_to_disk", "/src", "f1"),
+            List.of(
+                new Manifest.SplitEntry(
+                    "train",
+                    7,
+                    features,
+                    List.of(
+                        new Manifest.Shard("train/part-00000.arrow", 3, 100),
+                        new Manifest.Shard("train/part-00001.arrow", 4, 120))),
+                split("test", 0, new Manifest.Shard("test/part-00000.arrow", 0, 50))));
     written.write(dir);
     assertTrue(Files.notExists(dir.resolve(Manifest.FILE_NAME + ".tmp")));
     Manifest read = Manifest.read(dir);
@@ -73,7 +81,8 @@ class ManifestTest {
 
   @Test
   void read_shardPathOutsideDataset_isRefused() throws IOException {
-    writeRaw("""
+    writeRaw(
+        """
         {"format": "lazyarrow", "version": 1, "splits": [{"name": "train", "rows": 1,
          "shards": [{"path": "../elsewhere/part-00000.arrow", "rows": 1, "bytes": 10}]}]}""");
     assertRefused("shard path '../elsewhere/part-00000.arrow' must be relative and inside");
@@ -81,7 +90,8 @@ class ManifestTest {
 
   @Test
   void read_absoluteShardPath_isRefused() throws IOException {
-    writeRaw("""
+    writeRaw(
+        """
         {"format": "lazyarrow", "version": 1, "splits": [{"name": "train", "rows": 1,
          "shards": [{"path": "/etc/passwd", "rows": 1, "bytes": 10}]}]}""");
     assertRefused("shard path '/etc/passwd' must be relative and inside");
@@ -89,7 +99,8 @@ class ManifestTest {
 
   @Test
   void read_rowsDisagreeWithShards_isRefused() throws IOException {
-    writeRaw("""
+    writeRaw(
+        """
         {"format": "lazyarrow", "version": 1, "splits": [{"name": "train", "rows": 5,
          "shards": [{"path": "train/part-00000.arrow", "rows": 4, "bytes": 10}]}]}""");
     assertRefused("split 'train' says 5 rows but its shards hold 4");
@@ -97,7 +108,8 @@ class ManifestTest {
 
   @Test
   void read_duplicateSplit_isRefused() throws IOException {
-    writeRaw("""
+    writeRaw(
+        """
         {"format": "lazyarrow", "version": 1, "splits": [
          {"name": "a", "rows": 0, "shards": [{"path": "a/p.arrow", "rows": 0, "bytes": 1}]},
          {"name": "a", "rows": 0, "shards": [{"path": "a/q.arrow", "rows": 0, "bytes": 1}]}]}""");
@@ -106,8 +118,9 @@ class ManifestTest {
 
   @Test
   void read_splitWithoutShards_isRefused() throws IOException {
-    writeRaw("""
-        {"format": "lazyarrow", "version": 1, "splits": [{"name": "a", "rows": 0, "shards": []}]}""");
+    writeRaw(
+        """
+{"format": "lazyarrow", "version": 1, "splits": [{"name": "a", "rows": 0, "shards": []}]}""");
     assertRefused("split 'a' lists no shards");
   }
 

@@ -30,8 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ShardFileTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private final BufferAllocator allocator = new RootAllocator();
 
@@ -43,12 +42,12 @@ class ShardFileTest {
   /** Writes an IPC file of {@code batches} batches of 1000 ints, value = row index. */
   private Path writeInts(String name, int batches, boolean withRowsKey) throws IOException {
     Path file = tmp.resolve(name);
-    Schema schema = new Schema(List.of(
-        new Field("v", FieldType.nullable(new ArrowType.Int(32, true)), null)));
+    Schema schema =
+        new Schema(List.of(new Field("v", FieldType.nullable(new ArrowType.Int(32, true)), null)));
     StringBuilder rows = new StringBuilder();
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE)) {
+        FileChannel ch =
+            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       java.util.Map<String, String> meta = new java.util.HashMap<>();
       try (ArrowFileWriter writer = new ArrowFileWriter(root, null, ch, meta)) {
         writer.start();
@@ -200,8 +199,7 @@ class ShardFileTest {
     Path file = writeInts("h.arrow", 1, true);
     long size = Files.size(file);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1 << 30),
-          size - 10);
+      ch.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1 << 30), size - 10);
     }
     assertFault(file, -1, -1, "footer length 1073741824 does not fit");
   }
@@ -210,8 +208,8 @@ class ShardFileTest {
   void open_blockPointingPastData_isRefused() throws IOException {
     Path file = writeInts("i.arrow", 3, true);
     byte[] bytes = Files.readAllBytes(file);
-    int footerLength = ByteBuffer.wrap(bytes, bytes.length - 10, 4).order(ByteOrder.LITTLE_ENDIAN)
-        .getInt();
+    int footerLength =
+        ByteBuffer.wrap(bytes, bytes.length - 10, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     int footerStart = bytes.length - 10 - footerLength;
     // Cut the last batch's bytes out: the footer, intact, now points past the data.
     byte[] cut = new byte[bytes.length - 4000];
@@ -237,7 +235,9 @@ class ShardFileTest {
     Path file = writeInts("k.arrow", 2, true);
     try (ShardFile shard = new ShardFile(file, -1, -1, allocator)) {
       shard.rows();
-      Files.write(file, "x".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+      Files.write(
+          file,
+          "x".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
           StandardOpenOption.APPEND);
       LazyArrowException e = assertThrows(LazyArrowException.class, () -> shard.load(0));
       assertTrue(e.getMessage().contains("file changed under the reader"), e.getMessage());

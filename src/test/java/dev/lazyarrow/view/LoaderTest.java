@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Loaders over a real split: coverage, equal shares, exact and elastic resumption, collation. */
 class LoaderTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private static LazyDataset dataset;
   private static Split split;
@@ -36,7 +35,10 @@ class LoaderTest {
   static void open() throws IOException {
     Path out = tmp.resolve("single");
     // Small record batches, so that block shuffling has many batches to shuffle.
-    Converter.newBuilder().batchBytes(8 << 10).build().convert(Fixtures.path("hf/save_single"), out);
+    Converter.newBuilder()
+        .batchBytes(8 << 10)
+        .build()
+        .convert(Fixtures.path("hf/save_single"), out);
     dataset = LazyDataset.open(out);
     split = dataset.split("train");
   }
@@ -164,7 +166,8 @@ class LoaderTest {
         // Repeats come only from padding: the last round (fewer than `after` batches) and the
         // filling of the last, partial batch (fewer than a batch of rows).
         long maxBatchRows = checkpoint.batchSize() > 0 ? checkpoint.batchSize() : split.size();
-        assertTrue(repeats <= (after - 1) * maxBatchRows + maxBatchRows - 1,
+        assertTrue(
+            repeats <= (after - 1) * maxBatchRows + maxBatchRows - 1,
             "repeats: " + repeats + " " + checkpoint);
       }
     }
@@ -184,8 +187,8 @@ class LoaderTest {
           assertEquals(indices[r], batch.rows().get(r).getLong("id"));
         }
         Padded tokens = batch.tokens("input_ids");
-        int longest = batch.rows().stream()
-            .mapToInt(r -> r.getIntArray("input_ids").length).max().orElse(0);
+        int longest =
+            batch.rows().stream().mapToInt(r -> r.getIntArray("input_ids").length).max().orElse(0);
         assertEquals(longest, tokens.width());
         for (int r = 0; r < batch.size(); r++) {
           int[] ids = batch.rows().get(r).getIntArray("input_ids");
@@ -206,8 +209,8 @@ class LoaderTest {
           break;
         }
       }
-      Padded truncated = split.loader().batchSize(4).build().iterator().next()
-          .tokens("input_ids", 2, -1);
+      Padded truncated =
+          split.loader().batchSize(4).build().iterator().next().tokens("input_ids", 2, -1);
       assertTrue(truncated.width() <= 2);
     }
   }
@@ -248,8 +251,14 @@ class LoaderTest {
 
   @Test
   void curriculum_firstEpochsEasyFirstThenConfiguredOrder() {
-    Loader loader = split.loader().shuffle(1).curriculum("input_ids", 2).pacing(Pacing.LINEAR, 0.5)
-        .batchSize(50).build();
+    Loader loader =
+        split
+            .loader()
+            .shuffle(1)
+            .curriculum("input_ids", 2)
+            .pacing(Pacing.LINEAR, 0.5)
+            .batchSize(50)
+            .build();
     List<Integer> lengths = new ArrayList<>();
     for (TrainingBatch b : loader) {
       b.rows().forEach(r -> lengths.add(r.getIntArray("input_ids").length));
@@ -273,22 +282,57 @@ class LoaderTest {
 
   @Test
   void builder_misuse_isRefusedWithTheRule() {
-    assertEquals("batch size must be positive: 0", assertThrows(IllegalArgumentException.class,
-        () -> split.loader().batchSize(0)).getMessage());
-    assertEquals("batch size and token budget exclude each other",
-        assertThrows(IllegalStateException.class,
-            () -> split.loader().batchSize(4).tokenBudget(10, "input_ids")).getMessage());
-    assertEquals("order was already set to shuffle", assertThrows(IllegalStateException.class,
-        () -> split.loader().shuffle(1).blockShuffle(1, 2)).getMessage());
+    assertEquals(
+        "batch size must be positive: 0",
+        assertThrows(IllegalArgumentException.class, () -> split.loader().batchSize(0))
+            .getMessage());
+    assertEquals(
+        "batch size and token budget exclude each other",
+        assertThrows(
+                IllegalStateException.class,
+                () -> split.loader().batchSize(4).tokenBudget(10, "input_ids"))
+            .getMessage());
+    assertEquals(
+        "order was already set to shuffle",
+        assertThrows(
+                IllegalStateException.class, () -> split.loader().shuffle(1).blockShuffle(1, 2))
+            .getMessage());
     LoaderState state = split.loader().batchSize(3).build().state();
-    assertEquals("batch size cannot be set after resume; the state holds it",
-        assertThrows(IllegalStateException.class,
-            () -> split.loader().resume(state).batchSize(3)).getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> dataset.split("train").loader().resume(new LoaderState(1, 5, 0, 0, 0,
-            "sequential", 0, 0, 1, false, 1, 0, null, false, 0, null, 0, Pacing.NONE, 1)));
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> LoaderState.fromJson(state.toJson().replace("\"version\":1", "\"version\":9")));
+    assertEquals(
+        "batch size cannot be set after resume; the state holds it",
+        assertThrows(IllegalStateException.class, () -> split.loader().resume(state).batchSize(3))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            dataset
+                .split("train")
+                .loader()
+                .resume(
+                    new LoaderState(
+                        1,
+                        5,
+                        0,
+                        0,
+                        0,
+                        "sequential",
+                        0,
+                        0,
+                        1,
+                        false,
+                        1,
+                        0,
+                        null,
+                        false,
+                        0,
+                        null,
+                        0,
+                        Pacing.NONE,
+                        1)));
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LoaderState.fromJson(state.toJson().replace("\"version\":1", "\"version\":9")));
     assertTrue(bad.getMessage().contains("unsupported loader state version 9"), bad.getMessage());
   }
 
@@ -303,6 +347,7 @@ class LoaderTest {
 
   private static long prefetchThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("lazyarrow-prefetch") && t.isAlive()).count();
+        .filter(t -> t.getName().startsWith("lazyarrow-prefetch") && t.isAlive())
+        .count();
   }
 }

@@ -140,7 +140,8 @@ class OrderTest {
           longest = Math.max(longest, length);
         }
         long cost = padded ? (long) longest * positions.length : sum;
-        assertTrue(positions.length == 1 || cost <= budget,
+        assertTrue(
+            positions.length == 1 || cost <= budget,
             "batch " + b + " costs " + cost + " over " + budget);
       }
       assertEquals(n, seen.cardinality());
@@ -186,8 +187,8 @@ class OrderTest {
   void partition_badRank_isRefusedWithTheRule() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> new Partition(10, 0, 3, 3, false));
-    assertEquals("rank must be in [0, worldSize) with worldSize >= 1, found rank 3 of 3",
-        e.getMessage());
+    assertEquals(
+        "rank must be in [0, worldSize) with worldSize >= 1, found rank 3 of 3", e.getMessage());
   }
 
   @Test

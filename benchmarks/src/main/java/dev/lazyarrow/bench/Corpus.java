@@ -36,15 +36,19 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * reused.
  */
 final class Corpus {
-  private static final String[] WORDS = ("the a of data model train loss batch arrow lazy memory "
-      + "token 학습 데이터 모델 감정 문장").split(" ");
+  private static final String[] WORDS =
+      ("the a of data model train loss batch arrow lazy memory " + "token 학습 데이터 모델 감정 문장")
+          .split(" ");
   private static final int ROWS_PER_BATCH = 1000;
+
   /** Where {@code datasets} starts a new data file. */
   private static final long FILE_BYTES = 500L << 20;
-  private static final String FEATURES = "{\"features\": {\"text\": {\"dtype\": \"string\", "
-      + "\"_type\": \"Value\"}, \"input_ids\": {\"feature\": {\"dtype\": \"int32\", \"_type\": "
-      + "\"Value\"}, \"_type\": \"List\"}, \"label\": {\"names\": [\"joy\", \"sadness\", \"anger\", "
-      + "\"fear\", \"love\", \"surprise\"], \"_type\": \"ClassLabel\"}}}";
+
+  private static final String FEATURES =
+      "{\"features\": {\"text\": {\"dtype\": \"string\", \"_type\": \"Value\"}, \"input_ids\":"
+          + " {\"feature\": {\"dtype\": \"int32\", \"_type\": \"Value\"}, \"_type\": \"List\"},"
+          + " \"label\": {\"names\": [\"joy\", \"sadness\", \"anger\", \"fear\", \"love\","
+          + " \"surprise\"], \"_type\": \"ClassLabel\"}}}";
 
   private Corpus() {}
 
@@ -66,7 +70,9 @@ final class Corpus {
       }
       Converter.newBuilder()
           .compression(Converter.Compression.valueOf(compression.toUpperCase(Locale.ROOT)))
-          .overwrite(true).build().convert(source, out);
+          .overwrite(true)
+          .build()
+          .convert(source, out);
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -77,23 +83,28 @@ final class Corpus {
   static long bytes(String size) {
     String unit = size.replaceAll("[0-9.]", "").toUpperCase(Locale.ROOT);
     double number = Double.parseDouble(size.substring(0, size.length() - unit.length()));
-    int shift = switch (unit) {
-      case "KB" -> 10;
-      case "MB" -> 20;
-      case "GB" -> 30;
-      default -> throw new IllegalArgumentException("size must end in KB, MB or GB: " + size);
-    };
+    int shift =
+        switch (unit) {
+          case "KB" -> 10;
+          case "MB" -> 20;
+          case "GB" -> 30;
+          default -> throw new IllegalArgumentException("size must end in KB, MB or GB: " + size);
+        };
     return (long) (number * (1L << shift));
   }
 
   /** Writes a save_to_disk folder of at least {@code bytes} bytes of rows into {@code dir}. */
   static void write(Path dir, long bytes) throws IOException {
     Files.createDirectories(dir);
-    Schema schema = new Schema(List.of(
-        Field.nullable("text", ArrowType.Utf8.INSTANCE),
-        new Field("input_ids", FieldType.nullable(ArrowType.List.INSTANCE),
-            List.of(Field.nullable("item", new ArrowType.Int(32, true)))),
-        Field.nullable("label", new ArrowType.Int(64, true))));
+    Schema schema =
+        new Schema(
+            List.of(
+                Field.nullable("text", ArrowType.Utf8.INSTANCE),
+                new Field(
+                    "input_ids",
+                    FieldType.nullable(ArrowType.List.INSTANCE),
+                    List.of(Field.nullable("item", new ArrowType.Int(32, true)))),
+                Field.nullable("label", new ArrowType.Int(64, true))));
     SplittableRandom random = new SplittableRandom(0);
     StringBuilder files = new StringBuilder();
     long written = 0;
@@ -116,8 +127,11 @@ final class Corpus {
       }
     }
     Files.writeString(dir.resolve("dataset_info.json"), FEATURES);
-    Files.writeString(dir.resolve("state.json"), "{\"_data_files\": [" + files
-        + "], \"_fingerprint\": \"lazyarrow-bench\", \"_split\": null}");
+    Files.writeString(
+        dir.resolve("state.json"),
+        "{\"_data_files\": ["
+            + files
+            + "], \"_fingerprint\": \"lazyarrow-bench\", \"_split\": null}");
   }
 
   private static void fill(VectorSchemaRoot root, SplittableRandom random) {

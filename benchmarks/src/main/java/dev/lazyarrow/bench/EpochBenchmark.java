@@ -24,10 +24,10 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Rows per second of a training epoch read through the library's loaders, uncompressed and ZSTD,
- * with a batch cache of {@code cacheFraction} of the data: a global shuffle of all rows, and a block
- * shuffle (record batches shuffled, then rows within windows of {@value #WINDOW} batches), which
- * keeps few batches in use at a time. Each invocation reads the next {@value #ROWS} rows, every
- * column materialized; the cache's hit rate is printed at tear-down.
+ * with a batch cache of {@code cacheFraction} of the data: a global shuffle of all rows, and a
+ * block shuffle (record batches shuffled, then rows within windows of {@value #WINDOW} batches),
+ * which keeps few batches in use at a time. Each invocation reads the next {@value #ROWS} rows,
+ * every column materialized; the cache's hit rate is printed at tear-down.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -67,8 +67,8 @@ public class EpochBenchmark extends CorpusState {
     dataset = LazyDataset.newBuilder().maximumCacheBytes((long) (bytes * cacheFraction)).open(path);
     Split train = dataset.split("train");
     LoaderBuilder builder = train.loader().batchSize(1000);
-    loader = (order.equals("shuffle") ? builder.shuffle(0) : builder.blockShuffle(0, WINDOW))
-        .build();
+    loader =
+        (order.equals("shuffle") ? builder.shuffle(0) : builder.blockShuffle(0, WINDOW)).build();
     epoch = loader.iterator();
   }
 

@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Uniformly random rows, every column materialized, through the batch cache: {@code hit} with every
- * batch resident, {@code miss} with a cache that keeps nothing, so each row loads its batch from the
- * mapping. Both datasets have touched every page first: page faults are not part of the figure.
+ * batch resident, {@code miss} with a cache that keeps nothing, so each row loads its batch from
+ * the mapping. Both datasets have touched every page first: page faults are not part of the figure.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The report of {@code compare.sh}: reads its runs (one JSON line each, the figures of
- * {@code hf_reference.py measure} or {@code lazyarrow bench} with the round, the page cache state
- * and the corpus) and writes a Markdown table of medians, spreads and ratios plus a chart.
+ * The report of {@code compare.sh}: reads its runs (one JSON line each, the figures of {@code
+ * hf_reference.py measure} or {@code lazyarrow bench} with the round, the page cache state and the
+ * corpus) and writes a Markdown table of medians, spreads and ratios plus a chart.
  *
  * <pre>java -cp benchmarks.jar dev.lazyarrow.bench.Report RUNS.jsonl MACHINE.txt OUT_DIR</pre>
  */
@@ -24,11 +24,16 @@ public final class Report {
   static final List<String> SYSTEMS = List.of(DATASETS, LAZY, EAGER);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One run: its system, page cache state ({@code cold}, {@code first} or {@code warm}), corpus. */
+  /**
+   * One run: its system, page cache state ({@code cold}, {@code first} or {@code warm}), corpus.
+   */
   record Run(String system, String cache, long corpusRows, JsonNode figures) {}
 
   /** How a figure compares: lower is better (times, memory) or higher (rates). */
-  enum Better { LOWER, HIGHER }
+  enum Better {
+    LOWER,
+    HIGHER
+  }
 
   /**
    * One row of the table: the runs it takes (the page cache state), the key, how to scale the value
@@ -48,13 +53,17 @@ public final class Report {
   /** The median and the range of a figure over the rounds. */
   record Stat(double median, double min, double max, int n) {
     static Stat of(List<Double> values) {
-      double[] v = values.stream().filter(d -> !d.isNaN()).mapToDouble(Double::doubleValue)
-          .sorted().toArray();
+      double[] v =
+          values.stream()
+              .filter(d -> !d.isNaN())
+              .mapToDouble(Double::doubleValue)
+              .sorted()
+              .toArray();
       if (v.length == 0) {
         return null;
       }
-      double median = v.length % 2 == 1 ? v[v.length / 2]
-          : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+      double median =
+          v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
       return new Stat(median, v[0], v[v.length - 1], v.length);
     }
   }
@@ -71,7 +80,8 @@ public final class Report {
     List<Run> runs = read(Path.of(args[0]));
     Path out = Path.of(args[2]);
     Files.createDirectories(out);
-    Files.writeString(out.resolve("compare.md"), markdown(runs, Files.readString(Path.of(args[1]))));
+    Files.writeString(
+        out.resolve("compare.md"), markdown(runs, Files.readString(Path.of(args[1]))));
     ReportChart.write(runs, out.resolve("compare.png"));
   }
 
@@ -85,11 +95,18 @@ public final class Report {
       JsonNode figures = node.get("figures");
       if (figures.has("rss_mb_idle")) {
         // The memory the JVM took since the command started, a counterpart of the target's figure.
-        ((ObjectNode) figures).put("rss_above_idle",
-            figures.get("rss_mb_after_open").asDouble() - figures.get("rss_mb_idle").asDouble());
+        ((ObjectNode) figures)
+            .put(
+                "rss_above_idle",
+                figures.get("rss_mb_after_open").asDouble()
+                    - figures.get("rss_mb_idle").asDouble());
       }
-      runs.add(new Run(figures.get("system").asText(), node.get("cache").asText(),
-          node.get("corpus_rows").asLong(), figures));
+      runs.add(
+          new Run(
+              figures.get("system").asText(),
+              node.get("cache").asText(),
+              node.get("corpus_rows").asLong(),
+              figures));
     }
     return runs;
   }
@@ -100,19 +117,34 @@ public final class Report {
     return List.of(
         new Figure("open, " + cold + " (ms)", coldCache, "open_s", 1e3, "ms", Better.LOWER),
         new Figure("open, warm (ms)", "warm", "open_s", 1e3, "ms", Better.LOWER),
-        new Figure("first row, " + cold + " (ms)", coldCache, "first_row_s", 1e3, "ms",
+        new Figure(
+            "first row, " + cold + " (ms)", coldCache, "first_row_s", 1e3, "ms", Better.LOWER),
+        new Figure(
+            "first open in a new JVM, " + cold + " (ms)",
+            coldCache,
+            "open_first_s",
+            1e3,
+            "ms",
             Better.LOWER),
-        new Figure("first open in a new JVM, " + cold + " (ms)", coldCache, "open_first_s", 1e3,
-            "ms", Better.LOWER),
         new Figure("random rows/s", "warm", "random_rows_per_s", 1, "", Better.HIGHER),
         new Figure("sequential rows/s", "warm", "seq_rows_per_s", 1, "", Better.HIGHER),
         new Figure("shuffled rows/s", "warm", "shuffled_rows_per_s", 1, "", Better.HIGHER),
         new Figure("RSS after open (MB)", "warm", "rss_mb_after_open", 1, "MB", Better.LOWER),
-        new Figure("RSS after open above the idle JVM (MB)", "warm", "rss_above_idle", 1, "MB",
+        new Figure(
+            "RSS after open above the idle JVM (MB)",
+            "warm",
+            "rss_above_idle",
+            1,
+            "MB",
             Better.LOWER),
-        new Figure("Java heap after open, live (MB)", "warm", "heap_mb_after_open", 1, "MB",
-            Better.LOWER),
-        new Figure("Arrow allocator after open (MB)", "warm", "arrow_mb_after_open", 1, "MB",
+        new Figure(
+            "Java heap after open, live (MB)", "warm", "heap_mb_after_open", 1, "MB", Better.LOWER),
+        new Figure(
+            "Arrow allocator after open (MB)",
+            "warm",
+            "arrow_mb_after_open",
+            1,
+            "MB",
             Better.LOWER));
   }
 
@@ -123,10 +155,15 @@ public final class Report {
 
   /** Returns the statistic of {@code figure} for {@code system} over runs of {@code corpusRows}. */
   static Stat stat(List<Run> runs, String system, long corpusRows, Figure figure) {
-    return Stat.of(runs.stream()
-        .filter(r -> r.system().equals(system) && r.cache().equals(figure.cache())
-            && r.corpusRows() == corpusRows)
-        .map(figure::of).toList());
+    return Stat.of(
+        runs.stream()
+            .filter(
+                r ->
+                    r.system().equals(system)
+                        && r.cache().equals(figure.cache())
+                        && r.corpusRows() == corpusRows)
+            .map(figure::of)
+            .toList());
   }
 
   /** Returns how many times better {@code system} is than {@code base}, from the medians. */
@@ -134,7 +171,8 @@ public final class Report {
     if (system == null || base == null) {
       return Double.NaN;
     }
-    return better == Better.HIGHER ? system.median() / base.median()
+    return better == Better.HIGHER
+        ? system.median() / base.median()
         : base.median() / system.median();
   }
 
@@ -142,25 +180,45 @@ public final class Report {
     long main = runs.stream().mapToLong(Run::corpusRows).max().orElseThrow();
     String coldCache = coldCache(runs);
     StringBuilder md = new StringBuilder("# LazyArrow against the datasets library\n\n");
-    md.append("Median (min-max) over ").append(rounds(runs, main))
-        .append(" rounds on a corpus of ").append(String.format(Locale.ROOT, "%,d", main))
-        .append(" rows made by hf_reference.py; ratios are LazyArrow's advantage over datasets"
-            + " (above 1: better), from the medians.\n\n");
-    md.append("| figure | datasets | LazyArrow lazy | lazy vs datasets | LazyArrow eager"
-        + " | eager vs datasets |\n|---|---|---|---|---|---|\n");
+    md.append("Median (min-max) over ")
+        .append(rounds(runs, main))
+        .append(" rounds on a corpus of ")
+        .append(String.format(Locale.ROOT, "%,d", main))
+        .append(
+            " rows made by hf_reference.py; ratios are LazyArrow's advantage over datasets"
+                + " (above 1: better), from the medians.\n\n");
+    md.append(
+        "| figure | datasets | LazyArrow lazy | lazy vs datasets | LazyArrow eager"
+            + " | eager vs datasets |\n|---|---|---|---|---|---|\n");
     for (Figure f : figures(coldCache)) {
       Stat base = stat(runs, DATASETS, main, f);
       Stat lazy = stat(runs, LAZY, main, f);
       Stat eager = stat(runs, EAGER, main, f);
-      md.append("| ").append(f.label()).append(" | ").append(cell(base)).append(" | ")
-          .append(cell(lazy)).append(" | ").append(times(ratio(lazy, base, f.better())))
-          .append(" | ").append(cell(eager)).append(" | ")
-          .append(times(ratio(eager, base, f.better()))).append(" |\n");
+      md.append("| ")
+          .append(f.label())
+          .append(" | ")
+          .append(cell(base))
+          .append(" | ")
+          .append(cell(lazy))
+          .append(" | ")
+          .append(times(ratio(lazy, base, f.better())))
+          .append(" | ")
+          .append(cell(eager))
+          .append(" | ")
+          .append(times(ratio(eager, base, f.better())))
+          .append(" |\n");
     }
     Figure firstRow = figures(coldCache).get(2);
-    md.append("\nTime to first row, lazy against eager (").append(firstRow.cache())
-        .append(" runs): lazy is ").append(times(ratio(stat(runs, LAZY, main, firstRow),
-            stat(runs, EAGER, main, firstRow), Better.LOWER))).append(" sooner.\n");
+    md.append("\nTime to first row, lazy against eager (")
+        .append(firstRow.cache())
+        .append(" runs): lazy is ")
+        .append(
+            times(
+                ratio(
+                    stat(runs, LAZY, main, firstRow),
+                    stat(runs, EAGER, main, firstRow),
+                    Better.LOWER)))
+        .append(" sooner.\n");
     long[] sizes = runs.stream().mapToLong(Run::corpusRows).distinct().sorted().toArray();
     if (sizes.length > 1) {
       md.append(sizeTable(runs, sizes));
@@ -171,13 +229,18 @@ public final class Report {
 
   /** Returns the table of warm open and memory figures per corpus size: they must stay flat. */
   private static String sizeTable(List<Run> runs, long[] sizes) {
-    StringBuilder md = new StringBuilder("\nThe same figures on corpora of different sizes"
-        + " (warm runs; lazy figures must not grow with the size):\n\n| figure |");
+    StringBuilder md =
+        new StringBuilder(
+            "\nThe same figures on corpora of different sizes"
+                + " (warm runs; lazy figures must not grow with the size):\n\n| figure |");
     StringBuilder rule = new StringBuilder("|---|");
     for (String system : SYSTEMS) {
       for (long rows : sizes) {
-        md.append(' ').append(name(system)).append(", ")
-            .append(String.format(Locale.ROOT, "%,d", rows)).append(" rows |");
+        md.append(' ')
+            .append(name(system))
+            .append(", ")
+            .append(String.format(Locale.ROOT, "%,d", rows))
+            .append(" rows |");
         rule.append("---|");
       }
     }
@@ -207,15 +270,19 @@ public final class Report {
   }
 
   private static long rounds(List<Run> runs, long corpusRows) {
-    return runs.stream().filter(r -> r.corpusRows() == corpusRows && r.system().equals(LAZY)
-        && r.cache().equals("warm")).count();
+    return runs.stream()
+        .filter(
+            r ->
+                r.corpusRows() == corpusRows && r.system().equals(LAZY) && r.cache().equals("warm"))
+        .count();
   }
 
   static String cell(Stat s) {
     if (s == null) {
       return "-";
     }
-    return s.n() == 1 ? number(s.median())
+    return s.n() == 1
+        ? number(s.median())
         : number(s.median()) + " (" + number(s.min()) + "-" + number(s.max()) + ")";
   }
 

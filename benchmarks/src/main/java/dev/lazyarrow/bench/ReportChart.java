@@ -33,14 +33,19 @@ final class ReportChart {
       for (String system : List.of(Report.LAZY, Report.EAGER)) {
         double ratio = Report.ratio(Report.stat(runs, system, main, f), base, f.better());
         if (!Double.isNaN(ratio)) {
-          data.addValue(ratio, Report.name(system),
-              f.label().replaceAll(" \\(.*\\)$", ""));
+          data.addValue(ratio, Report.name(system), f.label().replaceAll(" \\(.*\\)$", ""));
         }
       }
     }
-    JFreeChart chart = ChartFactory.createBarChart(String.format(Locale.ROOT,
-        "LazyArrow against datasets, %,d rows (medians; above 1: LazyArrow better)", main),
-        null, "times better than datasets (log scale)", data);
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            String.format(
+                Locale.ROOT,
+                "LazyArrow against datasets, %,d rows (medians; above 1: LazyArrow better)",
+                main),
+            null,
+            "times better than datasets (log scale)",
+            data);
     CategoryPlot plot = chart.getCategoryPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

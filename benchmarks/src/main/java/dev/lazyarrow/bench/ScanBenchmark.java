@@ -35,9 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Sequential passes over the whole split, uncompressed and ZSTD: a scan of the token column
- * ({@code bytes} per second, zero-copy from the mapping), the same scan through Arrow Java's copying
- * {@code ArrowFileReader}, and whole rows materialized ({@code rows} per second).
+ * Sequential passes over the whole split, uncompressed and ZSTD: a scan of the token column ({@code
+ * bytes} per second, zero-copy from the mapping), the same scan through Arrow Java's copying {@code
+ * ArrowFileReader}, and whole rows materialized ({@code rows} per second).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -15,18 +15,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReportTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** A run line as compare.sh writes it; the Java figures carry the JVM keys too. */
-  private static String run(String system, String cache, long corpusRows, double openS,
-      double randomRate, double rss) {
-    String jvm = system.equals(Report.DATASETS) ? ""
-        : ", \"open_first_s\": 0.1, \"rss_mb_idle\": 70, \"heap_mb_after_open\": 7.5";
-    return String.format(Locale.ROOT, "{\"cache\": \"%s\", \"round\": 0, \"corpus_rows\": %d,"
-        + " \"figures\": {\"system\": \"%s\", \"rows\": %d, \"open_s\": %s, \"first_row_s\": %s,"
-        + " \"random_rows_per_s\": %s, \"rss_mb_after_open\": %s%s}}", cache, corpusRows, system,
-        corpusRows, openS, openS * 2, randomRate, rss, jvm);
+  private static String run(
+      String system, String cache, long corpusRows, double openS, double randomRate, double rss) {
+    String jvm =
+        system.equals(Report.DATASETS)
+            ? ""
+            : ", \"open_first_s\": 0.1, \"rss_mb_idle\": 70, \"heap_mb_after_open\": 7.5";
+    return String.format(
+        Locale.ROOT,
+        "{\"cache\": \"%s\", \"round\": 0, \"corpus_rows\": %d, \"figures\": {\"system\": \"%s\","
+            + " \"rows\": %d, \"open_s\": %s, \"first_row_s\": %s, \"random_rows_per_s\": %s,"
+            + " \"rss_mb_after_open\": %s%s}}",
+        cache,
+        corpusRows,
+        system,
+        corpusRows,
+        openS,
+        openS * 2,
+        randomRate,
+        rss,
+        jvm);
   }
 
   private Path write(List<String> lines) throws IOException {
@@ -52,24 +63,33 @@ class ReportTest {
     String md = Report.markdown(Report.read(write(lines)), "a test machine");
 
     assertTrue(md.contains("Median (min-max) over 3 rounds on a corpus of 1,000 rows"), md);
-    assertTrue(md.contains("| open, cold page cache (ms) | 600 (500-700) | 3.00 (2.00-4.00) | 200x"
-        + " | 1200 (1200-1200) | 0.500x |"), md);
-    assertTrue(md.contains("| random rows/s | 31.0k (30.0k-32.0k) | 1.00M (900k-1.10M) | 32.3x |"),
+    assertTrue(
+        md.contains(
+            "| open, cold page cache (ms) | 600 (500-700) | 3.00 (2.00-4.00) | 200x"
+                + " | 1200 (1200-1200) | 0.500x |"),
         md);
-    assertTrue(md.contains("| RSS after open above the idle JVM (MB) | - | 20.0 (20.0-20.0) |  |"),
-        md);
+    assertTrue(
+        md.contains("| random rows/s | 31.0k (30.0k-32.0k) | 1.00M (900k-1.10M) | 32.3x |"), md);
+    assertTrue(
+        md.contains("| RSS after open above the idle JVM (MB) | - | 20.0 (20.0-20.0) |  |"), md);
     assertTrue(md.contains("lazy is 400x sooner"), md);
-    assertTrue(md.contains("| RSS after open (MB) | - | 400 (400-400) | 91.0 | 90.0 (90.0-90.0) |"),
-        md);
+    assertTrue(
+        md.contains("| RSS after open (MB) | - | 400 (400-400) | 91.0 | 90.0 (90.0-90.0) |"), md);
     assertTrue(md.endsWith("```\na test machine\n```\n"), md);
   }
 
   @Test
   void markdown_pageCacheNeverDropped_saysSo() throws IOException {
-    String md = Report.markdown(Report.read(write(List.of(
-        run(Report.DATASETS, "first", 10, 0.5, 30_000, 400),
-        run(Report.LAZY, "first", 10, 0.002, 1e6, 90)))), "");
-    assertTrue(md.contains("| open, first run, page cache as found (ms) | 500 | 2.00 | 250x |"), md);
+    String md =
+        Report.markdown(
+            Report.read(
+                write(
+                    List.of(
+                        run(Report.DATASETS, "first", 10, 0.5, 30_000, 400),
+                        run(Report.LAZY, "first", 10, 0.002, 1e6, 90)))),
+            "");
+    assertTrue(
+        md.contains("| open, first run, page cache as found (ms) | 500 | 2.00 | 250x |"), md);
   }
 
   @Test

@@ -18,35 +18,57 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /** Runs the whole JMH suite once, one fork and one short iteration, on a tiny corpus. */
 class SuiteSmokeTest {
-  @TempDir
-  Path corpora;
+  @TempDir Path corpora;
 
   @Test
   void suite_oneShortIteration_everyBenchmarkReportsAScore() throws RunnerException {
-    Collection<RunResult> results = new Runner(new OptionsBuilder()
-        .include(SuiteSmokeTest.class.getPackageName() + "\\..*Benchmark")
-        .forks(1).warmupIterations(0).measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(100))
-        .param("corpora", corpora.toString()).param("size", "512KB")
-        .shouldFailOnError(true).build()).run();
+    Collection<RunResult> results =
+        new Runner(
+                new OptionsBuilder()
+                    .include(SuiteSmokeTest.class.getPackageName() + "\\..*Benchmark")
+                    .forks(1)
+                    .warmupIterations(0)
+                    .measurementIterations(1)
+                    .measurementTime(TimeValue.milliseconds(100))
+                    .param("corpora", corpora.toString())
+                    .param("size", "512KB")
+                    .shouldFailOnError(true)
+                    .build())
+            .run();
     TreeMap<String, Double> scores = new TreeMap<>();
     for (RunResult r : results) {
       String compression = r.getParams().getParam("compression");
       String order = r.getParams().getParam("order");
-      String name = r.getParams().getBenchmark().replace("dev.lazyarrow.bench.", "")
-          + (order == null ? "" : " " + order) + (compression == null ? "" : " " + compression);
+      String name =
+          r.getParams().getBenchmark().replace("dev.lazyarrow.bench.", "")
+              + (order == null ? "" : " " + order)
+              + (compression == null ? "" : " " + compression);
       scores.put(name, r.getPrimaryResult().getScore());
     }
-    assertEquals(List.of("EpochBenchmark.epoch block none", "EpochBenchmark.epoch block zstd",
-        "EpochBenchmark.epoch shuffle none", "EpochBenchmark.epoch shuffle zstd",
-        "FirstRowBenchmark.arrowFileReader", "FirstRowBenchmark.eager", "FirstRowBenchmark.lazy",
-        "OpenBenchmark.open", "RandomAccessBenchmark.hit", "RandomAccessBenchmark.miss",
-        "ScanBenchmark.arrowFileReaderScan none", "ScanBenchmark.arrowFileReaderScan zstd",
-        "ScanBenchmark.columnScan none", "ScanBenchmark.columnScan zstd",
-        "ScanBenchmark.rows none", "ScanBenchmark.rows zstd"), List.copyOf(scores.keySet()));
-    String bad = scores.entrySet().stream()
-        .filter(e -> !(e.getValue() > 0) || e.getValue().isInfinite())
-        .map(String::valueOf).collect(Collectors.joining(", "));
+    assertEquals(
+        List.of(
+            "EpochBenchmark.epoch block none",
+            "EpochBenchmark.epoch block zstd",
+            "EpochBenchmark.epoch shuffle none",
+            "EpochBenchmark.epoch shuffle zstd",
+            "FirstRowBenchmark.arrowFileReader",
+            "FirstRowBenchmark.eager",
+            "FirstRowBenchmark.lazy",
+            "OpenBenchmark.open",
+            "RandomAccessBenchmark.hit",
+            "RandomAccessBenchmark.miss",
+            "ScanBenchmark.arrowFileReaderScan none",
+            "ScanBenchmark.arrowFileReaderScan zstd",
+            "ScanBenchmark.columnScan none",
+            "ScanBenchmark.columnScan zstd",
+            "ScanBenchmark.rows none",
+            "ScanBenchmark.rows zstd"),
+        List.copyOf(scores.keySet()));
+    String bad =
+        scores.entrySet().stream()
+            .filter(e -> !(e.getValue() > 0) || e.getValue().isInfinite())
+            .map(String::valueOf)
+            .collect(Collectors.joining(", "));
     assertTrue(bad.isEmpty(), bad);
   }
 }

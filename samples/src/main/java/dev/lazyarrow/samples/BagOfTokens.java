@@ -8,8 +8,8 @@ import java.util.Arrays;
  * row's token weights (one weight per token and label), trained by plain SGD.
  *
  * <p>Token ids index a table of {@code buckets} rows; larger ids share rows (the hashing trick), so
- * the model needs no vocabulary. Everything is deterministic: the same batches give the same weights,
- * bit for bit, which is what lets a resumed run match an uninterrupted one.
+ * the model needs no vocabulary. Everything is deterministic: the same batches give the same
+ * weights, bit for bit, which is what lets a resumed run match an uninterrupted one.
  */
 public final class BagOfTokens {
   private final int buckets;

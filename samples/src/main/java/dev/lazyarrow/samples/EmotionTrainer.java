@@ -16,10 +16,10 @@ import java.util.List;
 /**
  * A multi-label emotion classifier trained from a LazyArrow dataset: the sample training loop.
  *
- * <p>The loop is what a trainer writes: a shuffled, prefetched loader whose batches are bounded by a
- * token budget; each batch collated into padded token ids and multi-hot targets; one SGD step per
- * batch; precision@K and recall@K on the validation split after each epoch. The loader's state and a
- * copy of the model are all a checkpoint needs: {@link #EmotionTrainer(LazyDataset, Settings,
+ * <p>The loop is what a trainer writes: a shuffled, prefetched loader whose batches are bounded by
+ * a token budget; each batch collated into padded token ids and multi-hot targets; one SGD step per
+ * batch; precision@K and recall@K on the validation split after each epoch. The loader's state and
+ * a copy of the model are all a checkpoint needs: {@link #EmotionTrainer(LazyDataset, Settings,
  * BagOfTokens, LoaderState)} continues a run exactly where it stopped.
  */
 public final class EmotionTrainer {
@@ -33,8 +33,8 @@ public final class EmotionTrainer {
    * @param k the K of precision@K and recall@K
    * @param buckets rows of the model's token table
    */
-  public record Settings(long seed, int epochs, long tokenBudget, float learningRate, int k,
-      int buckets) {
+  public record Settings(
+      long seed, int epochs, long tokenBudget, float learningRate, int k, int buckets) {
     /** Returns the settings of the sample run. */
     public static Settings defaults() {
       return new Settings(7, 3, 1024, 0.05f, 2, 4096);
@@ -42,8 +42,8 @@ public final class EmotionTrainer {
   }
 
   /** What one epoch gave: its batches, mean training loss and validation metrics. */
-  public record EpochReport(int epoch, long batches, double loss, double precisionAtK,
-      double recallAtK) {}
+  public record EpochReport(
+      int epoch, long batches, double loss, double precisionAtK, double recallAtK) {}
 
   /** Hears about every batch trained, for progress bars. */
   @FunctionalInterface
@@ -58,14 +58,16 @@ public final class EmotionTrainer {
   private final BagOfTokens model;
   private LoaderState state;
 
-  /** Prepares a fresh run over the {@code train} and {@code validation} splits of {@code dataset}. */
+  /**
+   * Prepares a fresh run over the {@code train} and {@code validation} splits of {@code dataset}.
+   */
   public EmotionTrainer(LazyDataset dataset, Settings settings) {
     this(dataset, settings, null, null);
   }
 
   /** Prepares a run that continues from a checkpoint: the model then and the loader's state. */
-  public EmotionTrainer(LazyDataset dataset, Settings settings, BagOfTokens model,
-      LoaderState state) {
+  public EmotionTrainer(
+      LazyDataset dataset, Settings settings, BagOfTokens model, LoaderState state) {
     this.train = dataset.split("train");
     this.validation = dataset.split("validation");
     this.settings = settings;
@@ -81,8 +83,10 @@ public final class EmotionTrainer {
   public List<EpochReport> run(long stopAfter, Progress progress) {
     List<EpochReport> reports = new ArrayList<>();
     LoaderBuilder builder = train.loader();
-    builder = state != null ? builder.resume(state)
-        : builder.shuffle(settings.seed()).tokenBudget(settings.tokenBudget(), "input_ids");
+    builder =
+        state != null
+            ? builder.resume(state)
+            : builder.shuffle(settings.seed()).tokenBudget(settings.tokenBudget(), "input_ids");
     long trained = 0;
     try (Loader loader = builder.prefetch(4).build()) {
       while (loader.state().epoch() < settings.epochs() && trained < stopAfter) {
@@ -92,8 +96,9 @@ public final class EmotionTrainer {
         double loss = 0;
         long counted = 0;
         for (TrainingBatch batch : loader) {
-          loss += model.train(batch.tokens("input_ids"), batch.multiHot("labels"),
-              settings.learningRate());
+          loss +=
+              model.train(
+                  batch.tokens("input_ids"), batch.multiHot("labels"), settings.learningRate());
           counted++;
           progress.batchDone(epoch, ++done, batches, loss / counted);
           if (++trained == stopAfter) {
@@ -102,8 +107,13 @@ public final class EmotionTrainer {
         }
         if (loader.state().epoch() > epoch) {
           RankingMetrics metrics = evaluate(model);
-          reports.add(new EpochReport(epoch, counted, loss / Math.max(1, counted),
-              metrics.precision(), metrics.recall()));
+          reports.add(
+              new EpochReport(
+                  epoch,
+                  counted,
+                  loss / Math.max(1, counted),
+                  metrics.precision(),
+                  metrics.recall()));
         }
       }
       state = loader.state();
@@ -146,22 +156,31 @@ public final class EmotionTrainer {
     try (LazyDataset ds = LazyDataset.open(dataset)) {
       EmotionTrainer untrained = new EmotionTrainer(ds, settings);
       RankingMetrics before = untrained.evaluate(untrained.model());
-      System.out.printf("untrained: precision@%d %.3f recall@%d %.3f%n", before.k(),
-          before.precision(), before.k(), before.recall());
+      System.out.printf(
+          "untrained: precision@%d %.3f recall@%d %.3f%n",
+          before.k(), before.precision(), before.k(), before.recall());
       EmotionTrainer whole = new EmotionTrainer(ds, settings);
-      for (EpochReport r : whole.run(Long.MAX_VALUE, (e, b, n, loss) -> { })) {
-        System.out.printf("epoch %d: %d batches, loss %.4f, precision@%d %.3f, recall@%d %.3f%n",
-            r.epoch(), r.batches(), r.loss(), settings.k(), r.precisionAtK(), settings.k(),
+      for (EpochReport r : whole.run(Long.MAX_VALUE, (e, b, n, loss) -> {})) {
+        System.out.printf(
+            "epoch %d: %d batches, loss %.4f, precision@%d %.3f, recall@%d %.3f%n",
+            r.epoch(),
+            r.batches(),
+            r.loss(),
+            settings.k(),
+            r.precisionAtK(),
+            settings.k(),
             r.recallAtK());
       }
       EmotionTrainer first = new EmotionTrainer(ds, settings);
-      first.run(first.batchesPerEpoch() * 3 / 2, (e, b, n, loss) -> { });
+      first.run(first.batchesPerEpoch() * 3 / 2, (e, b, n, loss) -> {});
       String checkpoint = first.state().toJson();
-      EmotionTrainer resumed = new EmotionTrainer(ds, settings, first.model(),
-          LoaderState.fromJson(checkpoint));
-      resumed.run(Long.MAX_VALUE, (e, b, n, loss) -> { });
-      System.out.printf("checkpoint at epoch %d step %d; resumed model identical: %b%n",
-          LoaderState.fromJson(checkpoint).epoch(), LoaderState.fromJson(checkpoint).step(),
+      EmotionTrainer resumed =
+          new EmotionTrainer(ds, settings, first.model(), LoaderState.fromJson(checkpoint));
+      resumed.run(Long.MAX_VALUE, (e, b, n, loss) -> {});
+      System.out.printf(
+          "checkpoint at epoch %d step %d; resumed model identical: %b%n",
+          LoaderState.fromJson(checkpoint).epoch(),
+          LoaderState.fromJson(checkpoint).step(),
           resumed.model().sameWeights(whole.model()));
     }
   }
@@ -169,8 +188,10 @@ public final class EmotionTrainer {
   /** Returns the batches of one epoch, for choosing where to stop. */
   public long batchesPerEpoch() {
     LoaderBuilder builder = train.loader();
-    builder = state != null ? builder.resume(state)
-        : builder.shuffle(settings.seed()).tokenBudget(settings.tokenBudget(), "input_ids");
+    builder =
+        state != null
+            ? builder.resume(state)
+            : builder.shuffle(settings.seed()).tokenBudget(settings.tokenBudget(), "input_ids");
     try (Loader loader = builder.build()) {
       return loader.batchesPerEpoch();
     }

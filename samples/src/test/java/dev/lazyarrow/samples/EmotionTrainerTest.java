@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EmotionTrainerTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private static LazyDataset dataset;
   private static final EmotionTrainer.Settings SETTINGS = EmotionTrainer.Settings.defaults();
@@ -38,10 +37,11 @@ class EmotionTrainerTest {
   void run_threeEpochs_beatsTheUntrainedModelOnPrecisionAtK() {
     EmotionTrainer trainer = new EmotionTrainer(dataset, SETTINGS);
     RankingMetrics untrained = trainer.evaluate(trainer.model());
-    List<EmotionTrainer.EpochReport> reports = trainer.run(Long.MAX_VALUE, (e, b, n, loss) -> { });
+    List<EmotionTrainer.EpochReport> reports = trainer.run(Long.MAX_VALUE, (e, b, n, loss) -> {});
     assertEquals(3, reports.size());
     EmotionTrainer.EpochReport last = reports.get(2);
-    assertTrue(last.precisionAtK() > untrained.precision() + 0.2,
+    assertTrue(
+        last.precisionAtK() > untrained.precision() + 0.2,
         "precision@2: untrained " + untrained.precision() + ", trained " + last.precisionAtK());
     assertTrue(last.recallAtK() > untrained.recall() + 0.2);
     assertTrue(reports.get(2).loss() < reports.get(0).loss(), "the loss falls epoch after epoch");
@@ -50,18 +50,18 @@ class EmotionTrainerTest {
   @Test
   void run_resumedFromMidEpochCheckpoint_endsWithTheSameModel() {
     EmotionTrainer whole = new EmotionTrainer(dataset, SETTINGS);
-    whole.run(Long.MAX_VALUE, (e, b, n, loss) -> { });
+    whole.run(Long.MAX_VALUE, (e, b, n, loss) -> {});
 
     EmotionTrainer first = new EmotionTrainer(dataset, SETTINGS);
     long stop = first.batchesPerEpoch() * 3 / 2; // half-way through epoch 1
-    first.run(stop, (e, b, n, loss) -> { });
+    first.run(stop, (e, b, n, loss) -> {});
     LoaderState checkpoint = LoaderState.fromJson(first.state().toJson());
     assertEquals(1, checkpoint.epoch());
     assertTrue(checkpoint.step() > 0);
     assertFalse(first.model().sameWeights(whole.model()));
 
     EmotionTrainer resumed = new EmotionTrainer(dataset, SETTINGS, first.model(), checkpoint);
-    resumed.run(Long.MAX_VALUE, (e, b, n, loss) -> { });
+    resumed.run(Long.MAX_VALUE, (e, b, n, loss) -> {});
     assertTrue(resumed.model().sameWeights(whole.model()), "bit-for-bit the same weights");
     assertEquals(3, resumed.state().epoch());
   }
