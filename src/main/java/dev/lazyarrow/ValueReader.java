@@ -40,6 +40,8 @@ import org.apache.arrow.vector.UInt2Vector;
 import org.apache.arrow.vector.UInt4Vector;
 import org.apache.arrow.vector.UInt8Vector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.ViewVarBinaryVector;
+import org.apache.arrow.vector.ViewVarCharVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.LargeListVector;
 import org.apache.arrow.vector.complex.ListVector;
@@ -109,6 +111,10 @@ interface ValueReader {
       return f::get;
     } else if (v instanceof Float8Vector f) {
       return f::get;
+    } else if (v instanceof ViewVarCharVector view) {
+      return i -> new String(view.get(i), StandardCharsets.UTF_8);
+    } else if (v instanceof ViewVarBinaryVector view) {
+      return view::get;
     } else if (v instanceof VarCharVector || v instanceof LargeVarCharVector) {
       return i -> new String(bytes(v, i), StandardCharsets.UTF_8);
     } else if (v instanceof BaseVariableWidthVector || v instanceof BaseLargeVariableWidthVector) {
