@@ -116,13 +116,8 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       long start = System.nanoTime();
       List<EmotionTrainer.EpochReport> reports;
-      try (EpochBars bars = new EpochBars()) {
+      try (EpochBars bars = new EpochBars(out, k)) {
         reports = trainer.run(Long.MAX_VALUE, bars);
-      }
-      for (EmotionTrainer.EpochReport r : reports) {
-        out.printf(
-            "epoch %d: %d batches, loss %.4f, precision@%d %.3f, recall@%d %.3f%n",
-            r.epoch(), r.batches(), r.loss(), k, r.precisionAtK(), k, r.recallAtK());
       }
       double seconds = millis(start) / 1000;
       EmotionTrainer first = new EmotionTrainer(ds, settings);
@@ -169,11 +164,27 @@ final class DemoCommand implements Callable<Integer> {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  /** One progress bar per epoch on stderr, if stderr is a terminal. */
+  /** One progress bar per epoch on stderr, if stderr is a terminal, then the epoch's metrics. */
   private static final class EpochBars implements EmotionTrainer.Progress, AutoCloseable {
     private final boolean enabled = ProgressReporter.stderrIsTerminal();
+    private final PrintWriter out;
+    private final int k;
     private ProgressBar bar;
     private int epoch = -1;
+
+    EpochBars(PrintWriter out, int k) {
+      this.out = out;
+      this.k = k;
+    }
+
+    @Override
+    public void epochDone(EmotionTrainer.EpochReport r) {
+      close();
+      out.printf(
+          "epoch %d: %d batches, loss %.4f, precision@%d %.3f, recall@%d %.3f%n",
+          r.epoch(), r.batches(), r.loss(), k, r.precisionAtK(), k, r.recallAtK());
+      out.flush();
+    }
 
     @Override
     public void batchDone(int epoch, long batch, long batches, double loss) {

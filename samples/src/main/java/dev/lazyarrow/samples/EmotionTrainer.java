@@ -45,11 +45,14 @@ public final class EmotionTrainer {
   public record EpochReport(
       int epoch, long batches, double loss, double precisionAtK, double recallAtK) {}
 
-  /** Hears about every batch trained, for progress bars. */
+  /** Hears about every batch trained and every epoch ended, for progress bars and logs. */
   @FunctionalInterface
   public interface Progress {
     /** Called after batch {@code batch} of the {@code batches} this epoch holds. */
     void batchDone(int epoch, long batch, long batches, double loss);
+
+    /** Called when an epoch ends, with its report; does nothing unless overridden. */
+    default void epochDone(EpochReport report) {}
   }
 
   private final Split train;
@@ -107,13 +110,15 @@ public final class EmotionTrainer {
         }
         if (loader.state().epoch() > epoch) {
           RankingMetrics metrics = evaluate(model);
-          reports.add(
+          EpochReport report =
               new EpochReport(
                   epoch,
                   counted,
                   loss / Math.max(1, counted),
                   metrics.precision(),
-                  metrics.recall()));
+                  metrics.recall());
+          reports.add(report);
+          progress.epochDone(report);
         }
       }
       state = loader.state();
