@@ -109,30 +109,16 @@ public record LoaderState(
 
   /** Returns this state for rank {@code rank} of {@code worldSize}: how a run changes size. */
   public LoaderState withShard(int rank, int worldSize) {
-    return new LoaderState(
-        version,
-        rows,
-        seed,
-        epoch,
-        step,
-        order,
-        window,
-        rank,
-        worldSize,
-        dropLast,
-        batchSize,
-        tokenBudget,
-        lengthColumn,
-        paddedBudget,
-        bucketWindow,
-        curriculumColumn,
-        curriculumEpochs,
-        pacing,
-        pacingStart);
+    return with(epoch, step, rank, worldSize);
   }
 
   /** Returns this state moved to {@code epoch} at {@code step}. */
   LoaderState at(int epoch, long step) {
+    return with(epoch, step, rank, worldSize);
+  }
+
+  /** Returns a copy that differs in position and sharding only: the configuration never changes. */
+  private LoaderState with(int epoch, long step, int rank, int worldSize) {
     return new LoaderState(
         version,
         rows,
