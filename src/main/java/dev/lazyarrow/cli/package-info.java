@@ -1,0 +1,2 @@
+/** The {@code lazyarrow} command line: one picocli command class per subcommand. */
+package dev.lazyarrow.cli;
