@@ -99,17 +99,19 @@ public final class Split implements Iterable<Row> {
    * shard's footer.
    */
   public long[] batchStarts() {
-    long[] starts = new long[1];
-    int count = 0;
+    int batches = 0;
     for (int k = 0; k < shards.length; k++) {
-      long[] local = shard(k).batchStarts();
-      starts = java.util.Arrays.copyOf(starts, count + local.length);
-      for (int b = 0; b < local.length - 1; b++) {
-        starts[count++] = shardStarts[k] + local[b];
+      batches += shard(k).batchCount();
+    }
+    long[] starts = new long[batches + 1];
+    int at = 0;
+    for (int k = 0; k < shards.length; k++) {
+      for (int b = 0; b < shards[k].batchCount(); b++) {
+        starts[at++] = shardStarts[k] + shards[k].batchStart(b);
       }
     }
-    starts[count] = size;
-    return java.util.Arrays.copyOf(starts, count + 1);
+    starts[at] = size;
+    return starts;
   }
 
   /** Returns a builder of training-loop loaders over this split: order, sharding, batching. */
