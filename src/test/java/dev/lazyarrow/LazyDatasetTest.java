@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -239,6 +240,25 @@ class LazyDatasetTest {
       assertEquals(train.size(), next);
       assertThrows(IndexOutOfBoundsException.class, () -> train.get(5000));
       assertThrows(IndexOutOfBoundsException.class, () -> train.take(1, -1));
+    }
+  }
+
+  @Test
+  void batchStarts_severalShards_matchTheBatchesIterated() throws IOException {
+    Path out = tmp.resolve("shards");
+    Converter.newBuilder().batchBytes(16 << 10).shardBytes(100 << 10).build()
+        .convert(Fixtures.path("hf/save_single"), out);
+    try (LazyDataset ds = LazyDataset.open(out)) {
+      Split train = ds.split("train");
+      assertTrue(train.shardCount() > 5);
+      List<Long> iterated = new ArrayList<>();
+      for (Iterator<Batch> it = train.batches(); it.hasNext(); ) {
+        try (Batch batch = it.next()) {
+          iterated.add(batch.firstRow());
+        }
+      }
+      iterated.add(train.size());
+      assertEquals(iterated, Arrays.stream(train.batchStarts()).boxed().toList());
     }
   }
 
