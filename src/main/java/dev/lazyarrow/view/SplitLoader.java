@@ -27,6 +27,7 @@ final class SplitLoader implements Loader {
   private int[] lengths;
   private double[] scores;
   private long[] batchStarts;
+  private Epoch planned;
 
   SplitLoader(Split split, LoaderState state, int prefetch, int workers) {
     this.split = split;
@@ -158,7 +159,15 @@ final class SplitLoader implements Loader {
     return new Partition(epoch.plan().count(), step, s.rank(), s.worldSize(), s.dropLast());
   }
 
-  private Epoch plan(int number) {
+  /**
+   * Returns the plan of epoch {@code number}, kept from the last call: the loop asks for the
+   * batches of an epoch and then iterates it, and a token-budget plan costs a pass over all rows.
+   */
+  private synchronized Epoch plan(int number) {
+    Epoch last = planned;
+    if (last != null && last.number() == number) {
+      return last;
+    }
     LoaderState s = state;
     Sampler order = order(s, number);
     BatchPlan plan =
@@ -172,7 +181,8 @@ final class SplitLoader implements Loader {
                 s.seed(),
                 number)
             : BatchPlan.fixed(order.size(), s.batchSize(), s.dropLast(), s.worldSize() > 1);
-    return new Epoch(number, order, plan);
+    planned = new Epoch(number, order, plan);
+    return planned;
   }
 
   private Sampler order(LoaderState s, int epoch) {
