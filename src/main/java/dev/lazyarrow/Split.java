@@ -35,6 +35,7 @@ public final class Split implements Iterable<Row> {
 
   private final Map<String, Feature> features;
   private final BatchCache<BatchKey, CachedBatch> cache;
+  private final boolean verifyChecksums;
   private volatile Columns columns;
 
   /** Identifies a record batch across a dataset: split, shard and batch position. */
@@ -45,8 +46,10 @@ public final class Split implements Iterable<Row> {
       Manifest.SplitEntry entry,
       Path dir,
       BufferAllocator allocator,
-      BatchCache<BatchKey, CachedBatch> cache) {
+      BatchCache<BatchKey, CachedBatch> cache,
+      boolean verifyChecksums) {
     this.ordinal = ordinal;
+    this.verifyChecksums = verifyChecksums;
     this.name = entry.name();
     this.size = entry.rows();
     this.cache = cache;
@@ -142,13 +145,18 @@ public final class Split implements Iterable<Row> {
    */
   public Row get(long index) {
     checkIndex(index);
-    int shard = ShardFile.locate(shardStarts, index);
-    long local = index - shardStarts[shard];
-    ShardFile file = shard(shard);
-    int batch = file.batchOf(local);
-    try (Lease<CachedBatch> lease = lease(shard, batch)) {
-      return new Row(
-          columns(), index, lease.value().values((int) (local - file.batchStart(batch))));
+    cache.enter();
+    try {
+      int shard = ShardFile.locate(shardStarts, index);
+      long local = index - shardStarts[shard];
+      ShardFile file = shard(shard);
+      int batch = file.batchOf(local);
+      try (Lease<CachedBatch> lease = lease(shard, batch)) {
+        return new Row(
+            columns(), index, lease.value().values((int) (local - file.batchStart(batch))));
+      }
+    } finally {
+      cache.exit();
     }
   }
 
@@ -166,6 +174,7 @@ public final class Split implements Iterable<Row> {
     int heldShard = -1;
     int heldBatch = -1;
     long heldStart = 0;
+    cache.enter();
     try {
       for (long index : indices) {
         checkIndex(index);
@@ -187,6 +196,7 @@ public final class Split implements Iterable<Row> {
       if (lease != null) {
         lease.close();
       }
+      cache.exit();
     }
     return rows;
   }
@@ -290,15 +300,23 @@ public final class Split implements Iterable<Row> {
     }
   }
 
-  /** Opens every shard and reads every record batch: what {@code verify} runs. */
+  /** Returns whether every shard of this split records checksums; reads every footer. */
+  boolean hasChecksums() {
+    for (int k = 0; k < shards.length; k++) {
+      if (!shard(k).hasChecksums()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Verifies every shard and checks the rows they hold: what {@code verify} runs. */
   void verify() {
     long total = 0;
     for (int k = 0; k < shards.length; k++) {
       ShardFile shard = shard(k);
       total += shard.rows();
-      for (int b = 0; b < shard.batchCount(); b++) {
-        shard.load(b).root().close();
-      }
+      shard.verify();
     }
     if (total != size) {
       throw new LazyArrowException(
@@ -316,7 +334,8 @@ public final class Split implements Iterable<Row> {
   private Lease<CachedBatch> lease(int shard, int batch) {
     ShardFile file = shards[shard];
     return cache.acquire(
-        new BatchKey(ordinal, shard, batch), key -> cached(file.load(batch), file));
+        new BatchKey(ordinal, shard, batch),
+        key -> cached(file.load(batch, verifyChecksums), file));
   }
 
   private static BatchCache.Loaded<CachedBatch> cached(

@@ -27,6 +27,7 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
   private final Cache<K, Entry<V>> cache;
   private final Set<Entry<V>> live = ConcurrentHashMap.newKeySet();
   private final LongAdder loadedBytes = new LongAdder();
+  private final LongAdder inFlight = new LongAdder();
   private volatile boolean closed;
 
   /** A batch in the cache or still leased after eviction. */
@@ -123,11 +124,36 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
    */
   public Lease<V> acquire(K key, Function<? super K, Loaded<V>> loader) {
     Objects.requireNonNull(loader, "loader");
-    List<Entry<V>> loaded = new ArrayList<>(1);
+    enter();
+    try {
+      return acquire(key, loader, new ArrayList<>(1));
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Marks a read in flight until the matching {@link #exit}: {@link #close} waits for every one to
+   * exit before it frees anything, so that a read (or a load) racing it never finds its memory
+   * gone or allocates after the allocator closed.
+   *
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void enter() {
+    inFlight.increment();
+    if (closed) {
+      inFlight.decrement();
+      throw new IllegalStateException("the dataset is closed");
+    }
+  }
+
+  /** Ends a read begun with {@link #enter}. */
+  public void exit() {
+    inFlight.decrement();
+  }
+
+  private Lease<V> acquire(K key, Function<? super K, Loaded<V>> loader, List<Entry<V>> loaded) {
     while (true) {
-      if (closed) {
-        throw new IllegalStateException("the dataset is closed");
-      }
       Entry<V> entry =
           cache.get(
               key,
@@ -206,10 +232,16 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
     return live.size();
   }
 
-  /** Closes every batch, leased or not; leases held now must not be used afterwards. */
+  /**
+   * Closes every batch, leased or not, once the reads in flight have exited; leases held by other
+   * means (batch iterators) must not be used afterwards.
+   */
   @Override
   public void close() {
     closed = true;
+    while (inFlight.sum() > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+    }
     cache.invalidateAll();
     cache.cleanUp();
     for (Entry<V> entry : new ArrayList<>(live)) {

@@ -2,7 +2,9 @@ package dev.lazyarrow.convert;
 
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.io.Checksums;
 import dev.lazyarrow.io.StreamIndex;
+import dev.lazyarrow.io.StreamWalk;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,7 +60,7 @@ public final class Indexer {
       Schema first = null;
       long rows = 0;
       for (Path file : split.files()) {
-        StreamIndex.Entry entry = StreamIndex.walk(file);
+        StreamWalk.Entry entry = StreamWalk.walk(file);
         if (first == null) {
           first = entry.schema();
         } else if (!first.getFields().equals(entry.schema().getFields())) {
@@ -110,22 +112,28 @@ public final class Indexer {
   }
 
   /** Encodes one sidecar entry, field by field in the order {@link StreamIndex} reads them. */
-  private static byte[] encode(StreamIndex.Entry entry) {
+  private static byte[] encode(StreamWalk.Entry entry) {
     int count = entry.batches().size();
     ByteBuffer b =
-        ByteBuffer.allocate(StreamIndex.ENTRY_HEADER + count * StreamIndex.BATCH_BYTES)
+        ByteBuffer.allocate(
+                StreamIndex.ENTRY_HEADER
+                    + count * StreamIndex.BATCH_BYTES
+                    + StreamIndex.ENTRY_TRAILER)
             .order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(entry.bytes()); // the stream's size when indexed
     b.putLong(entry.modifiedNanos()); // its modification time, ns
     b.putInt(entry.schemaLength()); // the schema message's length, prefix included
     b.putInt(count); // record batches
+    b.putInt(entry.schemaCrc()); // CRC32C of the schema message
     for (int i = 0; i < count; i++) {
       ArrowBlock block = entry.batches().get(i);
       b.putLong(block.getOffset()); // where the batch's message starts
       b.putInt(block.getMetadataLength()); // prefix and flatbuffer
       b.putLong(block.getBodyLength()); // the body after them
-      b.putInt(Math.toIntExact(entry.rows()[i])); // rows of the batch
+      b.putInt((int) entry.rows()[i]); // rows of the batch, at most Integer.MAX_VALUE (walk checks)
+      b.putInt(entry.crcs()[i]); // CRC32C of the batch's message and body
     }
+    b.putInt(Checksums.crc(b.duplicate().flip())); // CRC32C of the entry so far
     return b.array();
   }
 }

@@ -1,7 +1,6 @@
 package dev.lazyarrow.convert;
 
 import dev.lazyarrow.format.Manifest;
-import dev.lazyarrow.io.Codecs;
 import dev.lazyarrow.io.ShardFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -18,9 +17,7 @@ import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.compression.CompressionUtil;
-import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -31,7 +28,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * because Arrow Java's vector appender mishandles large lists and a row-by-row copy would slow
  * every conversion. A shard is closed, and the next begun, once it holds {@code shardBytes}. Each
  * shard's footer lists its batches' row counts under {@link ShardFile#BATCH_ROWS_KEY}, so a reader
- * builds its row index from the footer alone.
+ * builds its row index from the footer alone, and its checksums ({@link ChecksummedFileWriter}).
  */
 final class ShardWriter implements AutoCloseable {
   private final Path dir;
@@ -46,7 +43,7 @@ final class ShardWriter implements AutoCloseable {
 
   private VectorSchemaRoot out;
   private FileChannel channel;
-  private ArrowFileWriter writer;
+  private ChecksummedFileWriter writer;
   private Map<String, String> footer;
   private StringJoiner batchRows;
   private long shardRows;
@@ -118,13 +115,17 @@ final class ShardWriter implements AutoCloseable {
   private void openShard() throws IOException {
     shardPath = dir.resolve(split).resolve(String.format("part-%05d.arrow", shards.size()));
     java.nio.file.Files.createDirectories(shardPath.getParent());
-    channel = FileChannel.open(shardPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    channel =
+        FileChannel.open(
+            shardPath,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
     out = VectorSchemaRoot.create(schema, allocator);
     footer = new HashMap<>();
     batchRows = new StringJoiner(",");
     shardRows = 0;
-    writer =
-        new ArrowFileWriter(out, null, channel, footer, IpcOption.DEFAULT, Codecs.INSTANCE, codec);
+    writer = new ChecksummedFileWriter(out, channel, footer, codec);
     writer.start();
   }
 

@@ -13,12 +13,14 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param batchBlocks the record batch messages, in row order
  * @param batchStarts {@code batchStarts[i]} is the first row of batch i; the last element is the
  *     shard's row count
+ * @param checksums what the shard's writer recorded, or null for a shard written without them
  */
 record BlockTable(
     Schema schema,
     List<ArrowBlock> dictionaryBlocks,
     List<ArrowBlock> batchBlocks,
-    long[] batchStarts) {
+    long[] batchStarts,
+    Checksums checksums) {
   BlockTable {
     dictionaryBlocks = List.copyOf(dictionaryBlocks);
     batchBlocks = List.copyOf(batchBlocks);

@@ -7,13 +7,16 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.arrow.flatbuf.Buffer;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
@@ -25,11 +28,13 @@ final class RecordBatches {
 
   /**
    * Loads batch {@code index} of {@code file} from its {@code body}, which it takes over (released
-   * here on failure), checking that it holds {@code rows} rows.
+   * here on failure), checking that it holds {@code rows} rows and, with {@link BatchValidator},
+   * that every value lies where its field says, before Arrow sees it.
    */
   static ShardFile.LoadedBatch load(
       Path file,
       Schema schema,
+      Map<Long, Dictionary> dictionaries,
       int index,
       long rows,
       RecordBatch header,
@@ -38,6 +43,7 @@ final class RecordBatches {
       boolean inAllocatorMemory) {
     ArrowRecordBatch batch;
     try {
+      checkBuffers(file, "record batch " + index, header, body.capacity());
       if (header.length() != rows) {
         throw new LazyArrowException(
             file,
@@ -57,14 +63,49 @@ final class RecordBatches {
           : new LazyArrowException(file, "corrupt record batch " + index + ": " + e, e);
     }
     VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-    try (batch) {
-      new VectorLoader(root, Codecs.INSTANCE).load(batch);
+    try (batch;
+        ArrowRecordBatch plain =
+            BatchValidator.check(
+                file, "record batch " + index, schema.getFields(), batch, dictionaries, allocator)) {
+      new VectorLoader(root).load(plain);
       Set<FieldVector> noNulls = Collections.newSetFromMap(new IdentityHashMap<>());
       collectNoNulls(root.getFieldVectors(), batch.getNodes().iterator(), noNulls);
-      return new ShardFile.LoadedBatch(root, inAllocatorMemory, noNulls);
+      return new ShardFile.LoadedBatch(root, inAllocatorMemory || plain != batch, noNulls);
     } catch (RuntimeException e) {
       root.close();
-      throw new LazyArrowException(file, "corrupt record batch " + index + ": " + e, e);
+      throw e instanceof LazyArrowException lae
+          ? lae
+          : new LazyArrowException(file, "corrupt record batch " + index + ": " + e, e);
+    }
+  }
+
+  /**
+   * Checks that the buffers of a batch's {@code header} lie inside its body of {@code bodyLength}
+   * bytes, in order and without overlap: Arrow's writers lay them out so, and two buffers sharing
+   * bytes would let one column's damage pass for another's values.
+   */
+  static void checkBuffers(Path file, String batch, RecordBatch header, long bodyLength) {
+    long end = 0;
+    Buffer buffer = new Buffer();
+    for (int i = 0; i < header.buffersLength(); i++) {
+      header.buffers(buffer, i);
+      long offset = buffer.offset();
+      long length = buffer.length();
+      if (offset < end || length < 0 || offset > bodyLength || length > bodyLength - offset) {
+        throw new LazyArrowException(
+            file,
+            batch
+                + ": buffer "
+                + i
+                + " (offset "
+                + offset
+                + ", length "
+                + length
+                + ") lies outside the body of "
+                + bodyLength
+                + " bytes or overlaps the buffer before it");
+      }
+      end = offset + length;
     }
   }
 

@@ -85,6 +85,12 @@ final class Segments {
         path, block, segment.slice(block.getOffset(), block.getMetadataLength()));
   }
 
+  /** Returns a view of the whole of {@code block}, metadata and body, for checksums. */
+  java.nio.ByteBuffer bytes(ArrowBlock block) {
+    return segmentOf(block)
+        .slice(block.getOffset(), (int) (block.getMetadataLength() + block.getBodyLength()));
+  }
+
   /** Wraps the body of {@code block} as an Arrow buffer that keeps its mapping alive. */
   ArrowBuf body(BufferAllocator allocator, ArrowBlock block) {
     Segment segment = segmentOf(block);

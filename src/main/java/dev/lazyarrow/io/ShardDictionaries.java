@@ -9,11 +9,12 @@ import java.util.Map;
 import org.apache.arrow.flatbuf.DictionaryBatch;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
@@ -42,14 +43,14 @@ final class ShardDictionaries {
       List<ArrowBlock> blocks,
       Segments segments,
       BufferAllocator allocator,
-      CompressionCodec.Factory codecs,
       Map<Long, Dictionary> dictionaries)
       throws java.io.IOException {
     List<Field> fields = new ArrayList<>();
     for (Field field : fileSchema.getFields()) {
       fields.add(DictionaryUtility.toMemoryFormat(field, allocator, dictionaries));
     }
-    for (ArrowBlock block : blocks) {
+    for (int i = 0; i < blocks.size(); i++) {
+      ArrowBlock block = blocks.get(i);
       Message message = segments.message(block);
       if (message.headerType() != MessageHeader.DictionaryBatch) {
         throw new LazyArrowException(
@@ -60,28 +61,48 @@ final class ShardDictionaries {
       if (dictionary == null) {
         throw new LazyArrowException(path, "dictionary " + header.id() + " is not in the schema");
       }
-      try (ArrowRecordBatch data =
-          MessageSerializer.deserializeRecordBatch(
-              header.data(), segments.body(allocator, block))) {
-        FieldVector target = dictionary.getVector();
+      String what = "dictionary batch " + i + " (dictionary " + header.id() + ")";
+      RecordBatch batch = header.data();
+      if (batch == null) {
+        throw new LazyArrowException(path, what + " has no record batch");
+      }
+      ArrowBuf body = segments.body(allocator, block);
+      try {
+        RecordBatches.checkBuffers(path, what, batch, body.capacity());
+      } catch (LazyArrowException e) {
+        body.close();
+        throw e;
+      }
+      FieldVector target = dictionary.getVector();
+      try (ArrowRecordBatch data = MessageSerializer.deserializeRecordBatch(batch, body);
+          ArrowRecordBatch plain =
+              BatchValidator.check(
+                  path, what, List.of(target.getField()), data, dictionaries, allocator)) {
         if (header.isDelta()) {
+          // Appending writes into the target, which must not be a view of the read-only mapping.
+          FieldVector grown = target.getField().createVector(allocator);
           try (FieldVector delta = target.getField().createVector(allocator)) {
-            loadInto(delta, data, codecs);
-            VectorBatchAppender.batchAppend(target, delta);
+            VectorBatchAppender.batchAppend(grown, target);
+            loadInto(delta, plain);
+            VectorBatchAppender.batchAppend(grown, delta);
+          } catch (RuntimeException e) {
+            grown.close();
+            throw e;
           }
+          target.close();
+          dictionaries.put(header.id(), new Dictionary(grown, dictionary.getEncoding()));
         } else {
-          loadInto(target, data, codecs);
+          loadInto(target, plain);
         }
       }
     }
     return new Schema(fields, fileSchema.getCustomMetadata());
   }
 
-  private static void loadInto(
-      FieldVector vector, ArrowRecordBatch data, CompressionCodec.Factory codecs) {
+  private static void loadInto(FieldVector vector, ArrowRecordBatch data) {
     VectorSchemaRoot root =
         new VectorSchemaRoot(
             Collections.singletonList(vector.getField()), Collections.singletonList(vector), 0);
-    new VectorLoader(root, codecs).load(data);
+    new VectorLoader(root).load(data);
   }
 }

@@ -7,11 +7,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,6 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
@@ -53,8 +52,6 @@ public final class ShardFile implements AutoCloseable {
   /** The most bytes one mapping can hold on Java 17. */
   private static final long MAX_SEGMENT = Integer.MAX_VALUE;
 
-  private static final CompressionCodec.Factory CODECS = Codecs.INSTANCE;
-
   private final Path path;
   private final long expectedBytes;
   private final long expectedRows;
@@ -75,6 +72,7 @@ public final class ShardFile implements AutoCloseable {
     Schema schema;
     Map<Long, Dictionary> dictionaries = new HashMap<>();
     Segments segments;
+    final BitSet verified = new BitSet();
   }
 
   /**
@@ -224,12 +222,79 @@ public final class ShardFile implements AutoCloseable {
    * @throws LazyArrowException if the file changed since it was opened or the batch is corrupt
    */
   public LoadedBatch load(int index) {
+    return load(index, false);
+  }
+
+  /**
+   * Loads record batch {@code index} like {@link #load(int)}, first checking its checksum if
+   * {@code verifyChecksum} is set, the shard has checksums, and this batch was not checked since the
+   * shard was opened.
+   *
+   * @throws LazyArrowException if the file changed since it was opened, or the batch is corrupt or
+   *     does not match its checksum
+   */
+  public LoadedBatch load(int index, boolean verifyChecksum) {
     State s = state();
     checkUnchanged(s);
     try {
+      if (verifyChecksum && s.blocks.checksums() != null) {
+        synchronized (s.verified) {
+          if (!s.verified.get(index)) {
+            checkBatch(s, index);
+            s.verified.set(index);
+          }
+        }
+      }
       return load(s, index);
     } catch (InternalError e) {
       throw truncatedWhileMapped(path, e);
+    }
+  }
+
+  /** Returns whether the shard's writer recorded checksums; reads the footer or index. */
+  public boolean hasChecksums() {
+    return state().blocks.checksums() != null;
+  }
+
+  /**
+   * Checks the whole shard: every record batch's checksum and structure (by loading it), then the
+   * checksum of the rest of the file. A shard without checksums has its batches loaded only.
+   *
+   * @throws LazyArrowException naming the file, and the batch if one is at fault
+   */
+  public void verify() {
+    State s = state();
+    for (int b = 0; b < batchCount(); b++) {
+      load(b, true).root().close();
+    }
+    Checksums sums = s.blocks.checksums();
+    if (sums == null) {
+      return;
+    }
+    try {
+      int crc = Checksums.crc(s.channel, 0, sums.coveredBytes());
+      if (crc != sums.covered()) {
+        throw new LazyArrowException(
+            path,
+            "the bytes outside the record batches (magic, schema, footer) do not match their"
+                + " checksum: "
+                + String.format("%08x, recorded %08x", crc, sums.covered()));
+      }
+    } catch (IOException e) {
+      throw new LazyArrowException(path, "cannot read shard: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkBatch(State s, int index) {
+    ArrowBlock block = s.blocks.batchBlocks().get(index);
+    int crc = Checksums.crc(s.segments.bytes(block));
+    int recorded = s.blocks.checksums().batches()[index];
+    if (crc != recorded) {
+      throw new LazyArrowException(
+          path,
+          String.format(
+              "record batch %d does not match its checksum: %08x, recorded %08x",
+              index, crc, recorded));
     }
   }
 
@@ -248,12 +313,13 @@ public final class ShardFile implements AutoCloseable {
     return RecordBatches.load(
         path,
         s.schema,
+        s.dictionaries,
         index,
         rows(s, index),
         header,
         s.segments.body(allocator, block),
         allocator,
-        header.compression() != null);
+        false);
   }
 
   /**
@@ -283,7 +349,7 @@ public final class ShardFile implements AutoCloseable {
           body.nioBuffer(0, Math.toIntExact(block.getBodyLength())));
       body.writerIndex(block.getBodyLength());
       return RecordBatches.load(
-          path, s.schema, index, rows(s, index), header, body, allocator, true);
+          path, s.schema, s.dictionaries, index, rows(s, index), header, body, allocator, true);
     } catch (IOException e) {
       if (body != null) {
         body.close();
@@ -322,7 +388,7 @@ public final class ShardFile implements AutoCloseable {
     }
     State s = new State();
     try {
-      s.channel = FileChannel.open(path, StandardOpenOption.READ);
+      s.channel = RegularFiles.open(path, "shard");
     } catch (NoSuchFileException e) {
       throw new LazyArrowException(path, "shard file is missing");
     } catch (IOException e) {
@@ -362,7 +428,6 @@ public final class ShardFile implements AutoCloseable {
               s.blocks.dictionaryBlocks(),
               s.segments,
               allocator,
-              CODECS,
               s.dictionaries);
     } catch (IOException | RuntimeException e) {
       release(s);

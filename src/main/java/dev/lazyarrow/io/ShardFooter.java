@@ -41,10 +41,33 @@ import org.apache.arrow.vector.ipc.message.ArrowFooter;
  * <p>LazyArrow's writer stores each record batch's row count in the footer's custom metadata under
  * {@link #BATCH_ROWS_KEY} (decimal, comma-separated), so that the row index of a shard costs no
  * read beyond the footer. Files from other writers have their batch headers read once instead.
+ *
+ * <p>It also records checksums (see {@link Checksums}): under {@link Checksums#BATCH_KEY}, the CRC32C
+ * of each record batch's block, metadata and body, as 8 lowercase hex digits, comma-separated; and
+ * after the footer flatbuffer, inside the footer length, an 8-byte trailer:
+ *
+ * <pre>
+ * int32 CRC32C                       of every byte of the file before this trailer
+ * "LACS"                             Checksums.TRAILER_MAGIC
+ * </pre>
+ *
+ * <p>Flatbuffer readers ignore bytes after the root table, so other Arrow readers still open the
+ * file. A shard has both the key and the trailer or neither (older shards); one without the other
+ * means damage. Footers and message metadata larger than {@link #MAX_METADATA} are refused before
+ * anything is allocated for them.
  */
 final class ShardFooter {
   /** The footer metadata key under which LazyArrow's writer lists each batch's row count. */
   static final String BATCH_ROWS_KEY = "lazyarrow.batch_rows";
+
+  private static final byte[] TRAILER_MAGIC =
+      Checksums.TRAILER_MAGIC.getBytes(StandardCharsets.US_ASCII);
+
+  /** Bytes of the checksum trailer: the checksum and its magic. */
+  private static final int TRAILER = 4 + 4;
+
+  /** The largest footer or message metadata read: a stated bound, far above any real one. */
+  static final int MAX_METADATA = 64 << 20;
 
   private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
   private static final int CONTINUATION = 0xFFFFFFFF;
@@ -62,23 +85,27 @@ final class ShardFooter {
     }
     ByteBuffer head = readFully(channel, 0, MAGIC.length);
     ByteBuffer tail = readFully(channel, size - 4 - MAGIC.length, 4 + MAGIC.length);
-    if (!hasMagic(head, 0) || !hasMagic(tail, 4)) {
+    if (!hasMagic(head, 0, MAGIC) || !hasMagic(tail, 4, MAGIC)) {
       throw new LazyArrowException(
           file,
           "wrong magic: not an Arrow IPC file (an IPC stream must be converted or indexed first)");
     }
     int footerLength = tail.getInt(0);
     long footerOffset = size - 4 - MAGIC.length - footerLength;
-    if (footerLength <= 0 || footerOffset < 8) {
+    if (footerLength <= 0 || footerOffset < 8 || footerLength > MAX_METADATA) {
       throw new LazyArrowException(
           file, "footer length " + footerLength + " does not fit in a file of " + size + " bytes");
     }
+    ByteBuffer bytes = readFully(channel, footerOffset, footerLength);
     ArrowFooter footer;
     try {
-      footer =
-          new ArrowFooter(Footer.getRootAsFooter(readFully(channel, footerOffset, footerLength)));
+      Footer flat = Footer.getRootAsFooter(bytes);
+      SchemaCheck.check(file, flat.schema());
+      footer = new ArrowFooter(flat);
     } catch (RuntimeException e) {
-      throw new LazyArrowException(file, "corrupt footer: " + e, e);
+      throw e instanceof LazyArrowException lae
+          ? lae
+          : new LazyArrowException(file, "corrupt footer: " + e, e);
     }
     checkBlocks(file, footer.getDictionaries(), "dictionary", footerOffset);
     checkBlocks(file, footer.getRecordBatches(), "record batch", footerOffset);
@@ -86,7 +113,30 @@ final class ShardFooter {
         footer.getSchema(),
         footer.getDictionaries(),
         footer.getRecordBatches(),
-        batchStarts(file, channel, footer));
+        batchStarts(file, channel, footer),
+        checksums(file, footer, bytes, footerOffset));
+  }
+
+  /** Returns the checksums the footer and its trailer record, or null if the shard has none. */
+  private static Checksums checksums(
+      Path file, ArrowFooter footer, ByteBuffer bytes, long footerOffset) {
+    String listed = footer.getMetaData() == null ? null : footer.getMetaData().get(Checksums.BATCH_KEY);
+    int at = bytes.limit() - TRAILER;
+    boolean trailer = at >= 0 && hasMagic(bytes, at + 4, TRAILER_MAGIC);
+    if (listed == null && !trailer) {
+      return null;
+    }
+    if (listed == null || !trailer) {
+      throw new LazyArrowException(
+          file,
+          listed == null
+              ? "footer has a checksum trailer but lists no batch checksums (damaged footer)"
+              : "footer lists batch checksums but has no checksum trailer (damaged footer)");
+    }
+    return new Checksums(
+        Checksums.parse(file, listed, footer.getRecordBatches().size()),
+        footerOffset + at,
+        bytes.getInt(at));
   }
 
   /** Reads the message flatbuffer of {@code block} from {@code bytes}, the block's metadata. */
@@ -170,6 +220,7 @@ final class ShardFooter {
       long end = b.getOffset() + b.getMetadataLength() + b.getBodyLength();
       if (b.getOffset() < 8
           || b.getMetadataLength() < 8
+          || b.getMetadataLength() > MAX_METADATA
           || b.getBodyLength() < 0
           || end > limit
           || end < b.getOffset()) {
@@ -190,9 +241,9 @@ final class ShardFooter {
     }
   }
 
-  static boolean hasMagic(ByteBuffer bytes, int at) {
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (bytes.get(at + i) != MAGIC[i]) {
+  static boolean hasMagic(ByteBuffer bytes, int at, byte[] magic) {
+    for (int i = 0; i < magic.length; i++) {
+      if (bytes.get(at + i) != magic[i]) {
         return false;
       }
     }

@@ -6,11 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,162 +15,55 @@ import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The index of Arrow IPC <em>stream</em> files served in place: where each record batch lies, found
- * once by walking the message headers, so that a stream is read like a file with a footer.
- *
- * <p>An IPC stream is a schema message, then dictionary and record batch messages, then an optional
- * end-of-stream marker (a 0xFFFFFFFF continuation and a zero length). Each message is a
- * continuation marker (absent before Arrow 1.0), an int32 metadata length, the {@code Message}
- * flatbuffer, then a body of the length the flatbuffer gives. Walking it reads each header and
- * skips each body.
+ * once by {@link StreamWalk}, so that a stream is read like a file with a footer.
  *
  * <p>The sidecar {@value Manifest#INDEX_FILE_NAME}, beside the manifest, little-endian, in read
  * order:
  *
  * <pre>
- * "LAINDEX1"                         MAGIC, at offset 0
+ * "LAINDEX2"                         MAGIC ("LAINDEX1": the same without the checksums marked *)
  * then one entry per stream shard, at the offset and of the length its manifest entry gives:
  *   int64 bytes                      the stream's size when indexed (equals the manifest's)
  *   int64 modified                   its modification time in ns when indexed (equals the manifest's)
  *   int32 schema metadata length     the schema message at offset 0, prefix included
  *   int32 B                          the number of record batches
- *   B x {int64 offset,               where the batch's message starts
+ * * int32 schema CRC32C              of the schema message
+ *   B x {int64 offset,               where the batch's message starts: right after the message
+ *                                    before it (the schema message for the first)
  *        int32 metadata length,      prefix and flatbuffer
  *        int64 body length,
- *        int32 rows}
+ *        int32 rows,                 as the batch's message says
+ *      * int32 CRC32C}               of the batch's message and body
+ * * int32 entry CRC32C               of the entry's bytes before it
  * </pre>
  *
  * <p>The index is trusted only while the stream's size and modification time are those recorded;
- * otherwise {@link #read} refuses it, and every block is checked against the file before mapping.
+ * otherwise {@link #read} refuses it. Batches must follow each other without gaps, as a stream lays
+ * them out, so a reordered, shifted or overlapping record is refused before anything is mapped.
  */
 public final class StreamIndex {
-  /** The sidecar's first bytes. */
-  public static final byte[] MAGIC = "LAINDEX1".getBytes(StandardCharsets.US_ASCII);
+  /** The sidecar's first bytes, as {@code lazyarrow index} writes it now. */
+  public static final byte[] MAGIC = "LAINDEX2".getBytes(StandardCharsets.US_ASCII);
+
+  /** The first bytes of sidecars written before checksums, still read. */
+  private static final byte[] MAGIC_V1 = "LAINDEX1".getBytes(StandardCharsets.US_ASCII);
 
   /** Bytes of an entry before its batches. */
-  public static final int ENTRY_HEADER = 8 + 8 + 4 + 4;
+  public static final int ENTRY_HEADER = 8 + 8 + 4 + 4 + 4;
 
   /** Bytes of one batch in an entry. */
-  public static final int BATCH_BYTES = 8 + 4 + 8 + 4;
+  public static final int BATCH_BYTES = 8 + 4 + 8 + 4 + 4;
 
-  private static final int CONTINUATION = 0xFFFFFFFF;
+  /** Bytes of an entry after its batches. */
+  public static final int ENTRY_TRAILER = 4;
+
+  private static final int V1_ENTRY_HEADER = 8 + 8 + 4 + 4;
+  private static final int V1_BATCH_BYTES = 8 + 4 + 8 + 4;
 
   private StreamIndex() {}
-
-  /**
-   * What walking one stream found: its size and modification time, its schema message's length, and
-   * each record batch's block and rows.
-   */
-  public record Entry(
-      long bytes,
-      long modifiedNanos,
-      Schema schema,
-      int schemaLength,
-      List<ArrowBlock> batches,
-      long[] rows) {}
-
-  /**
-   * Walks the message headers of the IPC stream {@code file}, skipping bodies.
-   *
-   * @throws LazyArrowException if the file is not an IPC stream, is truncated, holds dictionaries
-   *     (served in place only without them) or changed while it was walked
-   */
-  public static Entry walk(Path file) throws IOException {
-    BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
-    long size = before.size();
-    List<ArrowBlock> batches = new ArrayList<>();
-    List<Long> rows = new ArrayList<>();
-    Schema schema = null;
-    int schemaLength = 0;
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long position = 0;
-      while (position + 4 <= size) {
-        ByteBuffer head =
-            ShardFooter.readFully(channel, position, (int) Math.min(8, size - position));
-        boolean continued = head.getInt(0) == CONTINUATION;
-        int prefix = continued ? 8 : 4;
-        if (continued && head.limit() < 8) {
-          throw new LazyArrowException(file, "stream truncated at offset " + position);
-        }
-        int length = continued ? head.getInt(4) : head.getInt(0);
-        if (length == 0) {
-          break; // the end-of-stream marker
-        }
-        if (length < 0 || position + prefix + length > size) {
-          throw new LazyArrowException(
-              file,
-              "message at offset "
-                  + position
-                  + " claims "
-                  + length
-                  + " bytes of metadata; the file has "
-                  + (size - position - prefix)
-                  + " left");
-        }
-        ByteBuffer meta = ShardFooter.readFully(channel, position, prefix + length);
-        Message message =
-            Message.getRootAsMessage(
-                meta.slice(prefix, length).order(java.nio.ByteOrder.LITTLE_ENDIAN));
-        ArrowBlock block = new ArrowBlock(position, prefix + length, message.bodyLength());
-        long end = position + prefix + length + message.bodyLength();
-        if (message.bodyLength() < 0 || end > size) {
-          throw new LazyArrowException(
-              file,
-              "message at offset "
-                  + position
-                  + " has a body of "
-                  + message.bodyLength()
-                  + " bytes, past the end of the file ("
-                  + size
-                  + " bytes)");
-        }
-        if (schema == null) {
-          if (message.headerType() != MessageHeader.Schema) {
-            throw new LazyArrowException(
-                file,
-                "not an Arrow IPC stream: the first message is of type "
-                    + message.headerType()
-                    + ", not a schema");
-          }
-          schema = MessageSerializer.deserializeSchema(message);
-          schemaLength = prefix + length;
-        } else if (message.headerType() == MessageHeader.RecordBatch) {
-          batches.add(block);
-          rows.add(ShardFooter.recordBatch(file, block, message).length());
-        } else {
-          throw new LazyArrowException(
-              file,
-              "message at offset "
-                  + position
-                  + " is of type "
-                  + message.headerType()
-                  + ": only streams of record batches (no dictionaries) are"
-                  + " served in place; convert this one instead");
-        }
-        position = end;
-      }
-    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-      throw new LazyArrowException(file, "corrupt Arrow IPC stream: " + e, e);
-    }
-    if (schema == null) {
-      throw new LazyArrowException(file, "not an Arrow IPC stream: no schema message");
-    }
-    BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
-    if (after.size() != size || !after.lastModifiedTime().equals(before.lastModifiedTime())) {
-      throw new LazyArrowException(file, "file changed while it was indexed");
-    }
-    return new Entry(
-        size,
-        nanos(before.lastModifiedTime()),
-        schema,
-        schemaLength,
-        batches,
-        rows.stream().mapToLong(Long::longValue).toArray());
-  }
 
   /** Returns a modification time as the manifest and the sidecar record it. */
   public static long nanos(FileTime time) {
@@ -206,33 +96,57 @@ public final class StreamIndex {
               + modified
               + "; run 'lazyarrow index' again");
     }
-    ByteBuffer entry = readEntry(indexFile, stream);
-    long bytes = entry.getLong(0);
-    long indexedModified = entry.getLong(8);
-    int schemaLength = entry.getInt(16);
-    int count = entry.getInt(20);
-    if (bytes != size
-        || indexedModified != stream.modifiedNanos()
+    RawEntry raw = readEntry(indexFile, stream);
+    ByteBuffer entry = raw.bytes();
+    boolean v2 = raw.checksummed();
+    int header = v2 ? ENTRY_HEADER : V1_ENTRY_HEADER;
+    int perBatch = v2 ? BATCH_BYTES : V1_BATCH_BYTES;
+    int count = entry.limit() >= header ? entry.getInt(20) : -1;
+    if (entry.limit() < header
+        || entry.getLong(0) != size
+        || entry.getLong(8) != stream.modifiedNanos()
         || count < 0
-        || entry.limit() != ENTRY_HEADER + (long) count * BATCH_BYTES) {
+        || entry.limit() != header + (long) count * perBatch + (v2 ? ENTRY_TRAILER : 0)
+        || (v2
+            && entry.getInt(entry.limit() - 4)
+                != Checksums.crc(entry.duplicate().limit(entry.limit() - 4)))) {
       throw new LazyArrowException(
           indexFile,
           "entry for "
               + file.getFileName()
               + " at offset "
               + stream.indexOffset()
-              + " does not match the manifest (index rewritten or corrupt)");
+              + " does not match the manifest or its checksum (index rewritten or corrupt)");
     }
+    int schemaLength = entry.getInt(16);
     List<ArrowBlock> batches = new ArrayList<>(count);
     long[] rows = new long[count];
+    int[] crcs = new int[count];
+    long expectedOffset = schemaLength;
     for (int i = 0; i < count; i++) {
-      int at = ENTRY_HEADER + i * BATCH_BYTES;
-      batches.add(new ArrowBlock(entry.getLong(at), entry.getInt(at + 8), entry.getLong(at + 12)));
+      int at = header + i * perBatch;
+      ArrowBlock block =
+          new ArrowBlock(entry.getLong(at), entry.getInt(at + 8), entry.getLong(at + 12));
+      if (block.getOffset() != expectedOffset) {
+        throw new LazyArrowException(
+            indexFile,
+            "record batch "
+                + i
+                + " of "
+                + file.getFileName()
+                + " is recorded at offset "
+                + block.getOffset()
+                + ", but the message before it ends at "
+                + expectedOffset
+                + " (records reordered or shifted)");
+      }
+      expectedOffset = block.getOffset() + block.getMetadataLength() + block.getBodyLength();
+      batches.add(block);
       rows[i] = entry.getInt(at + 20);
+      crcs[i] = v2 ? entry.getInt(at + 24) : 0;
     }
     ShardFooter.checkBlocks(file, batches, "record batch", size);
-    ArrowBlock schemaBlock = new ArrowBlock(0, schemaLength, 0);
-    if (schemaLength < 8 || schemaLength > size) {
+    if (schemaLength < 8 || schemaLength > Math.min(size, ShardFooter.MAX_METADATA)) {
       throw new LazyArrowException(
           indexFile,
           "schema length "
@@ -243,24 +157,30 @@ public final class StreamIndex {
               + size
               + " bytes");
     }
+    ArrowBlock schemaBlock = new ArrowBlock(0, schemaLength, 0);
     Message message =
         ShardFooter.message(file, schemaBlock, ShardFooter.readFully(channel, 0, schemaLength));
     if (message.headerType() != MessageHeader.Schema) {
       throw new LazyArrowException(file, "the first message is not a schema");
     }
     return new BlockTable(
-        MessageSerializer.deserializeSchema(message),
+        StreamWalk.schema(file, message),
         List.of(),
         batches,
-        BlockTable.starts(file, rows));
+        BlockTable.starts(file, rows),
+        v2 ? new Checksums(crcs, schemaLength, entry.getInt(24)) : null);
   }
 
-  private static ByteBuffer readEntry(Path indexFile, Manifest.Stream stream) throws IOException {
-    try (FileChannel channel = FileChannel.open(indexFile, StandardOpenOption.READ)) {
+  /** An entry's bytes, and whether the sidecar's magic says it holds checksums. */
+  private record RawEntry(ByteBuffer bytes, boolean checksummed) {}
+
+  private static RawEntry readEntry(Path indexFile, Manifest.Stream stream) throws IOException {
+    try (FileChannel channel = RegularFiles.open(indexFile, "stream index")) {
       long end = stream.indexOffset() + stream.indexLength();
       if (stream.indexOffset() < MAGIC.length
-          || stream.indexLength() < ENTRY_HEADER
-          || end > channel.size()) {
+          || stream.indexLength() < V1_ENTRY_HEADER
+          || end > channel.size()
+          || end < stream.indexOffset()) {
         throw new LazyArrowException(
             indexFile,
             "entry range ["
@@ -271,10 +191,13 @@ public final class StreamIndex {
                 + channel.size()
                 + " bytes");
       }
-      if (!ByteBuffer.wrap(MAGIC).equals(ShardFooter.readFully(channel, 0, MAGIC.length))) {
+      ByteBuffer magic = ShardFooter.readFully(channel, 0, MAGIC.length);
+      if (!ByteBuffer.wrap(MAGIC).equals(magic) && !ByteBuffer.wrap(MAGIC_V1).equals(magic)) {
         throw new LazyArrowException(indexFile, "wrong magic: not a LazyArrow stream index");
       }
-      return ShardFooter.readFully(channel, stream.indexOffset(), stream.indexLength());
+      return new RawEntry(
+          ShardFooter.readFully(channel, stream.indexOffset(), stream.indexLength()),
+          ByteBuffer.wrap(MAGIC).equals(magic));
     } catch (NoSuchFileException e) {
       throw new LazyArrowException(indexFile, "the stream index is missing; run 'lazyarrow index'");
     }

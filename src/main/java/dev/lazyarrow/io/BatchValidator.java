@@ -1,0 +1,349 @@
+package dev.lazyarrow.io;
+
+import dev.lazyarrow.LazyArrowException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.TypeLayout;
+import org.apache.arrow.vector.compression.CompressionCodec;
+import org.apache.arrow.vector.compression.CompressionUtil;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * Checks a record batch's field nodes and buffers against its schema before Arrow loads it, so that
+ * no value read afterwards can fall outside a buffer and Arrow never writes into the mapping.
+ *
+ * <p>Arrow Java's {@code VectorLoader} trusts the file: a field node shorter than the batch makes
+ * it "fill holes" by writing offsets into the (read-only, mapped) buffer, which kills the JVM, and
+ * offsets past their data make every later read go astray. This walk, in the loader's order (depth
+ * first, a field's node and buffers before its children's), checks that every node's length and
+ * null count fit its parent, that validity, offset and value buffers hold what their length needs,
+ * that offsets start at or above zero, never decrease and stay inside their values, that view and
+ * dictionary references point inside what they reference, and that nesting is at most {@link
+ * #MAX_DEPTH} deep. It reads offsets, views, dictionary indices and validity words: O(rows), never
+ * O(bytes) of values.
+ *
+ * <p>Compressed buffers are decompressed here, each only after the length it declares is found no
+ * larger than what its field needs (plus {@link #SLACK} bytes of writer padding), so that no size
+ * read from the file can ask for more memory than the batch's own row count implies.
+ */
+final class BatchValidator {
+  /** The deepest nesting of lists and structs accepted; deeper schemas are refused. */
+  static final int MAX_DEPTH = 64;
+
+  /** Padding a writer may add after the bytes a buffer needs. */
+  static final long SLACK = 64;
+
+  private final Path file;
+  private final String batch;
+  private final Map<Long, Dictionary> dictionaries;
+  private final Iterator<ArrowFieldNode> nodes;
+  private final Iterator<ArrowBuf> buffers;
+  private final Iterator<Long> variadicCounts;
+  private final CompressionCodec codec;
+  private final BufferAllocator allocator;
+  private final List<ArrowBuf> decompressed = new ArrayList<>();
+  private int buffersLeft;
+  private String column;
+
+  private BatchValidator(
+      Path file,
+      String batch,
+      ArrowRecordBatch data,
+      Map<Long, Dictionary> dictionaries,
+      BufferAllocator allocator) {
+    this.file = file;
+    this.batch = batch;
+    this.dictionaries = dictionaries;
+    this.nodes = data.getNodes().iterator();
+    this.buffers = data.getBuffers().iterator();
+    this.buffersLeft = data.getBuffers().size();
+    this.variadicCounts = data.getVariadicBufferCounts().iterator();
+    CompressionUtil.CodecType type =
+        CompressionUtil.CodecType.fromCompressionType(data.getBodyCompression().getCodec());
+    this.codec =
+        type == CompressionUtil.CodecType.NO_COMPRESSION ? null : Codecs.INSTANCE.createCodec(type);
+    this.allocator = allocator;
+  }
+
+  /**
+   * Checks {@code data}, record batch (or dictionary) {@code batch} of {@code file}, against {@code
+   * fields}, and returns what to load: {@code data} itself if it is not compressed, otherwise a new
+   * uncompressed batch that the caller closes too.
+   *
+   * @param dictionaries the dictionaries loaded so far, by id, for the indices to be checked against
+   * @throws LazyArrowException naming the file, the batch and the column at the first fault
+   */
+  static ArrowRecordBatch check(
+      Path file,
+      String batch,
+      List<Field> fields,
+      ArrowRecordBatch data,
+      Map<Long, Dictionary> dictionaries,
+      BufferAllocator allocator) {
+    BatchValidator v = new BatchValidator(file, batch, data, dictionaries, allocator);
+    try {
+      for (Field field : fields) {
+        v.column = field.getName();
+        v.field(field, data.getLength(), true, 1);
+      }
+      v.column = null;
+      if (v.nodes.hasNext() || v.buffers.hasNext() || v.variadicCounts.hasNext()) {
+        throw v.fail("holds more field nodes, buffers or view buffer counts than its schema has");
+      }
+      if (v.codec == null) {
+        return data;
+      }
+      ArrowRecordBatch plain =
+          new ArrowRecordBatch(
+              data.getLength(),
+              data.getNodes(),
+              new ArrayList<>(v.decompressed),
+              NoCompressionCodec.DEFAULT_BODY_COMPRESSION,
+              data.getVariadicBufferCounts(),
+              false,
+              false);
+      v.decompressed.clear(); // the new batch holds them now
+      return plain;
+    } finally {
+      v.decompressed.forEach(ArrowBuf::close);
+    }
+  }
+
+  private void field(Field field, long parentNeeds, boolean exact, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw fail("nests deeper than " + MAX_DEPTH + " levels");
+    }
+    if (!nodes.hasNext()) {
+      throw fail("has no field node (the batch holds fewer than its schema has)");
+    }
+    ArrowFieldNode node = nodes.next();
+    int n = node.getLength();
+    long nulls = node.getNullCount();
+    if (n < 0 || (exact ? n != parentNeeds : n < parentNeeds)) {
+      throw fail(
+          "holds "
+              + n
+              + " values, "
+              + (exact ? "the batch holds " : "its parent needs at least ")
+              + parentNeeds);
+    }
+    if (nulls < 0 || nulls > n) {
+      throw fail("counts " + nulls + " nulls in " + n + " values");
+    }
+    ArrowType type = field.getType();
+    ArrowBuf validity = type.getTypeID() == ArrowType.ArrowTypeID.Null ? null : validity(n, nulls);
+    switch (type.getTypeID()) {
+      case Null -> {}
+      case Struct -> children(field, n, depth);
+      case List, Map -> children(field, offsets(n, 4, "offsets"), depth);
+      case LargeList -> children(field, offsets(n, 8, "offsets"), depth);
+      case FixedSizeList -> {
+        long size = ((ArrowType.FixedSizeList) type).getListSize();
+        if (size < 0 || n * size > Integer.MAX_VALUE) {
+          throw fail(n + " lists of " + size + " values exceed " + Integer.MAX_VALUE + " values");
+        }
+        children(field, n * size, depth);
+      }
+      case Utf8, Binary -> buffer("values", offsets(n, 4, "offsets"));
+      case LargeUtf8, LargeBinary -> buffer("values", offsets(n, 8, "offsets"));
+      case Utf8View, BinaryView -> views(n, validity);
+      case Bool -> buffer("values", bytesForBits(n));
+      case Int, FloatingPoint, Decimal, Date, Time, Timestamp, Duration, Interval, FixedSizeBinary ->
+          {
+        long width = TypeLayout.getTypeLayout(type).getBufferLayouts().get(1).getTypeBitWidth() / 8;
+        ArrowBuf values = buffer("values", n * width);
+        if (field.getDictionary() != null) {
+          indices(field.getDictionary(), values, (int) width, n, validity);
+        }
+      }
+      default -> throw fail("is of type " + type + ", which LazyArrow does not read");
+    }
+  }
+
+  private void children(Field field, long needs, int depth) {
+    String parent = column;
+    for (Field child : field.getChildren()) {
+      column = parent + "." + child.getName();
+      field(child, needs, false, depth + 1);
+    }
+    column = parent;
+  }
+
+  /** Returns the validity buffer, or null if the node says every value is valid or every null. */
+  private ArrowBuf validity(int n, long nulls) {
+    ArrowBuf buf = buffer("validity", 0, bytesForBits(n));
+    if (buf.capacity() == 0) {
+      if (nulls != 0 && nulls != n) {
+        throw fail("counts " + nulls + " nulls in " + n + " values but has no validity buffer");
+      }
+      return null;
+    }
+    if (buf.capacity() < bytesForBits(n)) {
+      throw tooSmall("validity", buf, bytesForBits(n));
+    }
+    long valid = 0;
+    int words = n / 64;
+    for (int w = 0; w < words; w++) {
+      valid += Long.bitCount(buf.getLong(8L * w));
+    }
+    for (int i = words * 64; i < n; i++) {
+      valid += (buf.getByte(i >> 3) >> (i & 7)) & 1;
+    }
+    if (valid != n - nulls) {
+      throw fail("counts " + nulls + " nulls but its validity buffer marks " + (n - valid));
+    }
+    return buf;
+  }
+
+  /** Checks {@code n} values' offsets of {@code width} bytes and returns the last one. */
+  private long offsets(int n, int width, String what) {
+    ArrowBuf buf = buffer(what, n == 0 ? 0 : (n + 1L) * width, (n + 1L) * width);
+    if (n == 0) {
+      return 0;
+    }
+    long previous = width == 4 ? buf.getInt(0) : buf.getLong(0);
+    if (previous < 0) {
+      throw fail("starts its offsets at " + previous);
+    }
+    for (int i = 1; i <= n; i++) {
+      long next = width == 4 ? buf.getInt((long) i * 4) : buf.getLong((long) i * 8);
+      if (next < previous) {
+        throw fail("has offset " + i + " = " + next + " below offset " + (i - 1) + " = " + previous);
+      }
+      previous = next;
+    }
+    if (previous > Integer.MAX_VALUE) {
+      throw fail("ends its offsets at " + previous + ", past " + Integer.MAX_VALUE);
+    }
+    return previous;
+  }
+
+  private void views(int n, ArrowBuf validity) {
+    ArrowBuf views = buffer("views", 16L * n);
+    if (!variadicCounts.hasNext()) {
+      throw fail("has no count of view buffers");
+    }
+    long count = variadicCounts.next();
+    if (count < 0 || count > buffersLeft) {
+      throw fail("claims " + count + " view buffers; the batch has " + buffersLeft + " left");
+    }
+    long[] needs = new long[(int) count];
+    for (int i = 0; i < n; i++) {
+      int length = views.getInt(16L * i);
+      if (length > 12 && isValid(validity, i)) {
+        int index = views.getInt(16L * i + 8);
+        int offset = views.getInt(16L * i + 12);
+        if (index < 0 || index >= count || offset < 0) {
+          throw fail("view " + i + " points at buffer " + index + " offset " + offset);
+        }
+        needs[index] = Math.max(needs[index], (long) offset + length);
+      } else if (length < 0) {
+        throw fail("view " + i + " has length " + length);
+      }
+    }
+    for (long need : needs) {
+      buffer("view data", need);
+    }
+  }
+
+  private void indices(DictionaryEncoding encoding, ArrowBuf values, int width, int n, ArrowBuf validity) {
+    Dictionary dictionary = dictionaries.get(encoding.getId());
+    if (dictionary == null) {
+      throw fail("refers to dictionary " + encoding.getId() + ", which the file does not hold");
+    }
+    long size = dictionary.getVector().getValueCount();
+    boolean signed = encoding.getIndexType().getIsSigned();
+    for (int i = 0; i < n; i++) {
+      long index =
+          switch (width) {
+            case 1 -> signed ? values.getByte(i) : values.getByte(i) & 0xFFL;
+            case 2 -> signed ? values.getShort(2L * i) : values.getShort(2L * i) & 0xFFFFL;
+            case 4 -> signed ? values.getInt(4L * i) : values.getInt(4L * i) & 0xFFFFFFFFL;
+            default -> values.getLong(8L * i);
+          };
+      if ((index < 0 || index >= size) && isValid(validity, i)) {
+        throw fail("has dictionary index " + index + " at row " + i + ", outside 0.." + (size - 1));
+      }
+    }
+  }
+
+  private static boolean isValid(ArrowBuf validity, int i) {
+    return validity == null || ((validity.getByte(i >> 3) >> (i & 7)) & 1) != 0;
+  }
+
+  private ArrowBuf buffer(String what, long needs) {
+    ArrowBuf buf = buffer(what, needs, needs);
+    if (buf.capacity() < needs) {
+      throw tooSmall(what, buf, needs);
+    }
+    return buf;
+  }
+
+  /**
+   * Returns the next buffer, decompressed if the batch is compressed, refusing a declared size
+   * above {@code mostNeeded} plus slack; {@code leastNeeded} is what it must hold at least.
+   */
+  private ArrowBuf buffer(String what, long leastNeeded, long mostNeeded) {
+    if (!buffers.hasNext()) {
+      throw fail("has no " + what + " buffer (the batch holds fewer than its schema needs)");
+    }
+    buffersLeft--;
+    ArrowBuf raw = buffers.next();
+    if (codec == null) {
+      return raw;
+    }
+    if (raw.capacity() == 0) {
+      raw.getReferenceManager().retain(); // held by the uncompressed batch, like the others
+      decompressed.add(raw);
+      return raw;
+    }
+    if (raw.capacity() < CompressionUtil.SIZE_OF_UNCOMPRESSED_LENGTH) {
+      throw fail("has a compressed " + what + " buffer of " + raw.capacity() + " bytes");
+    }
+    long declared = raw.getLong(0);
+    if (declared != CompressionUtil.NO_COMPRESSION_LENGTH
+        && (declared < leastNeeded || declared > mostNeeded + SLACK)) {
+      throw fail(
+          "declares a "
+              + what
+              + " buffer of "
+              + declared
+              + " bytes once decompressed; it needs "
+              + leastNeeded
+              + (leastNeeded == mostNeeded ? "" : " to " + mostNeeded));
+    }
+    raw.getReferenceManager().retain(); // the codec releases the compressed buffer
+    ArrowBuf plain;
+    try {
+      plain = codec.decompress(allocator, raw);
+    } catch (RuntimeException e) {
+      throw fail("has a " + what + " buffer that does not decompress: " + e.getMessage());
+    }
+    decompressed.add(plain);
+    return plain;
+  }
+
+  private static long bytesForBits(long n) {
+    return (n + 7) / 8;
+  }
+
+  private LazyArrowException tooSmall(String what, ArrowBuf buf, long needs) {
+    return fail("has a " + what + " buffer of " + buf.capacity() + " bytes; it needs " + needs);
+  }
+
+  private LazyArrowException fail(String what) {
+    return new LazyArrowException(
+        file, batch + (column == null ? "" : ", column '" + column + "'") + ": " + what);
+  }
+}
