@@ -300,8 +300,13 @@ public final class Split implements Iterable<Row> {
     }
   }
 
-  /** Returns whether every shard of this split records checksums; reads every footer. */
-  boolean hasChecksums() {
+  /**
+   * Returns whether every shard of this split records checksums (see {@link LazyDataset#verify});
+   * reads every shard's footer.
+   *
+   * @throws LazyArrowException if a shard is missing or corrupt
+   */
+  public boolean hasChecksums() {
     for (int k = 0; k < shards.length; k++) {
       if (!shard(k).hasChecksums()) {
         return false;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     header = "Describe a dataset: its source, splits, row counts and columns.",
-    description = "Reads the manifest and the first shard footer of each split; no record batch.")
+    description =
+        "Reads the manifest and every shard footer (or stream index entry); no record batch.")
 final class InspectCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,6 +61,7 @@ final class InspectCommand implements Callable<Integer> {
       s.put("rows", split.size());
       s.put("shards", split.shardCount());
       s.put("bytes", split.bytes());
+      s.put("checksums", split.hasChecksums());
       ArrayNode columns = s.putArray("columns");
       for (Field field : split.schema().getFields()) {
         ObjectNode c = columns.addObject();
@@ -99,11 +101,12 @@ final class InspectCommand implements Callable<Integer> {
         src.get("layout").asText(), src.get("path").asText(), src.get("writer").asText());
     for (var split : root.get("splits")) {
       out.printf(
-          "split %s: %d rows in %d shards, %d bytes%n",
+          "split %s: %d rows in %d shards, %d bytes, %s%n",
           split.get("name").asText(),
           split.get("rows").asLong(),
           split.get("shards").asInt(),
-          split.get("bytes").asLong());
+          split.get("bytes").asLong(),
+          split.get("checksums").asBoolean() ? "CRC32C checksums" : "no checksums");
       for (var c : split.get("columns")) {
         String feature = c.has("feature") ? "  " + c.get("feature") : "";
         out.printf("  %-20s %s%s%n", c.get("name").asText(), c.get("arrow_type").asText(), feature);

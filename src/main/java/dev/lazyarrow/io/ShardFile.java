@@ -429,6 +429,8 @@ public final class ShardFile implements AutoCloseable {
               s.segments,
               allocator,
               s.dictionaries);
+      // A schema Arrow cannot make vectors for (a list without its child) fails here, not on load.
+      VectorSchemaRoot.create(s.schema, allocator).close();
     } catch (IOException | RuntimeException e) {
       release(s);
       throw e instanceof LazyArrowException lae
