@@ -101,6 +101,48 @@ class LazyDatasetTest {
   }
 
   @Test
+  void close_whileThreadsLoadBatches_waitsForThemAndLeaksNothing() throws Exception {
+    Path zstd = convert("save_small_batches", 2048, Converter.Compression.ZSTD);
+    for (int round = 0; round < 10; round++) {
+      try (RootAllocator parent = new RootAllocator()) {
+        // No cache: every read loads (and decompresses) its batch in allocator memory.
+        LazyDataset ds = LazyDataset.newBuilder().allocator(parent).maximumCacheBytes(0).open(zstd);
+        Split train = ds.split("train");
+        train.get(0);
+        List<Throwable> endings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          long seed = t;
+          threads.add(
+              new Thread(
+                  () -> {
+                    java.util.Random random = new java.util.Random(seed);
+                    try {
+                      while (true) {
+                        train.take(random.nextInt(5000), random.nextInt(5000));
+                      }
+                    } catch (Throwable e) {
+                      endings.add(e);
+                    }
+                  }));
+        }
+        threads.forEach(Thread::start);
+        Thread.sleep(20 + 10 * round);
+        ds.close(); // must neither throw "Memory was leaked" nor free what a read still uses
+        for (Thread thread : threads) {
+          thread.join();
+        }
+        assertEquals(4, endings.size());
+        for (Throwable e : endings) {
+          assertEquals(IllegalStateException.class, e.getClass(), e.toString());
+          assertEquals("the dataset is closed", e.getMessage());
+        }
+        assertEquals(0, parent.getAllocatedMemory());
+      }
+    }
+  }
+
+  @Test
   void get_manyThreadsThroughCacheOfTwoBatches_valuesStayCorrect() throws Exception {
     for (Converter.Compression compression : Converter.Compression.values()) {
       Path path = convert("save_small_batches", 2048, compression);

@@ -77,6 +77,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON line, as hf_reference.py does")
   boolean json;
 
+  @Option(
+      names = "--verify-checksums",
+      description = "check each batch's CRC32C on its first load (LazyDataset.Builder.verifyChecksums)")
+  boolean verifyChecksums;
+
   @Override
   public Integer call() throws IOException {
     ObjectNode out = JSON.createObjectNode();
@@ -133,6 +138,9 @@ final class BenchCommand implements Callable<Integer> {
 
   private LazyDataset open(Path dir, RootAllocator allocator) {
     LazyDataset.Builder builder = LazyDataset.newBuilder().allocator(allocator);
+    if (verifyChecksums) {
+      builder.verifyChecksums();
+    }
     return (mode == Mode.eager ? builder.keepInMemory() : builder).open(dir);
   }
 

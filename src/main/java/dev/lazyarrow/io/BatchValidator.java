@@ -2,16 +2,12 @@ package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.TypeLayout;
-import org.apache.arrow.vector.compression.CompressionCodec;
-import org.apache.arrow.vector.compression.CompressionUtil;
-import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
@@ -33,27 +29,19 @@ import org.apache.arrow.vector.types.pojo.Field;
  * #MAX_DEPTH} deep. It reads offsets, views, dictionary indices and validity words: O(rows), never
  * O(bytes) of values.
  *
- * <p>Compressed buffers are decompressed here, each only after the length it declares is found no
- * larger than what its field needs (plus {@link #SLACK} bytes of writer padding), so that no size
- * read from the file can ask for more memory than the batch's own row count implies.
+ * <p>Compressed buffers are decompressed as they are reached, within bounds their field sets (see
+ * {@link BatchBuffers}).
  */
 final class BatchValidator {
   /** The deepest nesting of lists and structs accepted; deeper schemas are refused. */
   static final int MAX_DEPTH = 64;
 
-  /** Padding a writer may add after the bytes a buffer needs. */
-  static final long SLACK = 64;
-
   private final Path file;
   private final String batch;
   private final Map<Long, Dictionary> dictionaries;
   private final Iterator<ArrowFieldNode> nodes;
-  private final Iterator<ArrowBuf> buffers;
   private final Iterator<Long> variadicCounts;
-  private final CompressionCodec codec;
-  private final BufferAllocator allocator;
-  private final List<ArrowBuf> decompressed = new ArrayList<>();
-  private int buffersLeft;
+  private final BatchBuffers buffers;
   private String column;
 
   private BatchValidator(
@@ -66,14 +54,8 @@ final class BatchValidator {
     this.batch = batch;
     this.dictionaries = dictionaries;
     this.nodes = data.getNodes().iterator();
-    this.buffers = data.getBuffers().iterator();
-    this.buffersLeft = data.getBuffers().size();
     this.variadicCounts = data.getVariadicBufferCounts().iterator();
-    CompressionUtil.CodecType type =
-        CompressionUtil.CodecType.fromCompressionType(data.getBodyCompression().getCodec());
-    this.codec =
-        type == CompressionUtil.CodecType.NO_COMPRESSION ? null : Codecs.INSTANCE.createCodec(type);
-    this.allocator = allocator;
+    this.buffers = new BatchBuffers(data, allocator, this::fail);
   }
 
   /**
@@ -92,31 +74,16 @@ final class BatchValidator {
       Map<Long, Dictionary> dictionaries,
       BufferAllocator allocator) {
     BatchValidator v = new BatchValidator(file, batch, data, dictionaries, allocator);
-    try {
+    try (v.buffers) {
       for (Field field : fields) {
         v.column = field.getName();
         v.field(field, data.getLength(), true, 1);
       }
       v.column = null;
-      if (v.nodes.hasNext() || v.buffers.hasNext() || v.variadicCounts.hasNext()) {
+      if (v.nodes.hasNext() || v.buffers.left() > 0 || v.variadicCounts.hasNext()) {
         throw v.fail("holds more field nodes, buffers or view buffer counts than its schema has");
       }
-      if (v.codec == null) {
-        return data;
-      }
-      ArrowRecordBatch plain =
-          new ArrowRecordBatch(
-              data.getLength(),
-              data.getNodes(),
-              new ArrayList<>(v.decompressed),
-              NoCompressionCodec.DEFAULT_BODY_COMPRESSION,
-              data.getVariadicBufferCounts(),
-              false,
-              false);
-      v.decompressed.clear(); // the new batch holds them now
-      return plain;
-    } finally {
-      v.decompressed.forEach(ArrowBuf::close);
+      return v.buffers.toLoad();
     }
   }
 
@@ -235,8 +202,8 @@ final class BatchValidator {
       throw fail("has no count of view buffers");
     }
     long count = variadicCounts.next();
-    if (count < 0 || count > buffersLeft) {
-      throw fail("claims " + count + " view buffers; the batch has " + buffersLeft + " left");
+    if (count < 0 || count > buffers.left()) {
+      throw fail("claims " + count + " view buffers; the batch has " + buffers.left() + " left");
     }
     long[] needs = new long[(int) count];
     for (int i = 0; i < n; i++) {
@@ -290,48 +257,8 @@ final class BatchValidator {
     return buf;
   }
 
-  /**
-   * Returns the next buffer, decompressed if the batch is compressed, refusing a declared size
-   * above {@code mostNeeded} plus slack; {@code leastNeeded} is what it must hold at least.
-   */
   private ArrowBuf buffer(String what, long leastNeeded, long mostNeeded) {
-    if (!buffers.hasNext()) {
-      throw fail("has no " + what + " buffer (the batch holds fewer than its schema needs)");
-    }
-    buffersLeft--;
-    ArrowBuf raw = buffers.next();
-    if (codec == null) {
-      return raw;
-    }
-    if (raw.capacity() == 0) {
-      raw.getReferenceManager().retain(); // held by the uncompressed batch, like the others
-      decompressed.add(raw);
-      return raw;
-    }
-    if (raw.capacity() < CompressionUtil.SIZE_OF_UNCOMPRESSED_LENGTH) {
-      throw fail("has a compressed " + what + " buffer of " + raw.capacity() + " bytes");
-    }
-    long declared = raw.getLong(0);
-    if (declared != CompressionUtil.NO_COMPRESSION_LENGTH
-        && (declared < leastNeeded || declared > mostNeeded + SLACK)) {
-      throw fail(
-          "declares a "
-              + what
-              + " buffer of "
-              + declared
-              + " bytes once decompressed; it needs "
-              + leastNeeded
-              + (leastNeeded == mostNeeded ? "" : " to " + mostNeeded));
-    }
-    raw.getReferenceManager().retain(); // the codec releases the compressed buffer
-    ArrowBuf plain;
-    try {
-      plain = codec.decompress(allocator, raw);
-    } catch (RuntimeException e) {
-      throw fail("has a " + what + " buffer that does not decompress: " + e.getMessage());
-    }
-    decompressed.add(plain);
-    return plain;
+    return buffers.next(what, leastNeeded, mostNeeded);
   }
 
   private static long bytesForBits(long n) {

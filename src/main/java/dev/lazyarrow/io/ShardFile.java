@@ -3,18 +3,8 @@ package dev.lazyarrow.io;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
@@ -60,20 +50,9 @@ public final class ShardFile implements AutoCloseable {
   private final Manifest.Stream stream;
   private final Path indexFile;
 
-  private volatile State state;
+  private volatile OpenShard state;
   private boolean closed;
 
-  /** What first touch found; immutable but for the lazily mapped segments. */
-  private static final class State {
-    FileChannel channel;
-    long size;
-    FileTime modified;
-    BlockTable blocks;
-    Schema schema;
-    Map<Long, Dictionary> dictionaries = new HashMap<>();
-    Segments segments;
-    final BitSet verified = new BitSet();
-  }
 
   /**
    * Describes a shard without touching the file.
@@ -234,16 +213,11 @@ public final class ShardFile implements AutoCloseable {
    *     does not match its checksum
    */
   public LoadedBatch load(int index, boolean verifyChecksum) {
-    State s = state();
-    checkUnchanged(s);
+    OpenShard s = state();
+    s.checkUnchanged();
     try {
       if (verifyChecksum && s.blocks.checksums() != null) {
-        synchronized (s.verified) {
-          if (!s.verified.get(index)) {
-            checkBatch(s, index);
-            s.verified.set(index);
-          }
-        }
+        s.checkBatchOnce(index);
       }
       return load(s, index);
     } catch (InternalError e) {
@@ -263,38 +237,12 @@ public final class ShardFile implements AutoCloseable {
    * @throws LazyArrowException naming the file, and the batch if one is at fault
    */
   public void verify() {
-    State s = state();
+    OpenShard s = state();
     for (int b = 0; b < batchCount(); b++) {
       load(b, true).root().close();
     }
-    Checksums sums = s.blocks.checksums();
-    if (sums == null) {
-      return;
-    }
-    try {
-      int crc = Checksums.crc(s.channel, 0, sums.coveredBytes());
-      if (crc != sums.covered()) {
-        throw new LazyArrowException(
-            path,
-            "the bytes outside the record batches (magic, schema, footer) do not match their"
-                + " checksum: "
-                + String.format("%08x, recorded %08x", crc, sums.covered()));
-      }
-    } catch (IOException e) {
-      throw new LazyArrowException(path, "cannot read shard: " + e.getMessage(), e);
-    }
-  }
-
-  private void checkBatch(State s, int index) {
-    ArrowBlock block = s.blocks.batchBlocks().get(index);
-    int crc = Checksums.crc(s.segments.bytes(block));
-    int recorded = s.blocks.checksums().batches()[index];
-    if (crc != recorded) {
-      throw new LazyArrowException(
-          path,
-          String.format(
-              "record batch %d does not match its checksum: %08x, recorded %08x",
-              index, crc, recorded));
+    if (s.blocks.checksums() != null) {
+      s.checkRest();
     }
   }
 
@@ -307,7 +255,7 @@ public final class ShardFile implements AutoCloseable {
         file, "file changed under the reader (truncated while mapped): " + e.getMessage(), e);
   }
 
-  private LoadedBatch load(State s, int index) {
+  private LoadedBatch load(OpenShard s, int index) {
     ArrowBlock block = s.blocks.batchBlocks().get(index);
     RecordBatch header = ShardFooter.recordBatch(path, block, s.segments.message(block));
     return RecordBatches.load(
@@ -315,7 +263,7 @@ public final class ShardFile implements AutoCloseable {
         s.schema,
         s.dictionaries,
         index,
-        rows(s, index),
+        s.rows(index),
         header,
         s.segments.body(allocator, block),
         allocator,
@@ -329,8 +277,8 @@ public final class ShardFile implements AutoCloseable {
    * @throws LazyArrowException if the file changed since it was opened or the batch is corrupt
    */
   public LoadedBatch read(int index) {
-    State s = state();
-    checkUnchanged(s);
+    OpenShard s = state();
+    s.checkUnchanged();
     ArrowBlock block = s.blocks.batchBlocks().get(index);
     ArrowBuf body = null;
     try {
@@ -349,7 +297,7 @@ public final class ShardFile implements AutoCloseable {
           body.nioBuffer(0, Math.toIntExact(block.getBodyLength())));
       body.writerIndex(block.getBodyLength());
       return RecordBatches.load(
-          path, s.schema, s.dictionaries, index, rows(s, index), header, body, allocator, true);
+          path, s.schema, s.dictionaries, index, s.rows(index), header, body, allocator, true);
     } catch (IOException e) {
       if (body != null) {
         body.close();
@@ -358,118 +306,31 @@ public final class ShardFile implements AutoCloseable {
     }
   }
 
-  private static long rows(State s, int batch) {
-    long[] starts = s.blocks.batchStarts();
-    return starts[batch + 1] - starts[batch];
-  }
-
   /** Releases the file; mappings go when the last vector pointing into them is closed. */
   @Override
   public synchronized void close() {
     closed = true;
-    State s = state;
+    OpenShard s = state;
     state = null;
     if (s != null) {
-      release(s);
+      s.release();
     }
   }
 
-  private State state() {
-    State s = state;
+  private OpenShard state() {
+    OpenShard s = state;
     return s != null ? s : open();
   }
 
-  private synchronized State open() {
-    if (state != null) {
-      return state;
-    }
-    if (closed) {
-      throw new IllegalStateException("shard " + path + " is closed");
-    }
-    State s = new State();
-    try {
-      s.channel = RegularFiles.open(path, "shard");
-    } catch (NoSuchFileException e) {
-      throw new LazyArrowException(path, "shard file is missing");
-    } catch (IOException e) {
-      throw new LazyArrowException(path, "cannot open shard: " + e.getMessage(), e);
-    }
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-      s.size = attributes.size();
-      s.modified = attributes.lastModifiedTime();
-      if (stream != null) {
-        s.blocks =
-            StreamIndex.read(path, s.channel, s.size, s.modified, expectedBytes, stream, indexFile);
-      } else if (expectedBytes >= 0 && s.size != expectedBytes) {
-        throw new LazyArrowException(
-            path,
-            "file is "
-                + s.size
-                + " bytes, the manifest says "
-                + expectedBytes
-                + " (truncated or replaced?)");
-      } else {
-        s.blocks = ShardFooter.read(path, s.channel, s.size);
+  private synchronized OpenShard open() {
+    if (state == null) {
+      if (closed) {
+        throw new IllegalStateException("shard " + path + " is closed");
       }
-      long[] starts = s.blocks.batchStarts();
-      long rows = starts[starts.length - 1];
-      if (expectedRows >= 0 && rows != expectedRows) {
-        throw new LazyArrowException(
-            path, "file holds " + rows + " rows, the manifest says " + expectedRows);
-      }
-      List<ArrowBlock> blocks = new ArrayList<>(s.blocks.dictionaryBlocks());
-      blocks.addAll(s.blocks.batchBlocks());
-      s.segments = Segments.plan(path, s.channel, blocks, maxSegment);
-      s.schema =
-          ShardDictionaries.load(
-              path,
-              s.blocks.schema(),
-              s.blocks.dictionaryBlocks(),
-              s.segments,
-              allocator,
-              s.dictionaries);
-      // A schema Arrow cannot make vectors for (a list without its child) fails here, not on load.
-      VectorSchemaRoot.create(s.schema, allocator).close();
-    } catch (IOException | RuntimeException e) {
-      release(s);
-      throw e instanceof LazyArrowException lae
-          ? lae
-          : new LazyArrowException(path, "cannot read shard: " + e, e);
+      state =
+          OpenShard.open(
+              path, expectedBytes, expectedRows, stream, indexFile, allocator, maxSegment);
     }
-    state = s;
-    return s;
-  }
-
-  private void checkUnchanged(State s) {
-    try {
-      BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
-      if (now.size() != s.size || !now.lastModifiedTime().equals(s.modified)) {
-        throw new LazyArrowException(
-            path,
-            "file changed under the reader: it was "
-                + s.size
-                + " bytes modified "
-                + s.modified
-                + ", it is "
-                + now.size()
-                + " bytes modified "
-                + now.lastModifiedTime());
-      }
-    } catch (IOException e) {
-      throw new LazyArrowException(path, "file vanished under the reader: " + e, e);
-    }
-  }
-
-  private static void release(State s) {
-    s.dictionaries.values().forEach(d -> d.getVector().close());
-    if (s.segments != null) {
-      s.segments.release();
-    }
-    try {
-      s.channel.close();
-    } catch (IOException ignored) {
-      // A read-only channel has nothing to flush: its close cannot lose data worth reporting.
-    }
+    return state;
   }
 }

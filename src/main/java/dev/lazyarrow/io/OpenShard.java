@@ -1,0 +1,189 @@
+package dev.lazyarrow.io;
+
+import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.Manifest;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * What the first touch of a {@link ShardFile} found: its channel, size and time, blocks, schema,
+ * dictionaries and mappings, all checked against the file and the manifest. Immutable but for the
+ * lazily mapped segments and the batches whose checksum was checked.
+ */
+final class OpenShard {
+  final Path path;
+  final FileChannel channel;
+  final Map<Long, Dictionary> dictionaries = new HashMap<>();
+  private final BitSet verified = new BitSet();
+  long size;
+  FileTime modified;
+  BlockTable blocks;
+  Schema schema;
+  Segments segments;
+
+  private OpenShard(Path path, FileChannel channel) {
+    this.path = path;
+    this.channel = channel;
+  }
+
+  /**
+   * Opens the shard {@code path}: a regular file of {@code expectedBytes} holding {@code
+   * expectedRows} (either -1 to skip its check), its blocks located by its footer, or by {@code
+   * indexFile} if it is a {@code stream} served in place.
+   */
+  static OpenShard open(
+      Path path,
+      long expectedBytes,
+      long expectedRows,
+      Manifest.Stream stream,
+      Path indexFile,
+      BufferAllocator allocator,
+      long maxSegment) {
+    OpenShard s;
+    try {
+      s = new OpenShard(path, RegularFiles.open(path, "shard"));
+    } catch (NoSuchFileException e) {
+      throw new LazyArrowException(path, "shard file is missing");
+    } catch (IOException e) {
+      throw new LazyArrowException(path, "cannot open shard: " + e.getMessage(), e);
+    }
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      s.size = attributes.size();
+      s.modified = attributes.lastModifiedTime();
+      if (stream != null) {
+        s.blocks =
+            StreamIndex.read(path, s.channel, s.size, s.modified, expectedBytes, stream, indexFile);
+      } else if (expectedBytes >= 0 && s.size != expectedBytes) {
+        throw new LazyArrowException(
+            path,
+            "file is "
+                + s.size
+                + " bytes, the manifest says "
+                + expectedBytes
+                + " (truncated or replaced?)");
+      } else {
+        s.blocks = ShardFooter.read(path, s.channel, s.size);
+      }
+      long[] starts = s.blocks.batchStarts();
+      long rows = starts[starts.length - 1];
+      if (expectedRows >= 0 && rows != expectedRows) {
+        throw new LazyArrowException(
+            path, "file holds " + rows + " rows, the manifest says " + expectedRows);
+      }
+      List<ArrowBlock> blocks = new ArrayList<>(s.blocks.dictionaryBlocks());
+      blocks.addAll(s.blocks.batchBlocks());
+      s.segments = Segments.plan(path, s.channel, blocks, maxSegment);
+      s.schema =
+          ShardDictionaries.load(
+              path,
+              s.blocks.schema(),
+              s.blocks.dictionaryBlocks(),
+              s.segments,
+              allocator,
+              s.dictionaries);
+      // A schema Arrow cannot make vectors for (a list without its child) fails here, not on load.
+      VectorSchemaRoot.create(s.schema, allocator).close();
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.release();
+      throw e instanceof LazyArrowException lae
+          ? lae
+          : new LazyArrowException(path, "cannot read shard: " + e, e);
+    }
+  }
+
+  /** Returns the rows of batch {@code batch}. */
+  long rows(int batch) {
+    long[] starts = blocks.batchStarts();
+    return starts[batch + 1] - starts[batch];
+  }
+
+  /** Checks that the file still has the size and modification time it had when opened. */
+  void checkUnchanged() {
+    try {
+      BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
+      if (now.size() != size || !now.lastModifiedTime().equals(modified)) {
+        throw new LazyArrowException(
+            path,
+            "file changed under the reader: it was "
+                + size
+                + " bytes modified "
+                + modified
+                + ", it is "
+                + now.size()
+                + " bytes modified "
+                + now.lastModifiedTime());
+      }
+    } catch (IOException e) {
+      throw new LazyArrowException(path, "file vanished under the reader: " + e, e);
+    }
+  }
+
+  /** Checks batch {@code index} against its recorded checksum, once per opening. */
+  void checkBatchOnce(int index) {
+    synchronized (verified) {
+      if (verified.get(index)) {
+        return;
+      }
+      ArrowBlock block = blocks.batchBlocks().get(index);
+      int crc = Checksums.crc(segments.bytes(block));
+      int recorded = blocks.checksums().batches()[index];
+      if (crc != recorded) {
+        throw new LazyArrowException(
+            path,
+            String.format(
+                "record batch %d does not match its checksum: %08x, recorded %08x",
+                index, crc, recorded));
+      }
+      verified.set(index);
+    }
+  }
+
+  /** Checks the bytes outside the record batches against their recorded checksum. */
+  void checkRest() {
+    Checksums sums = blocks.checksums();
+    try {
+      int crc = Checksums.crc(channel, 0, sums.coveredBytes());
+      if (crc != sums.covered()) {
+        throw new LazyArrowException(
+            path,
+            String.format(
+                "the bytes outside the record batches (magic, schema, footer) do not match their"
+                    + " checksum: %08x, recorded %08x",
+                crc,
+                sums.covered()));
+      }
+    } catch (IOException e) {
+      throw new LazyArrowException(path, "cannot read shard: " + e.getMessage(), e);
+    }
+  }
+
+  /** Frees the dictionaries, drops the hold on the mappings and closes the file. */
+  void release() {
+    dictionaries.values().forEach(d -> d.getVector().close());
+    if (segments != null) {
+      segments.release();
+    }
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // A read-only channel has nothing to flush: its close cannot lose data worth reporting.
+    }
+  }
+}
