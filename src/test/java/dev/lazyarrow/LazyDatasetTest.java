@@ -288,7 +288,10 @@ class LazyDatasetTest {
   @Test
   void batchStarts_severalShards_matchTheBatchesIterated() throws IOException {
     Path out = tmp.resolve("shards");
-    Converter.newBuilder().batchBytes(16 << 10).shardBytes(100 << 10).build()
+    Converter.newBuilder()
+        .batchBytes(16 << 10)
+        .shardBytes(100 << 10)
+        .build()
         .convert(Fixtures.path("hf/save_single"), out);
     try (LazyDataset ds = LazyDataset.open(out)) {
       Split train = ds.split("train");

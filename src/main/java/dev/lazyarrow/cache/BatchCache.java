@@ -134,8 +134,8 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
 
   /**
    * Marks a read in flight until the matching {@link #exit}: {@link #close} waits for every one to
-   * exit before it frees anything, so that a read (or a load) racing it never finds its memory
-   * gone or allocates after the allocator closed.
+   * exit before it frees anything, so that a read (or a load) racing it never finds its memory gone
+   * or allocates after the allocator closed.
    *
    * @throws IllegalStateException if the cache is closed
    */

@@ -79,7 +79,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--verify-checksums",
-      description = "check each batch's CRC32C on its first load (LazyDataset.Builder.verifyChecksums)")
+      description =
+          "check each batch's CRC32C on its first load (LazyDataset.Builder.verifyChecksums)")
   boolean verifyChecksums;
 
   @Override

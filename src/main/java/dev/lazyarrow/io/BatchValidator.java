@@ -63,7 +63,8 @@ final class BatchValidator {
    * fields}, and returns what to load: {@code data} itself if it is not compressed, otherwise a new
    * uncompressed batch that the caller closes too.
    *
-   * @param dictionaries the dictionaries loaded so far, by id, for the indices to be checked against
+   * @param dictionaries the dictionaries loaded so far, by id, for the indices to be checked
+   *     against
    * @throws LazyArrowException naming the file, the batch and the column at the first fault
    */
   static ArrowRecordBatch check(
@@ -126,8 +127,15 @@ final class BatchValidator {
       case LargeUtf8, LargeBinary -> buffer("values", offsets(n, 8, "offsets"));
       case Utf8View, BinaryView -> views(n, validity);
       case Bool -> buffer("values", bytesForBits(n));
-      case Int, FloatingPoint, Decimal, Date, Time, Timestamp, Duration, Interval, FixedSizeBinary ->
-          {
+      case Int,
+          FloatingPoint,
+          Decimal,
+          Date,
+          Time,
+          Timestamp,
+          Duration,
+          Interval,
+          FixedSizeBinary -> {
         long width = TypeLayout.getTypeLayout(type).getBufferLayouts().get(1).getTypeBitWidth() / 8;
         ArrowBuf values = buffer("values", n * width);
         if (field.getDictionary() != null) {
@@ -186,7 +194,8 @@ final class BatchValidator {
     for (int i = 1; i <= n; i++) {
       long next = width == 4 ? buf.getInt((long) i * 4) : buf.getLong((long) i * 8);
       if (next < previous) {
-        throw fail("has offset " + i + " = " + next + " below offset " + (i - 1) + " = " + previous);
+        throw fail(
+            "has offset " + i + " = " + next + " below offset " + (i - 1) + " = " + previous);
       }
       previous = next;
     }
@@ -224,7 +233,8 @@ final class BatchValidator {
     }
   }
 
-  private void indices(DictionaryEncoding encoding, ArrowBuf values, int width, int n, ArrowBuf validity) {
+  private void indices(
+      DictionaryEncoding encoding, ArrowBuf values, int width, int n, ArrowBuf validity) {
     Dictionary dictionary = dictionaries.get(encoding.getId());
     if (dictionary == null) {
       throw fail("refers to dictionary " + encoding.getId() + ", which the file does not hold");

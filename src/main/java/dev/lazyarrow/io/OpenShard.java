@@ -166,8 +166,7 @@ final class OpenShard {
             String.format(
                 "the bytes outside the record batches (magic, schema, footer) do not match their"
                     + " checksum: %08x, recorded %08x",
-                crc,
-                sums.covered()));
+                crc, sums.covered()));
       }
     } catch (IOException e) {
       throw new LazyArrowException(path, "cannot read shard: " + e.getMessage(), e);

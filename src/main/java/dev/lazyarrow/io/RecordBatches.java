@@ -66,7 +66,12 @@ final class RecordBatches {
     try (batch;
         ArrowRecordBatch plain =
             BatchValidator.check(
-                file, "record batch " + index, schema.getFields(), batch, dictionaries, allocator)) {
+                file,
+                "record batch " + index,
+                schema.getFields(),
+                batch,
+                dictionaries,
+                allocator)) {
       new VectorLoader(root).load(plain);
       Set<FieldVector> noNulls = Collections.newSetFromMap(new IdentityHashMap<>());
       collectNoNulls(root.getFieldVectors(), batch.getNodes().iterator(), noNulls);

@@ -53,7 +53,6 @@ public final class ShardFile implements AutoCloseable {
   private volatile OpenShard state;
   private boolean closed;
 
-
   /**
    * Describes a shard without touching the file.
    *
@@ -205,9 +204,9 @@ public final class ShardFile implements AutoCloseable {
   }
 
   /**
-   * Loads record batch {@code index} like {@link #load(int)}, first checking its checksum if
-   * {@code verifyChecksum} is set, the shard has checksums, and this batch was not checked since the
-   * shard was opened.
+   * Loads record batch {@code index} like {@link #load(int)}, first checking its checksum if {@code
+   * verifyChecksum} is set, the shard has checksums, and this batch was not checked since the shard
+   * was opened.
    *
    * @throws LazyArrowException if the file changed since it was opened, or the batch is corrupt or
    *     does not match its checksum

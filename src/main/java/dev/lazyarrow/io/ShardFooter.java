@@ -42,9 +42,9 @@ import org.apache.arrow.vector.ipc.message.ArrowFooter;
  * {@link #BATCH_ROWS_KEY} (decimal, comma-separated), so that the row index of a shard costs no
  * read beyond the footer. Files from other writers have their batch headers read once instead.
  *
- * <p>It also records checksums (see {@link Checksums}): under {@link Checksums#BATCH_KEY}, the CRC32C
- * of each record batch's block, metadata and body, as 8 lowercase hex digits, comma-separated; and
- * after the footer flatbuffer, inside the footer length, an 8-byte trailer:
+ * <p>It also records checksums (see {@link Checksums}): under {@link Checksums#BATCH_KEY}, the
+ * CRC32C of each record batch's block, metadata and body, as 8 lowercase hex digits,
+ * comma-separated; and after the footer flatbuffer, inside the footer length, an 8-byte trailer:
  *
  * <pre>
  * int32 CRC32C                       of every byte of the file before this trailer
@@ -120,7 +120,8 @@ final class ShardFooter {
   /** Returns the checksums the footer and its trailer record, or null if the shard has none. */
   private static Checksums checksums(
       Path file, ArrowFooter footer, ByteBuffer bytes, long footerOffset) {
-    String listed = footer.getMetaData() == null ? null : footer.getMetaData().get(Checksums.BATCH_KEY);
+    String listed =
+        footer.getMetaData() == null ? null : footer.getMetaData().get(Checksums.BATCH_KEY);
     int at = bytes.limit() - TRAILER;
     boolean trailer = at >= 0 && hasMagic(bytes, at + 4, TRAILER_MAGIC);
     if (listed == null && !trailer) {

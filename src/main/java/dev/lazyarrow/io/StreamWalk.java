@@ -167,7 +167,8 @@ public final class StreamWalk {
   /** Converts a schema message after checking its shape. */
   static Schema schema(Path file, Message message) {
     SchemaCheck.check(
-        file, (org.apache.arrow.flatbuf.Schema) message.header(new org.apache.arrow.flatbuf.Schema()));
+        file,
+        (org.apache.arrow.flatbuf.Schema) message.header(new org.apache.arrow.flatbuf.Schema()));
     return MessageSerializer.deserializeSchema(message);
   }
 }

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The reproductions of issue 9 on streams served in place: the {@code save_single} fixture (one stream of 24 batches)
- * indexed, its sidecar or stream damaged. Sidecar records are changed with their entry checksum
- * made right again, as a deliberate edit would, to show the layout checks alone catch them.
+ * The reproductions of issue 9 on streams served in place: the {@code save_single} fixture (one
+ * stream of 24 batches) indexed, its sidecar or stream damaged. Sidecar records are changed with
+ * their entry checksum made right again, as a deliberate edit would, to show the layout checks
+ * alone catch them.
  */
 class DamagedIndexTest {
   @TempDir Path tmp;
@@ -95,7 +96,8 @@ class DamagedIndexTest {
     try (LazyDataset ds = LazyDataset.open(source)) {
       LazyArrowException e = assertThrows(LazyArrowException.class, ds::verify);
       assertTrue(e.getMessage().contains(stream.toString()), e.getMessage());
-      assertTrue(e.getMessage().contains("record batch 3 does not match its checksum"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("record batch 3 does not match its checksum"), e.getMessage());
     }
   }
 
@@ -129,8 +131,7 @@ class DamagedIndexTest {
 
   private void assertReadFails(Path blamed, String... parts) {
     try (LazyDataset ds = LazyDataset.open(source)) {
-      LazyArrowException e =
-          assertThrows(LazyArrowException.class, () -> ds.split("train").get(0));
+      LazyArrowException e = assertThrows(LazyArrowException.class, () -> ds.split("train").get(0));
       assertTrue(e.getMessage().contains(blamed.toString()), e.getMessage());
       for (String part : parts) {
         assertTrue(e.getMessage().contains(part), e.getMessage());

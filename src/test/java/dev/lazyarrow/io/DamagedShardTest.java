@@ -200,5 +200,4 @@ class DamagedShardTest {
       assertTrue(e.getMessage().contains(part), e.getMessage());
     }
   }
-
 }
