@@ -100,6 +100,31 @@ class LazyDatasetTest {
     }
   }
 
+  /** What a reader thread repeats, with a random of its own seed, until it ends or throws. */
+  private interface ReadLoop {
+    void run(java.util.Random random) throws Exception;
+  }
+
+  /** Starts four reader threads running {@code loop}; what ends one early goes to {@code ends}. */
+  private static List<Thread> startReaders(ReadLoop loop, List<Throwable> ends) {
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      long seed = t;
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  loop.run(new java.util.Random(seed));
+                } catch (Throwable e) {
+                  ends.add(e);
+                }
+              });
+      thread.start();
+      threads.add(thread);
+    }
+    return threads;
+  }
+
   @Test
   void close_whileThreadsLoadBatches_waitsForThemAndLeaksNothing() throws Exception {
     Path zstd = convert("save_small_batches", 2048, Converter.Compression.ZSTD);
@@ -110,23 +135,14 @@ class LazyDatasetTest {
         Split train = ds.split("train");
         train.get(0);
         List<Throwable> endings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-          long seed = t;
-          threads.add(
-              new Thread(
-                  () -> {
-                    java.util.Random random = new java.util.Random(seed);
-                    try {
-                      while (true) {
-                        train.take(random.nextInt(5000), random.nextInt(5000));
-                      }
-                    } catch (Throwable e) {
-                      endings.add(e);
-                    }
-                  }));
-        }
-        threads.forEach(Thread::start);
+        List<Thread> threads =
+            startReaders(
+                random -> {
+                  while (true) {
+                    train.take(random.nextInt(5000), random.nextInt(5000));
+                  }
+                },
+                endings);
         Thread.sleep(20 + 10 * round);
         ds.close(); // must neither throw "Memory was leaked" nor free what a read still uses
         for (Thread thread : threads) {
@@ -159,25 +175,16 @@ class LazyDatasetTest {
                 .open(path)) {
           Split train = ds.split("train");
           long deadline = System.nanoTime() + 1_500_000_000L;
-          List<Thread> threads = new ArrayList<>();
           List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-          for (int t = 0; t < 4; t++) {
-            long seed = t;
-            threads.add(
-                new Thread(
-                    () -> {
-                      java.util.Random random = new java.util.Random(seed);
-                      try {
-                        while (System.nanoTime() < deadline) {
-                          long i = random.nextInt((int) train.size());
-                          assertEquals(i, train.get(i).getLong("x"));
-                        }
-                      } catch (Throwable e) {
-                        failures.add(e);
-                      }
-                    }));
-          }
-          threads.forEach(Thread::start);
+          List<Thread> threads =
+              startReaders(
+                  random -> {
+                    while (System.nanoTime() < deadline) {
+                      long i = random.nextInt((int) train.size());
+                      assertEquals(i, train.get(i).getLong("x"));
+                    }
+                  },
+                  failures);
           for (Thread thread : threads) {
             thread.join();
           }

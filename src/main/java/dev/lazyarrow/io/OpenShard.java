@@ -14,7 +14,6 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
@@ -42,18 +41,13 @@ final class OpenShard {
   }
 
   /**
-   * Opens the shard {@code path}: a regular file of {@code expectedBytes} holding {@code
-   * expectedRows} (either -1 to skip its check), its blocks located by its footer, or by {@code
-   * indexFile} if it is a {@code stream} served in place.
+   * Opens {@code shard}: a regular file of the bytes and rows it expects (unless -1), its blocks
+   * located by its footer, or by its index file if it is a stream served in place.
    */
-  static OpenShard open(
-      Path path,
-      long expectedBytes,
-      long expectedRows,
-      Manifest.Stream stream,
-      Path indexFile,
-      BufferAllocator allocator,
-      long maxSegment) {
+  static OpenShard open(ShardFile shard) {
+    Path path = shard.path;
+    long expectedBytes = shard.expectedBytes;
+    Manifest.Stream stream = shard.stream;
     OpenShard s;
     try {
       s = new OpenShard(path, RegularFiles.open(path, "shard"));
@@ -68,7 +62,8 @@ final class OpenShard {
       s.modified = attributes.lastModifiedTime();
       if (stream != null) {
         s.blocks =
-            StreamIndex.read(path, s.channel, s.size, s.modified, expectedBytes, stream, indexFile);
+            StreamIndex.read(
+                path, s.channel, s.size, s.modified, expectedBytes, stream, shard.indexFile);
       } else if (expectedBytes >= 0 && s.size != expectedBytes) {
         throw new LazyArrowException(
             path,
@@ -82,23 +77,23 @@ final class OpenShard {
       }
       long[] starts = s.blocks.batchStarts();
       long rows = starts[starts.length - 1];
-      if (expectedRows >= 0 && rows != expectedRows) {
+      if (shard.expectedRows >= 0 && rows != shard.expectedRows) {
         throw new LazyArrowException(
-            path, "file holds " + rows + " rows, the manifest says " + expectedRows);
+            path, "file holds " + rows + " rows, the manifest says " + shard.expectedRows);
       }
       List<ArrowBlock> blocks = new ArrayList<>(s.blocks.dictionaryBlocks());
       blocks.addAll(s.blocks.batchBlocks());
-      s.segments = Segments.plan(path, s.channel, blocks, maxSegment);
+      s.segments = Segments.plan(path, s.channel, blocks, shard.maxSegment);
       s.schema =
           ShardDictionaries.load(
               path,
               s.blocks.schema(),
               s.blocks.dictionaryBlocks(),
               s.segments,
-              allocator,
+              shard.allocator,
               s.dictionaries);
       // A schema Arrow cannot make vectors for (a list without its child) fails here, not on load.
-      VectorSchemaRoot.create(s.schema, allocator).close();
+      VectorSchemaRoot.create(s.schema, shard.allocator).close();
       return s;
     } catch (IOException | RuntimeException e) {
       s.release();

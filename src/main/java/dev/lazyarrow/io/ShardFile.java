@@ -42,13 +42,14 @@ public final class ShardFile implements AutoCloseable {
   /** The most bytes one mapping can hold on Java 17. */
   private static final long MAX_SEGMENT = Integer.MAX_VALUE;
 
-  private final Path path;
-  private final long expectedBytes;
-  private final long expectedRows;
-  private final BufferAllocator allocator;
-  private final long maxSegment;
-  private final Manifest.Stream stream;
-  private final Path indexFile;
+  // Read by OpenShard when the file is first touched.
+  final Path path;
+  final long expectedBytes;
+  final long expectedRows;
+  final BufferAllocator allocator;
+  final long maxSegment;
+  final Manifest.Stream stream;
+  final Path indexFile;
 
   private volatile OpenShard state;
   private boolean closed;
@@ -326,9 +327,7 @@ public final class ShardFile implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("shard " + path + " is closed");
       }
-      state =
-          OpenShard.open(
-              path, expectedBytes, expectedRows, stream, indexFile, allocator, maxSegment);
+      state = OpenShard.open(this);
     }
     return state;
   }
