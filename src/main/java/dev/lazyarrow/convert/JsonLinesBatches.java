@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.SafeFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -129,7 +130,7 @@ final class JsonLinesBatches implements BatchReader {
   private static BufferedReader reader(Path file) throws IOException {
     BufferedReader in =
         new BufferedReader(
-            new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()),
+            new InputStreamReader(SafeFiles.newInputStream(file), StandardCharsets.UTF_8.newDecoder()),
             1 << 16);
     in.mark(1);
     if (in.read() != '\uFEFF') {

@@ -2,6 +2,7 @@ package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.format.SafeFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -322,7 +323,7 @@ public final class ShardFile implements AutoCloseable {
     }
     State s = new State();
     try {
-      s.channel = FileChannel.open(path, StandardOpenOption.READ);
+      s.channel = SafeFiles.openUnlinked(path);
     } catch (NoSuchFileException e) {
       throw new LazyArrowException(path, "shard file is missing");
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.format.SafeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -256,7 +257,7 @@ public final class StreamIndex {
   }
 
   private static ByteBuffer readEntry(Path indexFile, Manifest.Stream stream) throws IOException {
-    try (FileChannel channel = FileChannel.open(indexFile, StandardOpenOption.READ)) {
+    try (FileChannel channel = SafeFiles.openUnlinked(indexFile)) {
       long end = stream.indexOffset() + stream.indexLength();
       if (stream.indexOffset() < MAGIC.length
           || stream.indexLength() < ENTRY_HEADER
