@@ -37,7 +37,8 @@ class SymlinkedShardsTest {
       LazyArrowException e =
           assertThrows(LazyArrowException.class, () -> opened.split("train").get(0));
       assertTrue(
-          e.getMessage().contains("resolves to " + outside.toRealPath().resolve("part-00000.arrow")),
+          e.getMessage()
+              .contains("resolves to " + outside.toRealPath().resolve("part-00000.arrow")),
           e.getMessage());
     }
   }

@@ -37,9 +37,10 @@ import org.apache.arrow.vector.validate.ValidateUtil;
  *
  * <p>The file is untrusted: a stream's messages are checked against the file before Arrow reads
  * them ({@link SourceMessages}), an IPC file's footer blocks must lie inside the file, all memory
- * comes from an allocator bounded by {@link #memoryBound} (so that no length read from the file
- * can size an allocation beyond it), and every record batch and dictionary is validated ({@link
- * SourceValidation}, dictionary indices inside their dictionary) before a value is read. A fault is a {@link LazyArrowException} naming the file and the batch.
+ * comes from an allocator bounded by {@link #memoryBound} (so that no length read from the file can
+ * size an allocation beyond it), and every record batch and dictionary is validated ({@link
+ * SourceValidation}, dictionary indices inside their dictionary) before a value is read. A fault is
+ * a {@link LazyArrowException} naming the file and the batch.
  */
 final class ArrowBatches implements BatchReader {
   private static final byte[] FILE_MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
@@ -117,8 +118,7 @@ final class ArrowBatches implements BatchReader {
   }
 
   /** Refuses an IPC file whose footer lists a block that does not lie inside the file. */
-  private static void checkBlocks(Path file, long size, ArrowFileReader reader)
-      throws IOException {
+  private static void checkBlocks(Path file, long size, ArrowFileReader reader) throws IOException {
     List<ArrowBlock> blocks = new ArrayList<>(reader.getDictionaryBlocks());
     blocks.addAll(reader.getRecordBlocks());
     for (ArrowBlock block : blocks) {
@@ -162,8 +162,11 @@ final class ArrowBatches implements BatchReader {
       for (FieldVector v : reader.getVectorSchemaRoot().getFieldVectors()) {
         SourceValidation.validate(v);
       }
-    } catch (ValidateUtil.ValidateException | IllegalArgumentException | IndexOutOfBoundsException e) {
-      throw new LazyArrowException(file, "record batch " + batch + " is invalid: " + e.getMessage(), e);
+    } catch (ValidateUtil.ValidateException
+        | IllegalArgumentException
+        | IndexOutOfBoundsException e) {
+      throw new LazyArrowException(
+          file, "record batch " + batch + " is invalid: " + e.getMessage(), e);
     }
     if (decode) {
       VectorSchemaRoot raw = reader.getVectorSchemaRoot();
@@ -220,7 +223,8 @@ final class ArrowBatches implements BatchReader {
       try {
         SourceValidation.validate(values);
       } catch (ValidateUtil.ValidateException e) {
-        throw new LazyArrowException(file, "dictionary " + id + " is invalid: " + e.getMessage(), e);
+        throw new LazyArrowException(
+            file, "dictionary " + id + " is invalid: " + e.getMessage(), e);
       }
     }
     BaseIntVector ints = (BaseIntVector) indices;

@@ -74,12 +74,7 @@ final class CacheLayout {
             files.sort(Comparator.comparing(p -> p.getFileName().toString()));
             splits.add(
                 new SourceSplit(
-                    name,
-                    SourceFormat.ARROW,
-                    files,
-                    features,
-                    dir.getFileName().toString(),
-                    info));
+                    name, SourceFormat.ARROW, files, features, dir.getFileName().toString(), info));
           }
         });
     return splits;

@@ -78,8 +78,7 @@ final class HubParquetLayout {
                 .toList();
         if (!files.isEmpty()) {
           bySplit.put(
-              Names.requirePlain(splitDir, "split name", splitDir.getFileName().toString()),
-              files);
+              Names.requirePlain(splitDir, "split name", splitDir.getFileName().toString()), files);
         }
       }
       return toSplits(bySplit, folder);

@@ -10,7 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -130,7 +129,8 @@ final class JsonLinesBatches implements BatchReader {
   private static BufferedReader reader(Path file) throws IOException {
     BufferedReader in =
         new BufferedReader(
-            new InputStreamReader(SafeFiles.newInputStream(file), StandardCharsets.UTF_8.newDecoder()),
+            new InputStreamReader(
+                SafeFiles.newInputStream(file), StandardCharsets.UTF_8.newDecoder()),
             1 << 16);
     in.mark(1);
     if (in.read() != '\uFEFF') {

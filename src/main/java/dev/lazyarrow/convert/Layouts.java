@@ -28,8 +28,8 @@ final class Layouts {
 
   /**
    * Finds the layout of {@code source} and its splits, choosing config {@code config} (or null)
-   * where the layout has configs. Every data file is checked to be a regular file inside the
-   * source (see {@link #roots}) and listed by its real path.
+   * where the layout has configs. Every data file is checked to be a regular file inside the source
+   * (see {@link #roots}) and listed by its real path.
    *
    * @throws LazyArrowException if the source is missing or of no known layout, or a data file is
    *     not a regular file or lies outside the source
@@ -62,8 +62,8 @@ final class Layouts {
   }
 
   /**
-   * Returns the real folders a source's data files may lie in: the source's own folder (the
-   * folder holding it, for one file), and for a snapshot of the Hub's download cache ({@code
+   * Returns the real folders a source's data files may lie in: the source's own folder (the folder
+   * holding it, for one file), and for a snapshot of the Hub's download cache ({@code
    * datasets--<name>/snapshots/<revision>}, whose files are links into {@code ../../blobs}), that
    * {@code blobs} folder too.
    */

@@ -115,8 +115,7 @@ final class ParquetBatches implements BatchReader {
     long size = java.nio.file.Files.size(file);
     for (BlockMetaData group : reader.getRowGroups()) {
       if (group.getRowCount() < 0) {
-        throw new LazyArrowException(
-            file, "a row group claims " + group.getRowCount() + " rows");
+        throw new LazyArrowException(file, "a row group claims " + group.getRowCount() + " rows");
       }
       for (ColumnChunkMetaData chunk : group.getColumns()) {
         long start = chunk.getStartingPos();

@@ -15,13 +15,13 @@ import org.apache.arrow.vector.ipc.message.MessageResult;
 /**
  * The messages of an Arrow IPC stream source, each checked against the file before Arrow reads it.
  *
- * <p>A stream is a sequence of messages, each {@code [0xFFFFFFFF] int32 length, flatbuffer
- * Message of that length, body of Message.bodyLength bytes}, ended by a length of 0 (the
- * end-of-stream marker) or by the end of the file. Arrow's own reader takes any length of 0 for the
- * end, so a damaged length silently drops the rows after it, and it allocates whatever a length
- * says. Here, before Arrow reads a message: a length of 0 must be the last bytes of the file; a
- * length must fit in the rest of the file and in {@value #MAX_METADATA} bytes; and the body the
- * message declares must fit in the rest of the file.
+ * <p>A stream is a sequence of messages, each {@code [0xFFFFFFFF] int32 length, flatbuffer Message
+ * of that length, body of Message.bodyLength bytes}, ended by a length of 0 (the end-of-stream
+ * marker) or by the end of the file. Arrow's own reader takes any length of 0 for the end, so a
+ * damaged length silently drops the rows after it, and it allocates whatever a length says. Here,
+ * before Arrow reads a message: a length of 0 must be the last bytes of the file; a length must fit
+ * in the rest of the file and in {@value #MAX_METADATA} bytes; and the body the message declares
+ * must fit in the rest of the file.
  */
 final class SourceMessages extends MessageChannelReader {
   /** The most metadata bytes one message may have: a schema of some 100,000 columns. */

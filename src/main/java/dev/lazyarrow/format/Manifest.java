@@ -14,7 +14,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -79,6 +78,7 @@ public final class Manifest {
   public static final int STREAM_VERSION = 2;
 
   static final String FORMAT = "lazyarrow";
+
   /** The longest manifest read: some 500,000 shards. */
   static final long MAX_BYTES = 64L << 20;
 
@@ -160,7 +160,8 @@ public final class Manifest {
     try (FileChannel channel = SafeFiles.openUnlinked(file)) {
       if (channel.size() > MAX_BYTES) {
         throw new LazyArrowException(
-            file, "manifest is " + channel.size() + " bytes; more than " + MAX_BYTES + " is refused");
+            file,
+            "manifest is " + channel.size() + " bytes; more than " + MAX_BYTES + " is refused");
       }
       root = JSON.readTree(Channels.newInputStream(channel));
     } catch (NoSuchFileException e) {
@@ -170,6 +171,7 @@ public final class Manifest {
     }
     return ManifestReader.parse(file, root);
   }
+
   /**
    * Writes this manifest into {@code dir}, atomically: a reader sees no manifest or the whole one.
    *

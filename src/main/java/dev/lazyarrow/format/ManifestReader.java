@@ -93,7 +93,8 @@ final class ManifestReader {
           where + ": field 'stream' must have 'index': [offset, length]");
       stream =
           new Manifest.Stream(
-              integer(st.get("modified"), where + ": field 'modified'", Long.MIN_VALUE, Long.MAX_VALUE),
+              integer(
+                  st.get("modified"), where + ": field 'modified'", Long.MIN_VALUE, Long.MAX_VALUE),
               integer(range.get(0), where + ", index offset", 0, Long.MAX_VALUE),
               (int) integer(range.get(1), where + ", index length", 0, Integer.MAX_VALUE));
     }

@@ -10,8 +10,8 @@ import java.nio.file.Path;
  *
  * <p>A plain name is 1 to {@value #MAX_BYTES} bytes of UTF-8 (the longest file name most file
  * systems take); is not {@code .} or {@code ..}; holds no {@code /} or {@code \}; and holds no
- * control character (U+0000-U+001F, U+007F-U+009F), line or paragraph separator (U+2028, U+2029)
- * or unpaired surrogate. Anything else, spaces and non-ASCII letters included, is allowed.
+ * control character (U+0000-U+001F, U+007F-U+009F), line or paragraph separator (U+2028, U+2029) or
+ * unpaired surrogate. Anything else, spaces and non-ASCII letters included, is allowed.
  */
 public final class Names {
   /** The most UTF-8 bytes a plain name may have. */

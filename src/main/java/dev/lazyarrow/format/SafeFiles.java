@@ -21,8 +21,8 @@ import java.util.UUID;
  * Opens and writes files whose paths come from untrusted data.
  *
  * <ul>
- *   <li>Only regular files are opened: a FIFO, device or folder where a file is expected is
- *       refused before it is opened, so that reading it cannot block or never end.
+ *   <li>Only regular files are opened: a FIFO, device or folder where a file is expected is refused
+ *       before it is opened, so that reading it cannot block or never end.
  *   <li>A file is opened by its real path (symbolic links resolved), which must lie inside its
  *       root, and with {@link LinkOption#NOFOLLOW_LINKS}.
  *   <li>Temporary files are created new ({@link StandardOpenOption#CREATE_NEW}, under a random
@@ -171,7 +171,10 @@ public final class SafeFiles {
     try {
       try {
         Files.move(
-            tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp,
+            dir.resolve(name),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
       }

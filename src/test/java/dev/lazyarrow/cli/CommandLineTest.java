@@ -183,7 +183,8 @@ class CommandLineTest {
     Path ds = dict();
     Path manifest = ds.resolve(Manifest.FILE_NAME);
     Files.writeString(
-        manifest, Files.readString(manifest).replaceFirst("\"names\" : \\[", "\"names\" : 7, \"x\" : ["));
+        manifest,
+        Files.readString(manifest).replaceFirst("\"names\" : \\[", "\"names\" : 7, \"x\" : ["));
     Run inspect = run("inspect", ds.toString());
     assertEquals(1, inspect.status(), inspect.err());
     assertTrue(inspect.err().startsWith("lazyarrow: " + manifest + ": the features of split"));
@@ -194,8 +195,7 @@ class CommandLineTest {
     Path source = Fixtures.copyTree(Fixtures.path("hf/save_single"), tmp.resolve("src"));
     Path info = source.resolve("dataset_info.json");
     Files.writeString(
-        info,
-        Files.readString(info).replaceFirst("\"names\": \\[", "\"names\": 7, \"x\": ["));
+        info, Files.readString(info).replaceFirst("\"names\": \\[", "\"names\": 7, \"x\": ["));
     Run convert = run("convert", source.toString(), tmp.resolve("out").toString());
     assertEquals(1, convert.status(), convert.err());
     assertTrue(

@@ -170,8 +170,7 @@ class IndexerTest {
     Path outside = Files.move(index, tmp.resolve("elsewhere.index"));
     Files.createSymbolicLink(index, outside);
     try (LazyDataset ds = LazyDataset.open(source)) {
-      LazyArrowException e =
-          assertThrows(LazyArrowException.class, () -> ds.split("train").get(0));
+      LazyArrowException e = assertThrows(LazyArrowException.class, () -> ds.split("train").get(0));
       assertEquals(index, e.file());
       assertTrue(e.getMessage().contains("is reached through a symbolic link"), e.getMessage());
     }

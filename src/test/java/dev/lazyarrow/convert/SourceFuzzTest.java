@@ -12,8 +12,8 @@ import java.nio.file.Path;
  * LazyArrowException}, never another exception, an error, a hang or leaked memory.
  *
  * <p>{@code mvn test} replays the inputs under {@code SourceFuzzTestInputs/<method>/}: small
- * fixtures and every reproduction of issue 9 in sources. {@code JAZZER_FUZZ=1} fuzzes one method
- * at a time ({@code -Dtest=SourceFuzzTest#arrow}).
+ * fixtures and every reproduction of issue 9 in sources. {@code JAZZER_FUZZ=1} fuzzes one method at
+ * a time ({@code -Dtest=SourceFuzzTest#arrow}).
  */
 class SourceFuzzTest {
   private static final Path DIR = tempDir();

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 class UntrustedSourcesTest {
   @TempDir Path tmp;
 
-  /** Converts {@code source} into {@code tmp/a/b/out}, expecting a refusal; checks OUT's absence. */
+  /**
+   * Converts {@code source} into {@code tmp/a/b/out}, expecting a refusal; checks OUT's absence.
+   */
   private LazyArrowException refused(Path source) throws IOException {
     Path out = Files.createDirectories(tmp.resolve("a/b")).resolve("out");
     LazyArrowException e =
@@ -38,14 +40,18 @@ class UntrustedSourcesTest {
             LazyArrowException.class, () -> Converter.newBuilder().build().convert(source, out));
     assertTrue(Files.notExists(out), "OUT was written");
     try (Stream<Path> all = Files.walk(tmp)) {
-      List<Path> written =
-          all.filter(p -> p.getFileName().toString().startsWith("part-")).toList();
+      List<Path> written = all.filter(p -> p.getFileName().toString().startsWith("part-")).toList();
       assertEquals(List.of(), written, "shards written outside OUT");
     }
     return e;
   }
 
-  private static void assertMessage(LazyArrowException e, String expected) {
+  /**
+   * Expects {@link #refused(Path)} to blame {@code file} with a message holding {@code expected}.
+   */
+  private void refused(Path source, Path file, String expected) throws IOException {
+    LazyArrowException e = refused(source);
+    assertEquals(file, e.file());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
@@ -56,9 +62,7 @@ class UntrustedSourcesTest {
     Files.writeString(
         state,
         Files.readString(state).replace("\"_split\": null", "\"_split\": \"../../escaped\""));
-    LazyArrowException e = refused(source);
-    assertEquals(state, e.file());
-    assertMessage(e, "_split '../../escaped' is not a plain name: it holds a path separator");
+    refused(source, state, "_split '../../escaped' is not a plain name: it holds a path separator");
   }
 
   @Test
@@ -66,9 +70,7 @@ class UntrustedSourcesTest {
     Path source = Fixtures.copyTree(Fixtures.path("hf/save_dict"), tmp.resolve("a/b/src"));
     Path dict = source.resolve("dataset_dict.json");
     Files.writeString(dict, "{\"splits\": [\"train\", \"..\"]}");
-    LazyArrowException e = refused(source);
-    assertEquals(dict, e.file());
-    assertMessage(e, "split name '..' is not a plain name");
+    refused(source, dict, "split name '..' is not a plain name");
   }
 
   @Test
@@ -79,9 +81,7 @@ class UntrustedSourcesTest {
                 "json/default-4c8cc5446d095b48/0.0.0/"
                     + "915409a0dcfcf3c0e0e2b1d1e761f7eaf823c9e638ed16d3c75e0a940a971aa3");
     Path hostile = Files.copy(cache.resolve("json-train.arrow"), cache.resolve("json-...arrow"));
-    LazyArrowException e = refused(tmp.resolve("a/b/src"));
-    assertEquals(hostile, e.file());
-    assertMessage(e, "split name '..' is not a plain name");
+    refused(tmp.resolve("a/b/src"), hostile, "split name '..' is not a plain name");
   }
 
   @Test
@@ -92,9 +92,7 @@ class UntrustedSourcesTest {
         Files.copy(
             source.resolve("data/test-00000-of-00001.parquet"),
             source.resolve("data/..-00000-of-00001.parquet"));
-    LazyArrowException e = refused(source);
-    assertEquals(hostile, e.file());
-    assertMessage(e, "split name '..' is not a plain name");
+    refused(source, hostile, "split name '..' is not a plain name");
   }
 
   @Test
@@ -102,9 +100,7 @@ class UntrustedSourcesTest {
     Path source = Fixtures.copyTree(Fixtures.path("hf/hub_parquet"), tmp.resolve("a/b/src"));
     Path readme = source.resolve("README.md");
     Files.writeString(readme, Files.readString(readme).replace("split: test", "split: ../x"));
-    LazyArrowException e = refused(source);
-    assertEquals(readme, e.file());
-    assertMessage(e, "split name '../x' is not a plain name");
+    refused(source, readme, "split name '../x' is not a plain name");
   }
 
   @Test
@@ -113,9 +109,8 @@ class UntrustedSourcesTest {
     Path data = source.resolve("data-00000-of-00001.arrow");
     Path outside = Files.move(data, tmp.resolve("outside.arrow"));
     Files.createSymbolicLink(data, outside);
-    LazyArrowException e = refused(source);
-    assertEquals(source.resolve("state.json"), e.file());
-    assertMessage(e, "resolves to " + outside.toRealPath() + ", outside");
+    refused(
+        source, source.resolve("state.json"), "resolves to " + outside.toRealPath() + ", outside");
   }
 
   @Test
@@ -128,28 +123,30 @@ class UntrustedSourcesTest {
           Files.copy(
               Fixtures.path("hf/hub_parquet/data/" + name + ".parquet"),
               blobs.resolve(name.hashCode() + ""));
-      Files.createSymbolicLink(data.resolve(name + ".parquet"), Path.of("../../../blobs", "" + name.hashCode()));
+      Files.createSymbolicLink(
+          data.resolve(name + ".parquet"), Path.of("../../../blobs", "" + name.hashCode()));
     }
     Converter.Result result =
-        Converter.newBuilder().build().convert(repo.resolve("snapshots/0123abc"), tmp.resolve("out"));
-    assertEquals(List.of("train"), result.splits().stream().map(Manifest.SplitEntry::name).toList());
+        Converter.newBuilder()
+            .build()
+            .convert(repo.resolve("snapshots/0123abc"), tmp.resolve("out"));
+    assertEquals(
+        List.of("train"), result.splits().stream().map(Manifest.SplitEntry::name).toList());
   }
 
   @Test
   void convert_fifoInPlaceOfSourceFiles_isRefusedWithoutWaiting() throws Exception {
     for (String name : List.of("state.json", "dataset_info.json", "data-00000-of-00001.arrow")) {
-      Path source =
-          Fixtures.copyTree(Fixtures.path("hf/save_single"), tmp.resolve("fifo-" + name));
+      Path source = Fixtures.copyTree(Fixtures.path("hf/save_single"), tmp.resolve("fifo-" + name));
       Files.delete(source.resolve(name));
       Path fifo = Fifos.make(source.resolve(name));
-      LazyArrowException e =
-          assertTimeoutPreemptively(Duration.ofSeconds(10), () -> refused(source));
-      assertEquals(fifo, e.file());
-      assertMessage(e, "not a regular file but a FIFO, socket or device");
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () -> refused(source, fifo, "not a regular file but a FIFO, socket or device"));
     }
     Path jsonl = Fifos.make(tmp.resolve("rows.jsonl"));
-    LazyArrowException e = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> refused(jsonl));
-    assertEquals(jsonl.toRealPath(), e.file());
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10), () -> refused(jsonl, jsonl.toRealPath(), "not a regular file"));
   }
 
   @Test
@@ -174,9 +171,7 @@ class UntrustedSourcesTest {
     Path source = Fixtures.copyTree(Fixtures.path("hf/save_single"), tmp.resolve("a/b/src"));
     Path data = source.resolve("data-00000-of-00001.arrow");
     long at = setMessageLength(data, 2, 0);
-    LazyArrowException e = refused(source);
-    assertEquals(data.toRealPath(), e.file());
-    assertMessage(e, "end-of-stream marker at offset " + at + " but ");
+    refused(source, data.toRealPath(), "end-of-stream marker at offset " + at + " but ");
   }
 
   @Test
@@ -184,9 +179,10 @@ class UntrustedSourcesTest {
     Path source = Fixtures.copyTree(Fixtures.path("hf/save_single"), tmp.resolve("a/b/src"));
     Path data = source.resolve("data-00000-of-00001.arrow");
     long at = setMessageLength(data, 1, 0x7FFFFFFF);
-    LazyArrowException e = refused(source);
-    assertEquals(data.toRealPath(), e.file());
-    assertMessage(e, "message at offset " + at + " claims 2147483647 bytes of metadata");
+    refused(
+        source,
+        data.toRealPath(),
+        "message at offset " + at + " claims 2147483647 bytes of metadata");
   }
 
   /** Sets the length prefix of the stream's message {@code index}; returns the message's offset. */

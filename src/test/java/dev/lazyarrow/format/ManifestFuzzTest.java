@@ -9,8 +9,8 @@ import java.nio.file.Path;
 /**
  * Fuzzes the manifest reader: any bytes must give a manifest or a {@link LazyArrowException}.
  *
- * <p>{@code mvn test} replays the inputs under {@code ManifestFuzzTestInputs/manifest/}: seeds
- * from converted datasets and every reproduction of issue 9. {@code JAZZER_FUZZ=1} fuzzes.
+ * <p>{@code mvn test} replays the inputs under {@code ManifestFuzzTestInputs/manifest/}: seeds from
+ * converted datasets and every reproduction of issue 9. {@code JAZZER_FUZZ=1} fuzzes.
  */
 class ManifestFuzzTest {
   private static final Path DIR = tempDir();

@@ -11,12 +11,12 @@ import dev.lazyarrow.LazyArrowException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class ManifestTest {
   @TempDir Path dir;
@@ -141,11 +141,10 @@ class ManifestTest {
     String rows = field.equals("rows") ? value : "3000";
     String shardRows = field.equals("shardRows") ? value : "3000";
     String features = field.equals("features") ? value : "null";
-    return ("{\"format\": \"lazyarrow\", \"version\": %s, \"writer\": \"t\","
-            + " \"source\": {\"layout\": \"save_to_disk\", \"path\": \"/s\", \"fingerprint\": \"f\"},"
-            + " \"splits\": [{\"name\": \"train\", \"rows\": %s, \"features\": %s,"
-            + " \"shards\": [{\"path\": \"train/part-00000.arrow\", \"rows\": %s,"
-            + " \"bytes\": 10}]}]}")
+    return ("{\"format\": \"lazyarrow\", \"version\": %s, \"writer\": \"t\", \"source\":"
+                + " {\"layout\": \"save_to_disk\", \"path\": \"/s\", \"fingerprint\": \"f\"},"
+                + " \"splits\": [{\"name\": \"train\", \"rows\": %s, \"features\": %s, \"shards\":"
+                + " [{\"path\": \"train/part-00000.arrow\", \"rows\": %s, \"bytes\": 10}]}]}")
         .formatted(version, rows, features, shardRows);
   }
 
@@ -174,7 +173,8 @@ class ManifestTest {
   @ValueSource(strings = {"\"3000\"", "3000.0", "true", "-1"})
   void read_shardRowsNotANonNegativeJsonInteger_isRefused(String rows) throws IOException {
     writeRaw(manifestWith("shardRows", rows));
-    assertRefused("field 'rows' must be a JSON integer from 0 to 9223372036854775807, found " + rows);
+    assertRefused(
+        "field 'rows' must be a JSON integer from 0 to 9223372036854775807, found " + rows);
   }
 
   @Test
@@ -202,8 +202,7 @@ class ManifestTest {
   @Test
   void read_badClassLabel_isRefusedAsBadData() throws IOException {
     writeRaw(
-        manifestWith(
-            "features", "{\"label\": {\"_type\": \"ClassLabel\", \"names\": \"neg\"}}"));
+        manifestWith("features", "{\"label\": {\"_type\": \"ClassLabel\", \"names\": \"neg\"}}"));
     assertRefused("the features of split 'train' are invalid");
   }
 
