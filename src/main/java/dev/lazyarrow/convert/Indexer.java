@@ -34,7 +34,6 @@ public final class Indexer {
   public static Converter.Result index(Path source) throws IOException {
     Objects.requireNonNull(source, "source");
     Layouts.Found found = Layouts.find(source, null);
-    Path root = SafeFiles.realDirectory(source); // the data files' paths are real paths too
     if (!found.layout().equals(SaveToDiskLayout.LAYOUT)
         && !found.layout().equals(CacheLayout.LAYOUT)) {
       throw new LazyArrowException(
@@ -44,6 +43,7 @@ public final class Indexer {
               + found.layout()
               + ": convert it instead");
     }
+    Path root = SafeFiles.realDirectory(source); // the data files' paths are real paths too
     ByteArrayOutputStream sidecar = new ByteArrayOutputStream();
     sidecar.write(StreamIndex.MAGIC);
     List<Manifest.SplitEntry> entries = new ArrayList<>();
