@@ -237,11 +237,16 @@ public final class Converter {
     }
   }
 
-  /** Returns the features of the value of a {@value #HF_KEY} metadata key, or null if none. */
+  /**
+   * Returns the features of the value of a {@value #HF_KEY} metadata key, or null if none.
+   *
+   * @throws LazyArrowException naming {@code file} if the value is not JSON or the features are
+   *     invalid
+   */
   static JsonNode hfFeatures(Path file, String huggingface) {
     try {
-      JsonNode features = JSON.readTree(huggingface).path("info").get("features");
-      return features == null || features.isNull() ? null : features;
+      return SaveToDiskLayout.features(
+          file, JSON.readTree(huggingface).path("info").get("features"));
     } catch (IOException e) {
       throw new LazyArrowException(file, "metadata key " + HF_KEY + " is not valid JSON", e);
     }

@@ -2,6 +2,7 @@ package dev.lazyarrow.convert;
 
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.SafeFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,15 +64,19 @@ final class Layouts {
 
   /**
    * Returns the real folders a source's data files may lie in: the source's own folder (the folder
-   * holding it, for one file), and for a snapshot of the Hub's download cache ({@code
-   * datasets--<name>/snapshots/<revision>}, whose files are links into {@code ../../blobs}), that
-   * {@code blobs} folder too.
+   * holding the file it resolves to, for one file), and for a snapshot of the Hub's download cache
+   * ({@code datasets--<name>/snapshots/<revision>}, whose files are links into {@code
+   * ../../blobs}), that {@code blobs} folder too.
    */
   static List<Path> roots(Path source) {
-    Path real = Files.isDirectory(source) ? SafeFiles.realDirectory(source) : null;
-    if (real == null) {
-      return List.of(SafeFiles.realDirectory(source.toAbsolutePath().getParent()));
+    if (!Files.isDirectory(source)) {
+      try {
+        return List.of(source.toRealPath().getParent()); // the file named is taken, link or not
+      } catch (IOException e) {
+        throw new LazyArrowException(source, "cannot resolve: " + e.getMessage(), e);
+      }
     }
+    Path real = SafeFiles.realDirectory(source);
     Path snapshots = real.getParent();
     if (snapshots != null
         && snapshots.getFileName() != null

@@ -33,10 +33,10 @@ final class SaveToDiskLayout {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  private SaveToDiskLayout() {}
-
   /** The longest JSON file of a source read: its metadata, never its rows. */
   private static final long MAX_JSON_BYTES = 64L << 20;
+
+  private SaveToDiskLayout() {}
 
   /** Returns whether {@code dir} holds this layout. */
   static boolean matches(Path dir) {

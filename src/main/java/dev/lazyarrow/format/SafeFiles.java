@@ -94,14 +94,16 @@ public final class SafeFiles {
   }
 
   /**
-   * Opens the regular file {@code file} for reading, without following a link at its end.
+   * Opens the regular file {@code file} for reading by its real path, which is opened without
+   * following links: a link swapped in after the check is not followed.
    *
    * @throws LazyArrowException if it is missing or not a regular file
    */
   public static FileChannel openRegular(Path file) throws IOException {
-    requireRegular(file);
+    Path real = realPath(file);
+    requireRegular(real);
     try {
-      return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+      return FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       throw new LazyArrowException(file, "no such file");
     }

@@ -117,8 +117,12 @@ class UntrustedSourcesTest {
   void convert_hubSnapshotLinkingIntoItsBlobs_converts() throws IOException {
     Path repo = tmp.resolve("datasets--someone--emotion");
     Path blobs = Files.createDirectories(repo.resolve("blobs"));
-    Path data = Files.createDirectories(repo.resolve("snapshots/0123abc/data"));
-    for (String name : List.of("train-00000-of-00002", "train-00001-of-00002")) {
+    Path snapshot = Files.createDirectories(repo.resolve("snapshots/0123abc"));
+    Path data = Files.createDirectories(snapshot.resolve("data"));
+    Files.copy(Fixtures.path("hf/hub_parquet/README.md"), blobs.resolve("readme"));
+    Files.createSymbolicLink(snapshot.resolve("README.md"), Path.of("../../blobs/readme"));
+    for (String name :
+        List.of("train-00000-of-00002", "train-00001-of-00002", "test-00000-of-00001")) {
       Path blob =
           Files.copy(
               Fixtures.path("hf/hub_parquet/data/" + name + ".parquet"),
@@ -131,7 +135,19 @@ class UntrustedSourcesTest {
             .build()
             .convert(repo.resolve("snapshots/0123abc"), tmp.resolve("out"));
     assertEquals(
-        List.of("train"), result.splits().stream().map(Manifest.SplitEntry::name).toList());
+        List.of("train", "test"), result.splits().stream().map(Manifest.SplitEntry::name).toList());
+  }
+
+  @Test
+  void convert_oneFileThatIsALink_converts() throws IOException {
+    Path link =
+        Files.createSymbolicLink(
+            tmp.resolve("rows.jsonl"), Fixtures.path("jsonl/types.jsonl").toRealPath());
+    assertEquals(
+        Files.readAllLines(Fixtures.path("jsonl/types.jsonl")).stream()
+            .filter(line -> !line.isBlank())
+            .count(),
+        Converter.newBuilder().build().convert(link, tmp.resolve("out")).rows());
   }
 
   @Test

@@ -142,9 +142,9 @@ class ManifestTest {
     String shardRows = field.equals("shardRows") ? value : "3000";
     String features = field.equals("features") ? value : "null";
     return ("{\"format\": \"lazyarrow\", \"version\": %s, \"writer\": \"t\", \"source\":"
-                + " {\"layout\": \"save_to_disk\", \"path\": \"/s\", \"fingerprint\": \"f\"},"
-                + " \"splits\": [{\"name\": \"train\", \"rows\": %s, \"features\": %s, \"shards\":"
-                + " [{\"path\": \"train/part-00000.arrow\", \"rows\": %s, \"bytes\": 10}]}]}")
+            + " {\"layout\": \"save_to_disk\", \"path\": \"/s\", \"fingerprint\": \"f\"},"
+            + " \"splits\": [{\"name\": \"train\", \"rows\": %s, \"features\": %s, \"shards\":"
+            + " [{\"path\": \"train/part-00000.arrow\", \"rows\": %s, \"bytes\": 10}]}]}")
         .formatted(version, rows, features, shardRows);
   }
 
