@@ -2,6 +2,7 @@ package dev.lazyarrow;
 
 import dev.lazyarrow.cache.BatchCache;
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.format.SafeFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +40,7 @@ public final class LazyDataset implements AutoCloseable {
 
   private LazyDataset(
       Path dir,
+      Path realDir,
       Manifest manifest,
       BufferAllocator allocator,
       long cacheBytes,
@@ -50,7 +52,8 @@ public final class LazyDataset implements AutoCloseable {
     List<Manifest.SplitEntry> entries = manifest.splits();
     for (int i = 0; i < entries.size(); i++) {
       Manifest.SplitEntry entry = entries.get(i);
-      splits.put(entry.name(), new Split(i, entry, dir, allocator, cache, verifyChecksums));
+      splits.put(
+          entry.name(), new Split(i, entry, realDir, allocator, cache, verifyChecksums));
     }
   }
 
@@ -253,6 +256,8 @@ public final class LazyDataset implements AutoCloseable {
     public LazyDataset open(Path dir) {
       Objects.requireNonNull(dir, "dir");
       Manifest manifest = Manifest.read(dir);
+      // Shards are opened by their real paths, which must then hold no link (see SafeFiles).
+      Path realDir = SafeFiles.realDirectory(dir);
       LazyDataset dataset;
       BufferAllocator allocator =
           parent == null
@@ -261,7 +266,7 @@ public final class LazyDataset implements AutoCloseable {
       try {
         long bound =
             keepInMemory ? Long.MAX_VALUE : cacheBytes == -1 ? DEFAULT_CACHE_BYTES : cacheBytes;
-        dataset = new LazyDataset(dir, manifest, allocator, bound, verifyChecksums);
+        dataset = new LazyDataset(dir, realDir, manifest, allocator, bound, verifyChecksums);
       } catch (RuntimeException e) {
         allocator.close();
         throw e;

@@ -1,15 +1,22 @@
 package dev.lazyarrow.cli;
 
 import dev.lazyarrow.LazyArrowException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code lazyarrow} command line: convert datasets, inspect, dump, verify and benchmark them.
  *
- * <p>Exit status: 0 done; 1 the data is bad (the message names the file and what is wrong); 2
- * usage.
+ * <p>Exit status: 0 done; 1 the data is bad or cannot be read or written (a {@link
+ * LazyArrowException} or an I/O error); 2 a bad argument. Each failure prints one line on stderr,
+ * {@code lazyarrow: <file>: <what is wrong>}; {@code --verbose}, accepted by every command, adds
+ * the stack trace.
  */
 @Command(
     name = "lazyarrow",
@@ -36,6 +43,12 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "on failure, print the stack trace after the one-line message")
+  boolean verbose;
+
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -47,19 +60,48 @@ public final class Main implements Runnable {
     cmd.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           PrintWriter err = line.getErr();
-          if (e instanceof LazyArrowException) {
-            err.println("lazyarrow: " + e.getMessage());
-            return BAD_DATA;
+          int status = e instanceof IllegalArgumentException ? USAGE : BAD_DATA;
+          err.println("lazyarrow: " + describe(e));
+          if (verbose(parsed)) {
+            e.printStackTrace(err);
           }
-          if (e instanceof IllegalArgumentException) {
-            err.println("lazyarrow: " + e.getMessage());
-            return USAGE;
-          }
-          err.println("lazyarrow: unexpected failure: " + e);
-          e.printStackTrace(err);
-          return BAD_DATA;
+          err.flush();
+          return status;
         });
     return cmd;
+  }
+
+  /** Returns one line saying what failed: the file, then what is wrong with it. */
+  static String describe(Throwable e) {
+    if (e instanceof UncheckedIOException && e.getCause() != null) {
+      return describe(e.getCause());
+    }
+    String message;
+    if (e instanceof LazyArrowException || e instanceof IllegalArgumentException) {
+      message = e.getMessage();
+    } else if (e instanceof NoSuchFileException missing) {
+      message = missing.getFile() + ": no such file";
+    } else if (e instanceof FileSystemException fs && fs.getFile() != null) {
+      message =
+          fs.getFile()
+              + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile())
+              + ": "
+              + (fs.getReason() == null ? e.getClass().getSimpleName() : fs.getReason());
+    } else if (e instanceof IOException) {
+      message = "I/O error: " + e.getMessage();
+    } else {
+      message = "unexpected failure: " + e + " (--verbose shows where)";
+    }
+    return message == null ? e.toString() : message.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  private static boolean verbose(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

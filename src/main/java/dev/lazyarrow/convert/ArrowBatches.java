@@ -1,16 +1,20 @@
 package dev.lazyarrow.convert;
 
 import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.SafeFiles;
 import dev.lazyarrow.io.Codecs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
@@ -18,9 +22,11 @@ import org.apache.arrow.vector.dictionary.DictionaryEncoder;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.validate.ValidateUtil;
 
 /**
  * Reads an Arrow IPC file or stream (told apart by the file format's leading magic) as written by
@@ -28,6 +34,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * <p>Dictionary-encoded columns are decoded to their values, so that shards of a split share one
  * plain schema whatever each source file chose to encode.
+ *
+ * <p>The file is untrusted: a stream's messages are checked against the file before Arrow reads
+ * them ({@link SourceMessages}), an IPC file's footer blocks must lie inside the file, all memory
+ * comes from an allocator bounded by {@link #memoryBound} (so that no length read from the file can
+ * size an allocation beyond it), and every record batch and dictionary is validated ({@link
+ * SourceValidation}, dictionary indices inside their dictionary) before a value is read. A fault is
+ * a {@link LazyArrowException} naming the file and the batch.
  */
 final class ArrowBatches implements BatchReader {
   private static final byte[] FILE_MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
@@ -35,6 +48,9 @@ final class ArrowBatches implements BatchReader {
   private final Path file;
   private final ArrowReader reader;
   private final BufferAllocator allocator;
+  private final Set<FieldVector> validDictionaries =
+      Collections.newSetFromMap(new IdentityHashMap<>());
+  private int batch = -1;
   private final Schema schema;
   private final boolean decode;
   private VectorSchemaRoot decoded;
@@ -62,16 +78,23 @@ final class ArrowBatches implements BatchReader {
   /**
    * Opens {@code file}, an IPC file if it starts with the file magic and an IPC stream otherwise.
    */
-  static ArrowBatches open(Path file, BufferAllocator allocator) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+  static ArrowBatches open(Path file, BufferAllocator parent) throws IOException {
+    FileChannel channel = SafeFiles.openRegular(file);
+    BufferAllocator allocator = null;
     ArrowReader reader = null;
     try {
+      allocator = parent.newChildAllocator("source " + file, 0, memoryBound(channel.size()));
       ByteBuffer head = ByteBuffer.allocate(FILE_MAGIC.length);
       channel.read(head, 0);
-      reader =
-          ByteBuffer.wrap(FILE_MAGIC).equals(head.flip())
-              ? new ArrowFileReader(channel, allocator, Codecs.INSTANCE)
-              : new ArrowStreamReader(channel, allocator, Codecs.INSTANCE);
+      if (ByteBuffer.wrap(FILE_MAGIC).equals(head.flip())) {
+        ArrowFileReader fileReader = new ArrowFileReader(channel, allocator, Codecs.INSTANCE);
+        reader = fileReader;
+        checkBlocks(file, channel.size(), fileReader);
+      } else {
+        reader =
+            new ArrowStreamReader(
+                new SourceMessages(file, channel, allocator), allocator, Codecs.INSTANCE);
+      }
       return new ArrowBatches(file, reader, allocator);
     } catch (IOException | RuntimeException e) {
       if (reader != null) {
@@ -79,7 +102,47 @@ final class ArrowBatches implements BatchReader {
       } else {
         channel.close();
       }
+      if (allocator != null) {
+        allocator.close();
+      }
       throw e;
+    }
+  }
+
+  /**
+   * Returns the most allocator memory reading a source of {@code size} bytes may take: 8 times its
+   * size plus 1 GiB, room for one decompressed and dictionary-decoded batch.
+   */
+  static long memoryBound(long size) {
+    return size > (Long.MAX_VALUE >> 4) ? Long.MAX_VALUE : size * 8 + (1L << 30);
+  }
+
+  /** Refuses an IPC file whose footer lists a block that does not lie inside the file. */
+  private static void checkBlocks(Path file, long size, ArrowFileReader reader) throws IOException {
+    List<ArrowBlock> blocks = new ArrayList<>(reader.getDictionaryBlocks());
+    blocks.addAll(reader.getRecordBlocks());
+    for (ArrowBlock block : blocks) {
+      long offset = block.getOffset();
+      int metadata = block.getMetadataLength();
+      long body = block.getBodyLength();
+      if (offset < FILE_MAGIC.length
+          || metadata < 8
+          || metadata > SourceMessages.MAX_METADATA
+          || body < 0
+          || body > size
+          || offset > size - metadata - body) {
+        throw new LazyArrowException(
+            file,
+            "footer block at offset "
+                + offset
+                + " ("
+                + metadata
+                + " bytes of metadata, "
+                + body
+                + " of body) does not lie inside the file of "
+                + size
+                + " bytes");
+      }
     }
   }
 
@@ -91,8 +154,19 @@ final class ArrowBatches implements BatchReader {
   @Override
   public boolean next() throws IOException {
     closeDecoded();
-    if (!reader.loadNextBatch()) {
-      return false;
+    batch++;
+    try {
+      if (!reader.loadNextBatch()) {
+        return false;
+      }
+      for (FieldVector v : reader.getVectorSchemaRoot().getFieldVectors()) {
+        SourceValidation.validate(v);
+      }
+    } catch (ValidateUtil.ValidateException
+        | IllegalArgumentException
+        | IndexOutOfBoundsException e) {
+      throw new LazyArrowException(
+          file, "record batch " + batch + " is invalid: " + e.getMessage(), e);
     }
     if (decode) {
       VectorSchemaRoot raw = reader.getVectorSchemaRoot();
@@ -105,7 +179,7 @@ final class ArrowBatches implements BatchReader {
           vectors.add((FieldVector) transfer.getTo());
         } else {
           vectors.add(
-              (FieldVector) DictionaryEncoder.decode(v, dictionary(encoding.getId()), allocator));
+              (FieldVector) DictionaryEncoder.decode(v, checked(v, encoding.getId()), allocator));
         }
       }
       decoded = new VectorSchemaRoot(schema.getFields(), vectors, raw.getRowCount());
@@ -131,6 +205,7 @@ final class ArrowBatches implements BatchReader {
   public void close() throws IOException {
     closeDecoded();
     reader.close();
+    allocator.close();
   }
 
   private void closeDecoded() {
@@ -138,6 +213,43 @@ final class ArrowBatches implements BatchReader {
       decoded.close();
       decoded = null;
     }
+  }
+
+  /** Returns the dictionary of {@code indices}, validated, once each index is found inside it. */
+  private Dictionary checked(FieldVector indices, long id) throws IOException {
+    Dictionary d = dictionary(id);
+    FieldVector values = d.getVector();
+    if (validDictionaries.add(values)) {
+      try {
+        SourceValidation.validate(values);
+      } catch (ValidateUtil.ValidateException e) {
+        throw new LazyArrowException(
+            file, "dictionary " + id + " is invalid: " + e.getMessage(), e);
+      }
+    }
+    BaseIntVector ints = (BaseIntVector) indices;
+    for (int i = 0; i < indices.getValueCount(); i++) {
+      if (!indices.isNull(i)) {
+        long index = ints.getValueAsLong(i);
+        if (index < 0 || index >= values.getValueCount()) {
+          throw new LazyArrowException(
+              file,
+              "record batch "
+                  + batch
+                  + ", column '"
+                  + indices.getName()
+                  + "', row "
+                  + i
+                  + ": dictionary index "
+                  + index
+                  + " outside the "
+                  + values.getValueCount()
+                  + " values of dictionary "
+                  + id);
+        }
+      }
+    }
+    return d;
   }
 
   private Dictionary dictionary(long id) throws IOException {

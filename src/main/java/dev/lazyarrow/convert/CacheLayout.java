@@ -1,6 +1,7 @@
 package dev.lazyarrow.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lazyarrow.format.Names;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ final class CacheLayout {
     }
     try (Stream<Path> paths = Files.walk(source)) {
       return paths
-          .filter(p -> p.getFileName().toString().equals(INFO) && Files.isRegularFile(p))
+          .filter(p -> p.getFileName().toString().equals(INFO) && !Files.isDirectory(p))
           .map(Path::getParent)
           .filter(dir -> !files(dir).isEmpty())
           .sorted()
@@ -65,7 +66,7 @@ final class CacheLayout {
     Map<String, List<Path>> found = files(dir);
     found.keySet().stream().sorted().forEach(name -> bySplit.putIfAbsent(name, new ArrayList<>()));
     found.forEach((name, files) -> bySplit.get(name).addAll(files));
-    JsonNode features = infoJson.get("features");
+    JsonNode features = SaveToDiskLayout.features(info, infoJson.get("features"));
     List<SourceSplit> splits = new ArrayList<>();
     bySplit.forEach(
         (name, files) -> {
@@ -73,12 +74,7 @@ final class CacheLayout {
             files.sort(Comparator.comparing(p -> p.getFileName().toString()));
             splits.add(
                 new SourceSplit(
-                    name,
-                    SourceFormat.ARROW,
-                    files,
-                    features == null || features.isNull() ? null : features,
-                    dir.getFileName().toString(),
-                    info));
+                    name, SourceFormat.ARROW, files, features, dir.getFileName().toString(), info));
           }
         });
     return splits;
@@ -95,10 +91,11 @@ final class CacheLayout {
             Pattern.quote(builder.asText()) + "-([A-Za-z0-9_.]+?)(-\\d{5}-of-\\d{5})?\\.arrow");
     Map<String, List<Path>> bySplit = new LinkedHashMap<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
+      for (Path file : files.sorted().toList()) {
         Matcher m = name.matcher(file.getFileName().toString());
         if (m.matches()) {
-          bySplit.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(file);
+          String split = Names.requirePlain(file, "split name", m.group(1));
+          bySplit.computeIfAbsent(split, k -> new ArrayList<>()).add(file);
         }
       }
     } catch (IOException e) {

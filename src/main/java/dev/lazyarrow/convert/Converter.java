@@ -8,6 +8,7 @@ import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,13 +110,18 @@ public final class Converter {
    * Converts {@code source} into the dataset directory {@code out}.
    *
    * @throws LazyArrowException if the source is of no known layout or its data is bad
-   * @throws IllegalArgumentException if {@code out} exists and overwriting was not asked for, a
+   * @throws IllegalArgumentException if {@code out} is {@code source}, lies inside it or holds it
+   *     (symbolic links resolved), if {@code out} exists and overwriting was not asked for, a
    *     requested split or config is not in the source, or the source has several configs and none
    *     was chosen
    * @throws IOException if the output cannot be written
    */
   public Result convert(Path source, Path out) throws IOException {
-    if (Files.exists(out) && !overwrite) {
+    if (!Files.exists(source)) {
+      throw new LazyArrowException(source, "source does not exist");
+    }
+    Staging.requireApart(source, out);
+    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
       throw new IllegalArgumentException(
           "output " + out + " exists; pass --overwrite to replace it");
     }
@@ -231,11 +237,16 @@ public final class Converter {
     }
   }
 
-  /** Returns the features of the value of a {@value #HF_KEY} metadata key, or null if none. */
+  /**
+   * Returns the features of the value of a {@value #HF_KEY} metadata key, or null if none.
+   *
+   * @throws LazyArrowException naming {@code file} if the value is not JSON or the features are
+   *     invalid
+   */
   static JsonNode hfFeatures(Path file, String huggingface) {
     try {
-      JsonNode features = JSON.readTree(huggingface).path("info").get("features");
-      return features == null || features.isNull() ? null : features;
+      return SaveToDiskLayout.features(
+          file, JSON.readTree(huggingface).path("info").get("features"));
     } catch (IOException e) {
       throw new LazyArrowException(file, "metadata key " + HF_KEY + " is not valid JSON", e);
     }

@@ -3,6 +3,8 @@ package dev.lazyarrow.convert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.Names;
+import dev.lazyarrow.format.SafeFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,10 @@ final class HubParquetLayout {
       Pattern.compile("([A-Za-z0-9_.]+?)-\\d{5}-of-\\d{5}\\.parquet");
   private static final Pattern BRANCH_FILE = Pattern.compile("\\d{4}\\.parquet");
   private static final List<String> USUAL_ORDER = List.of("train", "validation", "test");
+  private static final String README = "README.md";
+
+  /** The longest README.md read for its front matter. */
+  private static final long MAX_README_BYTES = 16L << 20;
 
   private HubParquetLayout() {}
 
@@ -71,7 +77,8 @@ final class HubParquetLayout {
                 .filter(p -> BRANCH_FILE.matcher(p.getFileName().toString()).matches())
                 .toList();
         if (!files.isEmpty()) {
-          bySplit.put(splitDir.getFileName().toString(), files);
+          bySplit.put(
+              Names.requirePlain(splitDir, "split name", splitDir.getFileName().toString()), files);
         }
       }
       return toSplits(bySplit, folder);
@@ -84,7 +91,8 @@ final class HubParquetLayout {
     for (Path file : dataFiles(dir)) {
       Matcher m = DATA_FILE.matcher(file.getFileName().toString());
       if (m.matches()) {
-        bySplit.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(file);
+        String split = Names.requirePlain(file, "split name", m.group(1));
+        bySplit.computeIfAbsent(split, k -> new ArrayList<>()).add(file);
       }
     }
     return toSplits(bySplit, dir.resolve("data"));
@@ -121,8 +129,9 @@ final class HubParquetLayout {
               .put("split", "train")
               .put("path", dataFiles.asText()));
     }
+    Path readme = dir.resolve(README);
     for (JsonNode entry : entries) {
-      String split = entry.path("split").asText("train");
+      String split = Names.requirePlain(readme, "split name", entry.path("split").asText("train"));
       List<String> globs = new ArrayList<>();
       if (entry.path("path").isArray()) {
         entry.path("path").forEach(p -> globs.add(p.asText()));
@@ -135,7 +144,7 @@ final class HubParquetLayout {
       }
       if (files.isEmpty()) {
         throw new LazyArrowException(
-            dir.resolve("README.md"),
+            readme,
             "split '"
                 + split
                 + "' of config '"
@@ -147,7 +156,7 @@ final class HubParquetLayout {
       bySplit.computeIfAbsent(split, k -> new ArrayList<>()).addAll(files);
     }
     List<SourceSplit> splits = new ArrayList<>();
-    bySplit.forEach((name, files) -> splits.add(split(name, files, dir.resolve("README.md"))));
+    bySplit.forEach((name, files) -> splits.add(split(name, files, readme)));
     return splits;
   }
 
@@ -155,7 +164,7 @@ final class HubParquetLayout {
     PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
     try (Stream<Path> files = Files.walk(dir)) {
       return files
-          .filter(Files::isRegularFile)
+          .filter(p -> !Files.isDirectory(p))
           .filter(p -> matcher.matches(dir.relativize(p)))
           .filter(p -> p.getFileName().toString().endsWith(".parquet"))
           .sorted()
@@ -184,13 +193,13 @@ final class HubParquetLayout {
 
   /** Returns the configs that README.md's front matter lists, by name; none without it. */
   private static Map<String, JsonNode> frontMatterConfigs(Path dir) {
-    Path readme = dir.resolve("README.md");
+    Path readme = dir.resolve(README);
     Map<String, JsonNode> configs = new LinkedHashMap<>();
-    if (!Files.isRegularFile(readme)) {
+    if (!Files.exists(readme)) {
       return configs;
     }
     try {
-      String text = Files.readString(readme, StandardCharsets.UTF_8);
+      String text = new String(SafeFiles.readAll(readme, MAX_README_BYTES), StandardCharsets.UTF_8);
       if (!text.startsWith("---")) {
         return configs;
       }
@@ -200,7 +209,10 @@ final class HubParquetLayout {
       }
       JsonNode yaml = new YAMLMapper().readTree(text.substring(3, end));
       if (yaml != null) {
-        yaml.path("configs").forEach(c -> configs.put(c.path("config_name").asText("default"), c));
+        for (JsonNode c : yaml.path("configs")) {
+          String name = c.path("config_name").asText("default");
+          configs.put(Names.requirePlain(readme, "config name", name), c);
+        }
       }
       return configs;
     } catch (IOException e) {
@@ -226,7 +238,8 @@ final class HubParquetLayout {
                           .anyMatch(
                               p -> BRANCH_FILE.matcher(p.getFileName().toString()).matches()));
       if (hasSplit) {
-        configs.put(config.getFileName().toString(), config);
+        String name = config.getFileName().toString();
+        configs.put(Names.requirePlain(config, "config name", name), config);
       }
     }
     return configs;

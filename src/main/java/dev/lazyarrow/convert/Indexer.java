@@ -3,16 +3,14 @@ package dev.lazyarrow.convert;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.io.Checksums;
+import dev.lazyarrow.format.SafeFiles;
 import dev.lazyarrow.io.StreamIndex;
 import dev.lazyarrow.io.StreamWalk;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -47,6 +45,7 @@ public final class Indexer {
               + found.layout()
               + ": convert it instead");
     }
+    Path root = SafeFiles.realDirectory(source); // the data files' paths are real paths too
     ByteArrayOutputStream sidecar = new ByteArrayOutputStream();
     sidecar.write(StreamIndex.MAGIC);
     List<Manifest.SplitEntry> entries = new ArrayList<>();
@@ -78,13 +77,7 @@ public final class Indexer {
         sidecar.write(bytes);
         long fileRows = java.util.Arrays.stream(entry.rows()).sum();
         rows += fileRows;
-        String path =
-            source
-                .toAbsolutePath()
-                .normalize()
-                .relativize(file.toAbsolutePath().normalize())
-                .toString()
-                .replace('\\', '/');
+        String path = root.relativize(file).toString().replace('\\', '/');
         shards.add(
             new Manifest.Shard(
                 path,
@@ -94,20 +87,13 @@ public final class Indexer {
       }
       entries.add(new Manifest.SplitEntry(split.name(), rows, split.features(), shards));
     }
-    Path index = source.resolve(Manifest.INDEX_FILE_NAME);
-    Path tmp = source.resolve(Manifest.INDEX_FILE_NAME + ".tmp");
-    Files.write(tmp, sidecar.toByteArray());
-    try {
-      Files.move(tmp, index, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING);
-    }
+    SafeFiles.replace(root, Manifest.INDEX_FILE_NAME, sidecar.toByteArray());
     String fingerprint = found.splits().size() == 1 ? found.splits().get(0).fingerprint() : "";
     new Manifest(
             Converter.WRITER,
             new Manifest.Source(found.layout(), source.toAbsolutePath().toString(), fingerprint),
             entries)
-        .write(source);
+        .write(root);
     return new Converter.Result(source, found.layout(), entries);
   }
 

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.SafeFiles;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -23,6 +25,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * bytes of text each. Blank lines are skipped; a leading byte order mark is ignored.
  */
 final class JsonLinesBatches implements BatchReader {
+  /** The longest line read. */
+  static final int MAX_LINE_BYTES = 256 << 20;
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -129,7 +134,9 @@ final class JsonLinesBatches implements BatchReader {
   private static BufferedReader reader(Path file) throws IOException {
     BufferedReader in =
         new BufferedReader(
-            new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()),
+            new InputStreamReader(
+                new LineBound(file, SafeFiles.newInputStream(file)),
+                StandardCharsets.UTF_8.newDecoder()),
             1 << 16);
     in.mark(1);
     if (in.read() != '\uFEFF') {
@@ -165,6 +172,54 @@ final class JsonLinesBatches implements BatchReader {
       type.merge(row, line);
     } catch (IllegalArgumentException e) {
       throw new LazyArrowException(file, e.getMessage());
+    }
+  }
+
+  /**
+   * Refuses a line longer than {@value #MAX_LINE_BYTES} bytes as it streams past, so that a file
+   * without line breaks cannot make the reader hold it whole.
+   */
+  private static final class LineBound extends FilterInputStream {
+    private final Path file;
+    private long offset;
+    private long lineStart;
+
+    LineBound(Path file, InputStream in) {
+      super(in);
+      this.file = file;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count(b == '\n');
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int from, int length) throws IOException {
+      int n = super.read(buffer, from, length);
+      for (int i = 0; i < n; i++) {
+        count(buffer[from + i] == '\n');
+      }
+      return n;
+    }
+
+    private void count(boolean newline) {
+      offset++;
+      if (newline) {
+        lineStart = offset;
+      } else if (offset - lineStart > MAX_LINE_BYTES) {
+        throw new LazyArrowException(
+            file,
+            "the line starting at byte "
+                + lineStart
+                + " is longer than "
+                + MAX_LINE_BYTES
+                + " bytes; refused rather than held in memory");
+      }
     }
   }
 }

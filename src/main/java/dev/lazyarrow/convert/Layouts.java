@@ -1,8 +1,11 @@
 package dev.lazyarrow.convert;
 
 import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.SafeFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,16 +29,66 @@ final class Layouts {
 
   /**
    * Finds the layout of {@code source} and its splits, choosing config {@code config} (or null)
-   * where the layout has configs.
+   * where the layout has configs. Every data file is checked to be a regular file inside the source
+   * (see {@link #roots}) and listed by its real path.
    *
-   * @throws LazyArrowException if the source is missing or of no known layout
+   * @throws LazyArrowException if the source is missing or of no known layout, or a data file is
+   *     not a regular file or lies outside the source
    * @throws IllegalArgumentException if the config cannot be chosen, or several caches are found
    */
   static Found find(Path source, String config) {
     if (!Files.exists(source)) {
       throw new LazyArrowException(source, "source does not exist");
     }
-    if (Files.isRegularFile(source)) {
+    Found found = findUnchecked(source, config);
+    List<Path> roots = roots(source);
+    List<SourceSplit> splits = new ArrayList<>();
+    for (SourceSplit split : found.splits()) {
+      List<Path> files = new ArrayList<>();
+      for (Path file : split.files()) {
+        Path real = SafeFiles.requireInside(file, roots, split.describedBy());
+        SafeFiles.requireRegular(real);
+        files.add(real);
+      }
+      splits.add(
+          new SourceSplit(
+              split.name(),
+              split.format(),
+              files,
+              split.features(),
+              split.fingerprint(),
+              split.describedBy()));
+    }
+    return new Found(found.layout(), splits);
+  }
+
+  /**
+   * Returns the real folders a source's data files may lie in: the source's own folder (the folder
+   * holding the file it resolves to, for one file), and for a snapshot of the Hub's download cache
+   * ({@code datasets--<name>/snapshots/<revision>}, whose files are links into {@code
+   * ../../blobs}), that {@code blobs} folder too.
+   */
+  static List<Path> roots(Path source) {
+    if (!Files.isDirectory(source)) {
+      try {
+        return List.of(source.toRealPath().getParent()); // the file named is taken, link or not
+      } catch (IOException e) {
+        throw new LazyArrowException(source, "cannot resolve: " + e.getMessage(), e);
+      }
+    }
+    Path real = SafeFiles.realDirectory(source);
+    Path snapshots = real.getParent();
+    if (snapshots != null
+        && snapshots.getFileName() != null
+        && snapshots.getFileName().toString().equals("snapshots")
+        && Files.isDirectory(snapshots.resolveSibling("blobs"))) {
+      return List.of(real, SafeFiles.realDirectory(snapshots.resolveSibling("blobs")));
+    }
+    return List.of(real);
+  }
+
+  private static Found findUnchecked(Path source, String config) {
+    if (!Files.isDirectory(source)) {
       String name = source.getFileName().toString().toLowerCase(Locale.ROOT);
       SourceFormat format =
           name.endsWith(".arrow") || name.endsWith(".feather") || name.endsWith(".ipc")

@@ -23,6 +23,8 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.RecordReader;
@@ -97,10 +99,41 @@ final class ParquetBatches implements BatchReader {
       throw new LazyArrowException(file, "unreadable Parquet: " + e.getMessage(), e);
     }
     try {
+      checkChunks(file, reader);
       return new ParquetBatches(file, reader, allocator, batchBytes);
     } catch (RuntimeException e) {
       reader.close();
       throw e instanceof LazyArrowException ? e : new LazyArrowException(file, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses a file whose footer places a column chunk outside the file or counts negative rows:
+   * Parquet-MR would allocate a chunk's stated size before finding it truncated.
+   */
+  private static void checkChunks(Path file, ParquetFileReader reader) throws IOException {
+    long size = java.nio.file.Files.size(file);
+    for (BlockMetaData group : reader.getRowGroups()) {
+      if (group.getRowCount() < 0) {
+        throw new LazyArrowException(file, "a row group claims " + group.getRowCount() + " rows");
+      }
+      for (ColumnChunkMetaData chunk : group.getColumns()) {
+        long start = chunk.getStartingPos();
+        long length = chunk.getTotalSize();
+        if (start < 0 || length < 0 || start > size - length) {
+          throw new LazyArrowException(
+              file,
+              "column chunk "
+                  + chunk.getPath()
+                  + " at offset "
+                  + start
+                  + " of "
+                  + length
+                  + " bytes does not lie inside the file of "
+                  + size
+                  + " bytes");
+        }
+      }
     }
   }
 

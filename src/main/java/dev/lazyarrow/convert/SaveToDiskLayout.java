@@ -1,9 +1,12 @@
 package dev.lazyarrow.convert;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lazyarrow.LazyArrowException;
-import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.format.Feature;
+import dev.lazyarrow.format.Names;
+import dev.lazyarrow.format.SafeFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,27 +30,32 @@ import java.util.List;
 final class SaveToDiskLayout {
   static final String LAYOUT = "save_to_disk";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** The longest JSON file of a source read: its metadata, never its rows. */
+  private static final long MAX_JSON_BYTES = 64L << 20;
 
   private SaveToDiskLayout() {}
 
   /** Returns whether {@code dir} holds this layout. */
   static boolean matches(Path dir) {
-    return Files.isRegularFile(dir.resolve("dataset_dict.json"))
-        || Files.isRegularFile(dir.resolve("state.json"));
+    return Files.exists(dir.resolve("dataset_dict.json"))
+        || Files.exists(dir.resolve("state.json"));
   }
 
   /** Lists the splits of the save_to_disk folder {@code dir}, in the order it names them. */
   static List<SourceSplit> splits(Path dir) {
     Path dict = dir.resolve("dataset_dict.json");
     List<SourceSplit> splits = new ArrayList<>();
-    if (Files.isRegularFile(dict)) {
+    if (Files.exists(dict)) {
       JsonNode names = readJson(dict).path("splits");
       if (!names.isArray() || names.isEmpty()) {
         throw new LazyArrowException(dict, "field 'splits' must be a non-empty array of names");
       }
-      for (JsonNode name : names) {
-        splits.add(dataset(dir.resolve(name.asText()), name.asText(), dict));
+      for (JsonNode node : names) {
+        String name = Names.requirePlain(dict, "split name", text(dict, node));
+        splits.add(dataset(dir.resolve(name), name, dict));
       }
     } else {
       splits.add(dataset(dir, null, dir.resolve("state.json")));
@@ -58,7 +66,7 @@ final class SaveToDiskLayout {
   /** Reads one Dataset folder; {@code name} is null for a lone Dataset, named by its state. */
   private static SourceSplit dataset(Path folder, String name, Path namedBy) {
     Path statePath = folder.resolve("state.json");
-    if (!Files.isRegularFile(statePath)) {
+    if (!Files.exists(statePath)) {
       throw new LazyArrowException(namedBy, "split folder " + folder + " has no state.json");
     }
     JsonNode state = readJson(statePath);
@@ -68,8 +76,10 @@ final class SaveToDiskLayout {
     }
     List<Path> files = new ArrayList<>();
     for (JsonNode f : dataFiles) {
-      Path file = Manifest.resolveInside(folder, f.path("filename").asText(""), statePath);
-      if (!Files.isRegularFile(file)) {
+      String filename =
+          Names.requirePlain(statePath, "data file name", text(statePath, f.get("filename")));
+      Path file = folder.resolve(filename);
+      if (!Files.exists(file)) {
         throw new LazyArrowException(statePath, "names data file " + file + ", which is missing");
       }
       files.add(file);
@@ -78,23 +88,54 @@ final class SaveToDiskLayout {
     String splitName =
         name != null
             ? name
-            : split.isTextual() && !split.asText().isEmpty() ? split.asText() : "train";
+            : split.isNull() || split.isMissingNode() || split.asText().isEmpty()
+                ? "train"
+                : Names.requirePlain(statePath, "_split", text(statePath, split));
     Path infoPath = folder.resolve("dataset_info.json");
-    JsonNode features = Files.isRegularFile(infoPath) ? readJson(infoPath).get("features") : null;
+    JsonNode features =
+        Files.exists(infoPath) ? features(infoPath, readJson(infoPath).get("features")) : null;
     return new SourceSplit(
         splitName,
         SourceFormat.ARROW,
         files,
-        features == null || features.isNull() ? null : features,
+        features,
         state.path("_fingerprint").asText(""),
         statePath);
   }
 
+  /**
+   * Reads the JSON metadata file {@code file}: a regular file of at most 64 MiB holding one JSON
+   * value and nothing after it.
+   */
   static JsonNode readJson(Path file) {
     try {
-      return JSON.readTree(file.toFile());
+      return JSON.readTree(SafeFiles.readAll(file, MAX_JSON_BYTES));
     } catch (IOException e) {
       throw new LazyArrowException(file, "not valid JSON: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Returns {@code features} if they are valid HuggingFace features, null if absent.
+   *
+   * @throws LazyArrowException naming {@code file} if they are not
+   */
+  static JsonNode features(Path file, JsonNode features) {
+    if (features == null || features.isNull()) {
+      return null;
+    }
+    try {
+      Feature.parseAll(features);
+    } catch (IllegalArgumentException e) {
+      throw new LazyArrowException(file, "invalid features: " + e.getMessage(), e);
+    }
+    return features;
+  }
+
+  private static String text(Path file, JsonNode node) {
+    if (node == null || !node.isTextual()) {
+      throw new LazyArrowException(file, "expected a JSON string as a name, found " + node);
+    }
+    return node.textValue();
   }
 }

@@ -1,9 +1,12 @@
 package dev.lazyarrow.convert;
 
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.format.Names;
 import dev.lazyarrow.io.ShardFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -113,8 +116,11 @@ final class ShardWriter implements AutoCloseable {
   }
 
   private void openShard() throws IOException {
-    shardPath = dir.resolve(split).resolve(String.format("part-%05d.arrow", shards.size()));
-    java.nio.file.Files.createDirectories(shardPath.getParent());
+    Path folder = dir.resolve(Names.requirePlain(dir, "split name", split));
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectory(folder);
+    }
+    shardPath = folder.resolve(String.format("part-%05d.arrow", shards.size()));
     channel =
         FileChannel.open(
             shardPath,

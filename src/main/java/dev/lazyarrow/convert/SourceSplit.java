@@ -1,6 +1,7 @@
 package dev.lazyarrow.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lazyarrow.format.Names;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,6 +24,7 @@ record SourceSplit(
     String fingerprint,
     Path describedBy) {
   SourceSplit {
+    Names.requirePlain(describedBy, "split name", name);
     files = List.copyOf(files);
   }
 }

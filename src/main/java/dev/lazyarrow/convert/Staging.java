@@ -16,6 +16,44 @@ import java.util.stream.Stream;
 final class Staging {
   private Staging() {}
 
+  /**
+   * Refuses an output that is the source, lies inside it or holds it, compared by real paths
+   * (symbolic links resolved): replacing it would delete the source, and writing into it would
+   * change what is being read.
+   *
+   * @throws IllegalArgumentException if {@code out} and {@code source} overlap
+   */
+  static void requireApart(Path source, Path out) throws IOException {
+    Path realSource = source.toRealPath();
+    Path realOut = planned(out);
+    if (realOut.startsWith(realSource) || realSource.startsWith(realOut)) {
+      throw new IllegalArgumentException(
+          "OUT "
+              + out
+              + (realOut.equals(realSource)
+                  ? " is SOURCE"
+                  : realOut.startsWith(realSource) ? " lies inside SOURCE " : " holds SOURCE ")
+              + (realOut.equals(realSource) ? "" : source.toString())
+              + " (resolved: "
+              + realOut
+              + " and "
+              + realSource
+              + "); choose an OUT apart from it");
+    }
+  }
+
+  /** Returns the real path {@code path} has or would have: its existing part resolved. */
+  private static Path planned(Path path) throws IOException {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    return existing == null
+        ? absolute
+        : existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+  }
+
   /** Creates a fresh temporary folder beside {@code out}, named after it. */
   static Path create(Path out) throws IOException {
     Path parent = out.toAbsolutePath().getParent();

@@ -1,5 +1,7 @@
 package dev.lazyarrow.format;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,16 +9,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lazyarrow.LazyArrowException;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The manifest of a LazyArrow dataset directory, {@code lazyarrow.json}: everything opening needs.
@@ -48,6 +48,16 @@ import java.util.regex.Pattern;
  * }
  * </pre>
  *
+ * <p>The reader is strict, since every byte of the file is untrusted ({@link ManifestReader}): one
+ * JSON object and nothing after it, no key twice; {@code version} a JSON integer ({@code "1"},
+ * {@code 1.5} and {@code true} are refused); every count, size, offset and time a JSON integer in
+ * range ({@code rows} and {@code bytes} 0 to 2^63-1, {@code index} length 0 to 2^31-1), never a
+ * string, float or boolean; every name and path a JSON string; split names and each {@code
+ * /}-separated component of a shard path plain names ({@link Names}); a split's rows the exact sum
+ * of its shards' (an overflowing sum is refused); features valid HuggingFace features. The file
+ * must be a regular file of at most 64 MiB reached without a symbolic link, and a shard is opened
+ * only if it is reached the same way, so nothing outside the dataset directory is read.
+ *
  * <p>Nothing in it grows with the number of rows, so reading it is the whole cost of opening. It is
  * written last, through a temporary name and a rename: its presence marks a complete dataset. The
  * sidecar {@value #INDEX_FILE_NAME} of an indexed dataset is documented beside its reader, {@code
@@ -67,10 +77,16 @@ public final class Manifest {
   /** The format version of datasets with indexed IPC stream shards. */
   public static final int STREAM_VERSION = 2;
 
-  private static final String FORMAT = "lazyarrow";
-  private static final Pattern SPLIT_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String FORMAT = "lazyarrow";
+
+  /** The longest manifest read: some 500,000 shards. */
+  static final long MAX_BYTES = 64L << 20;
+
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /**
    * One shard file of a split.
@@ -130,79 +146,30 @@ public final class Manifest {
   /**
    * Reads and checks the manifest of the dataset directory {@code dir}; touches no other file.
    *
-   * @throws LazyArrowException if the manifest is missing, not valid JSON, of another format or
-   *     version, or inconsistent (counts that do not add up, a path outside {@code dir})
+   * @throws LazyArrowException if the manifest is missing, not a regular file, not valid JSON, of
+   *     another format or version, or inconsistent (counts that do not add up, a path outside
+   *     {@code dir}, features that are not valid HuggingFace features)
    */
   public static Manifest read(Path dir) {
-    Path file = dir.resolve(FILE_NAME);
+    if (!Files.isDirectory(dir)) {
+      throw new LazyArrowException(
+          dir.resolve(FILE_NAME), "no manifest: not a LazyArrow dataset (convert it first)");
+    }
+    Path file = SafeFiles.realDirectory(dir).resolve(FILE_NAME);
     JsonNode root;
-    try {
-      root = JSON.readTree(file.toFile());
-    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+    try (FileChannel channel = SafeFiles.openUnlinked(file)) {
+      if (channel.size() > MAX_BYTES) {
+        throw new LazyArrowException(
+            file,
+            "manifest is " + channel.size() + " bytes; more than " + MAX_BYTES + " is refused");
+      }
+      root = JSON.readTree(Channels.newInputStream(channel));
+    } catch (NoSuchFileException e) {
       throw new LazyArrowException(file, "no manifest: not a LazyArrow dataset (convert it first)");
     } catch (IOException e) {
       throw new LazyArrowException(file, "manifest is not valid JSON: " + e.getMessage(), e);
     }
-    Checker check = new Checker(file);
-    check.require(root != null && root.isObject(), "manifest is not a JSON object");
-    check.require(
-        FORMAT.equals(root.path("format").asText()),
-        "field 'format' must be \"lazyarrow\", found " + root.get("format"));
-    int version = root.path("version").asInt(-1);
-    check.require(
-        version == VERSION || version == STREAM_VERSION,
-        "unsupported format version "
-            + root.get("version")
-            + "; this reader supports "
-            + VERSION
-            + " and "
-            + STREAM_VERSION);
-    JsonNode src = root.path("source");
-    Source source =
-        new Source(
-            src.path("layout").asText(""),
-            src.path("path").asText(""),
-            src.path("fingerprint").asText(""));
-    JsonNode splitsNode = root.path("splits");
-    check.require(splitsNode.isArray(), "field 'splits' must be an array");
-    List<SplitEntry> splits = new ArrayList<>();
-    for (JsonNode s : splitsNode) {
-      List<Shard> shards = new ArrayList<>();
-      for (JsonNode sh : s.path("shards")) {
-        JsonNode st = sh.get("stream");
-        check.require(
-            st == null || version == STREAM_VERSION,
-            "shard "
-                + sh.get("path")
-                + " has field 'stream', which needs version "
-                + STREAM_VERSION);
-        JsonNode range = st == null ? null : st.path("index");
-        check.require(
-            st == null || range.isArray() && range.size() == 2,
-            "field 'stream' of shard " + sh.get("path") + " must have 'index': [offset, length]");
-        Stream stream =
-            st == null
-                ? null
-                : new Stream(
-                    st.path("modified").asLong(), range.get(0).asLong(-1), range.get(1).asInt(-1));
-        shards.add(
-            new Shard(
-                sh.path("path").asText(null),
-                sh.path("rows").asLong(-1),
-                sh.path("bytes").asLong(-1),
-                stream));
-      }
-      JsonNode features = s.get("features");
-      splits.add(
-          new SplitEntry(
-              s.path("name").asText(null),
-              s.path("rows").asLong(-1),
-              features == null || features.isNull() ? null : features,
-              shards));
-    }
-    Manifest manifest = new Manifest(root.path("writer").asText(""), source, splits);
-    manifest.check(dir, check);
-    return manifest;
+    return ManifestReader.parse(file, root);
   }
 
   /**
@@ -212,7 +179,7 @@ public final class Manifest {
    * @throws LazyArrowException if the manifest is inconsistent
    */
   public void write(Path dir) throws IOException {
-    check(dir, new Checker(dir.resolve(FILE_NAME)));
+    check(dir, dir.resolve(FILE_NAME));
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
     boolean streams =
@@ -243,71 +210,86 @@ public final class Manifest {
         }
       }
     }
-    Path tmp = dir.resolve(FILE_NAME + ".tmp");
-    JSON.writeValue(tmp.toFile(), root);
-    try {
-      Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
-    }
+    SafeFiles.replace(dir, FILE_NAME, JSON.writeValueAsBytes(root));
   }
 
-  /** Resolves a shard's relative path against {@code dir}, refusing any path that leaves it. */
+  /**
+   * Resolves a shard's relative path against {@code dir}, refusing any path that could leave it:
+   * the path must be relative, its {@code /}-separated components plain names ({@link Names}).
+   */
   public static Path resolveInside(Path dir, String relative, Path manifestFile) {
-    Path base = dir.toAbsolutePath().normalize();
-    Path rel;
-    try {
-      rel = Path.of(relative);
-    } catch (java.nio.file.InvalidPathException e) {
-      throw new LazyArrowException(manifestFile, "invalid shard path '" + relative + "'");
-    }
-    Path resolved = base.resolve(rel).normalize();
-    if (rel.isAbsolute() || !resolved.startsWith(base) || resolved.equals(base)) {
+    if (relative == null || relative.startsWith("/")) {
       throw new LazyArrowException(
           manifestFile,
-          "shard path '" + relative + "' must be relative and inside the dataset directory");
+          "shard path "
+              + Names.quote(relative)
+              + " must be relative and inside the dataset directory");
+    }
+    Path resolved = dir.toAbsolutePath().normalize();
+    for (String component : relative.split("/", -1)) {
+      if (!Names.isPlain(component)) {
+        throw new LazyArrowException(
+            manifestFile,
+            "shard path "
+                + Names.quote(relative)
+                + " must be relative and inside the dataset directory: its part "
+                + Names.quote(component)
+                + " is not a plain name");
+      }
+      resolved = resolved.resolve(component);
     }
     return resolved;
   }
 
-  private void check(Path dir, Checker check) {
+  /** Checks the manifest's consistency, blaming {@code file} for a fault. */
+  void check(Path dir, Path file) {
+    Checker check = new Checker(file);
     check.require(!splits.isEmpty(), "the manifest lists no splits");
     Set<String> names = new HashSet<>();
     for (SplitEntry split : splits) {
-      String name = split.name();
-      check.require(
-          name != null && SPLIT_NAME.matcher(name).matches(),
-          "split name must match " + SPLIT_NAME + ", found '" + name + "'");
+      String name = Names.requirePlain(file, "split name", split.name());
       check.require(names.add(name), "split '" + name + "' is listed twice");
       check.require(
           !split.shards().isEmpty(),
           "split '" + name + "' lists no shards (an empty split has one empty shard)");
       long sum = 0;
       for (Shard shard : split.shards()) {
-        check.require(shard.path() != null, "a shard of split '" + name + "' has no path");
         check.require(
             shard.rows() >= 0 && shard.bytes() >= 0,
-            "shard '"
-                + shard.path()
-                + "' must have rows >= 0 and bytes >= 0, found rows="
+            "shard "
+                + Names.quote(shard.path())
+                + " must have rows >= 0 and bytes >= 0, found rows="
                 + shard.rows()
                 + " bytes="
                 + shard.bytes());
-        resolveInside(dir, shard.path(), check.file);
+        resolveInside(dir, shard.path(), file);
         Stream st = shard.stream();
         check.require(
             st == null || st.indexOffset() >= 0 && st.indexLength() >= 0,
-            "shard '" + shard.path() + "' has a negative index range " + st);
-        sum += shard.rows();
+            "shard " + Names.quote(shard.path()) + " has a negative index range " + st);
+        try {
+          sum = Math.addExact(sum, shard.rows());
+        } catch (ArithmeticException e) {
+          throw new LazyArrowException(
+              file, "the rows of split '" + name + "' add up to more than " + Long.MAX_VALUE);
+        }
       }
       check.require(
           sum == split.rows(),
           "split '" + name + "' says " + split.rows() + " rows but its shards hold " + sum);
+      if (split.features() != null) {
+        try {
+          Feature.parseAll(split.features());
+        } catch (IllegalArgumentException e) {
+          throw new LazyArrowException(
+              file, "the features of split '" + name + "' are invalid: " + e.getMessage(), e);
+        }
+      }
     }
   }
 
   /** Raises a consistency failure as a {@link LazyArrowException} naming the manifest. */
-  private record Checker(Path file) {
+  record Checker(Path file) {
     void require(boolean condition, String message) {
       if (!condition) {
         throw new LazyArrowException(file, message);

@@ -2,6 +2,7 @@ package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.format.SafeFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ final class OpenShard {
     Manifest.Stream stream = shard.stream;
     OpenShard s;
     try {
-      s = new OpenShard(path, RegularFiles.open(path, "shard"));
+      s = new OpenShard(path, SafeFiles.openUnlinked(path));
     } catch (NoSuchFileException e) {
       throw new LazyArrowException(path, "shard file is missing");
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.format.SafeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -175,7 +176,7 @@ public final class StreamIndex {
   private record RawEntry(ByteBuffer bytes, boolean checksummed) {}
 
   private static RawEntry readEntry(Path indexFile, Manifest.Stream stream) throws IOException {
-    try (FileChannel channel = RegularFiles.open(indexFile, "stream index")) {
+    try (FileChannel channel = SafeFiles.openUnlinked(indexFile)) {
       long end = stream.indexOffset() + stream.indexLength();
       if (stream.indexOffset() < MAGIC.length
           || stream.indexLength() < V1_ENTRY_HEADER

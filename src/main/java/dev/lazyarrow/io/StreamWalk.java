@@ -1,6 +1,7 @@
 package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.SafeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -61,7 +62,7 @@ public final class StreamWalk {
     Schema schema = null;
     int schemaLength = 0;
     int schemaCrc = 0;
-    try (FileChannel channel = RegularFiles.open(file, "stream")) {
+    try (FileChannel channel = SafeFiles.openRegular(file)) {
       long position = 0;
       while (position + 4 <= size) {
         ByteBuffer head =

@@ -2,14 +2,17 @@ package dev.lazyarrow.cli;
 
 import static dev.lazyarrow.cli.GoldenRowsTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lazyarrow.Fixtures;
 import dev.lazyarrow.cli.GoldenRowsTest.Run;
+import dev.lazyarrow.format.Fifos;
 import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -156,5 +159,77 @@ class CommandLineTest {
   void noCommand_isUsageError() {
     assertEquals(2, run().status());
     assertEquals(2, run("frobnicate").status());
+  }
+
+  @Test
+  void inspectAndDump_fifoInPlaceOfTheManifest_exitOneWithoutWaiting() throws Exception {
+    Path ds = dict();
+    Files.delete(ds.resolve(Manifest.FILE_NAME));
+    Path fifo = Fifos.make(ds.resolve(Manifest.FILE_NAME));
+    for (String[] args :
+        List.of(
+            new String[] {"inspect", ds.toString()},
+            new String[] {"dump", ds.toString(), "--rows", "0"})) {
+      Run r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run(args));
+      assertEquals(1, r.status(), r.err());
+      assertEquals(
+          "lazyarrow: " + fifo + ": not a regular file but a FIFO, socket or device; refused",
+          r.err().strip());
+    }
+  }
+
+  @Test
+  void inspect_badClassLabelInTheManifest_exitsOne() throws IOException {
+    Path ds = dict();
+    Path manifest = ds.resolve(Manifest.FILE_NAME);
+    Files.writeString(
+        manifest,
+        Files.readString(manifest).replaceFirst("\"names\" : \\[", "\"names\" : 7, \"x\" : ["));
+    Run inspect = run("inspect", ds.toString());
+    assertEquals(1, inspect.status(), inspect.err());
+    assertTrue(inspect.err().startsWith("lazyarrow: " + manifest + ": the features of split"));
+  }
+
+  @Test
+  void convert_badClassLabelInDatasetInfo_exitsOne() throws IOException {
+    Path source = Fixtures.copyTree(Fixtures.path("hf/save_single"), tmp.resolve("src"));
+    Path info = source.resolve("dataset_info.json");
+    Files.writeString(
+        info, Files.readString(info).replaceFirst("\"names\": \\[", "\"names\": 7, \"x\": ["));
+    Run convert = run("convert", source.toString(), tmp.resolve("out").toString());
+    assertEquals(1, convert.status(), convert.err());
+    assertTrue(
+        convert.err().startsWith("lazyarrow: " + info + ": invalid features:"), convert.err());
+    assertEquals(1, convert.err().strip().lines().count(), convert.err());
+  }
+
+  @Test
+  void convert_outHoldingTheSourceWithOverwrite_exitsTwoAndKeepsTheSource() throws IOException {
+    Path p = Files.createDirectory(tmp.resolve("p"));
+    Path source = Fixtures.copyTree(Fixtures.path("hf/save_single"), p.resolve("src"));
+    Run convert = run("convert", source.toString(), p.toString(), "--overwrite");
+    assertEquals(2, convert.status(), convert.err());
+    assertTrue(convert.err().contains(" holds SOURCE "), convert.err());
+    assertTrue(Files.isRegularFile(source.resolve("data-00000-of-00001.arrow")));
+  }
+
+  @Test
+  void failure_withVerbose_addsTheStackTraceToTheOneLine() {
+    String missing = tmp.resolve("nothing").toString();
+    Run plain = run("inspect", missing);
+    assertEquals(1, plain.status());
+    assertEquals(1, plain.err().strip().lines().count(), plain.err());
+    for (String[] args :
+        List.of(
+            new String[] {"inspect", missing, "--verbose"},
+            new String[] {"--verbose", "verify", missing},
+            new String[] {"dump", missing, "--rows", "0", "--verbose"})) {
+      Run verbose = run(args);
+      assertEquals(1, verbose.status(), verbose.err());
+      List<String> lines = verbose.err().lines().toList();
+      assertEquals(plain.err().lines().findFirst().get(), lines.get(0));
+      assertTrue(lines.get(1).startsWith("dev.lazyarrow.LazyArrowException: "), verbose.err());
+      assertTrue(verbose.err().contains("\tat dev.lazyarrow.format.Manifest.read"), verbose.err());
+    }
   }
 }

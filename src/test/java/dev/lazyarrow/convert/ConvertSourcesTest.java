@@ -97,7 +97,7 @@ class ConvertSourcesTest {
         state, Files.readString(state).replace("data-00000-of-00001.arrow", "../../etc/passwd"));
     LazyArrowException e = refused(source);
     assertEquals(state, e.file());
-    assertTrue(e.getMessage().contains("must be relative and inside"), e.getMessage());
+    assertTrue(e.getMessage().contains("'../../etc/passwd' is not a plain name"), e.getMessage());
   }
 
   @Test

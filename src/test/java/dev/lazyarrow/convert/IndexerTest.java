@@ -146,4 +146,33 @@ class IndexerTest {
     Indexer.index(source);
     return source;
   }
+
+  @Test
+  void index_plantedLinksAtTemporaryNames_leaveTheVictimUntouched() throws IOException {
+    Path source = Fixtures.copyTree(Fixtures.path("hf/save_single"), tmp.resolve("src"));
+    Path victim = Files.writeString(tmp.resolve("victim.txt"), "keep");
+    Files.createSymbolicLink(
+        source.resolve(Manifest.INDEX_FILE_NAME + ".tmp"), Path.of("../victim.txt"));
+    Files.createSymbolicLink(source.resolve(Manifest.FILE_NAME + ".tmp"), Path.of("../victim.txt"));
+    Indexer.index(source);
+    assertEquals("keep", Files.readString(victim));
+    try (LazyDataset ds = LazyDataset.open(source)) {
+      assertEquals(2345, ds.split("train").size());
+      ds.verify();
+    }
+  }
+
+  @Test
+  void open_indexSidecarLinkedOutside_isRefused() throws IOException {
+    Path source = Fixtures.copyTree(Fixtures.path("hf/save_single"), tmp.resolve("src"));
+    Indexer.index(source);
+    Path index = source.resolve(Manifest.INDEX_FILE_NAME);
+    Path outside = Files.move(index, tmp.resolve("elsewhere.index"));
+    Files.createSymbolicLink(index, outside);
+    try (LazyDataset ds = LazyDataset.open(source)) {
+      LazyArrowException e = assertThrows(LazyArrowException.class, () -> ds.split("train").get(0));
+      assertEquals(index, e.file());
+      assertTrue(e.getMessage().contains("is reached through a symbolic link"), e.getMessage());
+    }
+  }
 }
