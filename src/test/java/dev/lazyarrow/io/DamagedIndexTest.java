@@ -82,7 +82,7 @@ class DamagedIndexTest {
   void get_indexSidecarIsADirectory_blamesTheSidecar() throws IOException {
     Files.delete(sidecar);
     Files.createDirectory(sidecar);
-    assertReadFails(sidecar, "stream index is not a regular file but a directory");
+    assertReadFails(sidecar, "not a regular file but a folder");
   }
 
   @Test

@@ -128,14 +128,14 @@ class DamagedShardTest {
     assumeTrue(new ProcessBuilder("mkfifo", shard.toString()).start().waitFor() == 0);
     LazyArrowException e =
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> readFails(split -> split.get(0)));
-    assertMessage(e, "shard is not a regular file");
+    assertMessage(e, "not a regular file but a FIFO");
   }
 
   @Test
   void get_shardReplacedByDirectory_failsNamingTheShard() throws IOException {
     Files.delete(shard);
     Files.createDirectory(shard);
-    assertMessage(readFails(split -> split.get(0)), "shard is not a regular file but a directory");
+    assertMessage(readFails(split -> split.get(0)), "not a regular file but a folder");
   }
 
   @Test
