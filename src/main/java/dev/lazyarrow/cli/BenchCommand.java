@@ -38,6 +38,11 @@ import picocli.CommandLine.Spec;
           + " first, so that the JIT has compiled them.",
       "--mode eager copies the whole split into memory while opening (keepInMemory), as eager "
           + "loaders do, then measures the same work."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  lazyarrow bench emotion --split train",
+      "  lazyarrow bench emotion --split train --mode eager --json"
     })
 final class BenchCommand implements Callable<Integer> {
   static final int RANDOM_ROWS = 20_000;

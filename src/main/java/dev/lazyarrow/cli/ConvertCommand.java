@@ -17,11 +17,17 @@ import picocli.CommandLine.Spec;
     name = "convert",
     header = "Convert a dataset on disk into a LazyArrow dataset directory.",
     description = {
-      "SOURCE is found by its layout: a save_to_disk folder, a load_dataset cache",
-      "folder, a Hub Parquet folder (data/<split>-NNNNN-of-NNNNN.parquet or",
-      "<config>/<split>/NNNN.parquet), or one .arrow, .parquet or .jsonl file.",
-      "OUT is written through a temporary folder beside it and renamed into place when complete.",
-      "A progress bar shows on stderr when it is a terminal."
+      "SOURCE is found by its layout: a save_to_disk folder, a load_dataset cache folder, a Hub"
+          + " Parquet folder (data/<split>-NNNNN-of-NNNNN.parquet or"
+          + " <config>/<split>/NNNN.parquet), or one .arrow, .parquet or .jsonl file.",
+      "OUT is written through a temporary folder beside it and renamed into place when complete."
+          + " A progress bar shows on stderr when it is a terminal."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  lazyarrow convert ~/data/emotion emotion",
+      "  lazyarrow convert ~/hub/squad squad --config plain_text --split train",
+      "  lazyarrow convert corpus.jsonl corpus --compression zstd --overwrite"
     })
 final class ConvertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -25,9 +25,9 @@ import picocli.CommandLine.Spec;
     name = "demo",
     header = "Convert the bundled sample, open it lazily, and train on it.",
     description = {
-      "Converts the multi-label emotion sample (a save_to_disk DatasetDict), compares",
-      "opening it lazily with loading it eagerly, trains the sample classifier for a few epochs",
-      "with a shuffled, prefetched, token-budget loader, and resumes a checkpoint mid-epoch."
+      "Converts the multi-label emotion sample (a save_to_disk DatasetDict), compares opening it"
+          + " lazily with loading it eagerly, trains the sample classifier for a few epochs with a"
+          + " shuffled, prefetched, token-budget loader, and resumes a checkpoint mid-epoch."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final int ROUNDS = 5;

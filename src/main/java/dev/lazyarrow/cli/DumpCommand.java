@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     header = "Print rows as JSON lines, encoded as the datasets library returns them.",
     description = {
       "One line per row: {\"index\": i, \"row\": {...}}.",
-      "Integers and floats as numbers (float32 widened to double), uint64 unsigned, binary as",
-      "\"base64:...\", timestamps and dates as counts of their unit, structs as objects."
+      "Integers and floats as numbers (float32 widened to double), uint64 unsigned, binary as"
+          + " \"base64:...\", timestamps and dates as counts of their unit, structs as objects."
     })
 final class DumpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "lazyarrow",
     mixinStandardHelpOptions = true,
+    // Inherited: every subcommand answers -h/--help and -V/--version, and fits usage to the terminal.
+    scope = CommandLine.ScopeType.INHERIT,
+    usageHelpAutoWidth = true,
     version = "lazyarrow 0.1.0",
     header = "Open HuggingFace-layout datasets in milliseconds; read rows zero-copy.",
     subcommands = {

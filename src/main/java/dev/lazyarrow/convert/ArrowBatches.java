@@ -2,6 +2,8 @@ package dev.lazyarrow.convert;
 
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.io.Codecs;
+import dev.lazyarrow.io.HeapChannels;
+import dev.lazyarrow.io.IpcFileReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,9 +17,9 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryEncoder;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.message.MessageChannelReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -68,10 +70,16 @@ final class ArrowBatches implements BatchReader {
     try {
       ByteBuffer head = ByteBuffer.allocate(FILE_MAGIC.length);
       channel.read(head, 0);
-      reader =
-          ByteBuffer.wrap(FILE_MAGIC).equals(head.flip())
-              ? new ArrowFileReader(channel, allocator, Codecs.INSTANCE)
-              : new ArrowStreamReader(channel, allocator, Codecs.INSTANCE);
+      if (ByteBuffer.wrap(FILE_MAGIC).equals(head.flip())) {
+        channel.close();
+        reader = IpcFileReader.open(file, allocator);
+      } else {
+        reader =
+            new ArrowStreamReader(
+                new MessageChannelReader(HeapChannels.reading(channel), allocator),
+                allocator,
+                Codecs.INSTANCE);
+      }
       return new ArrowBatches(file, reader, allocator);
     } catch (IOException | RuntimeException e) {
       if (reader != null) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.io.Memory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +109,8 @@ public final class Converter {
   /**
    * Converts {@code source} into the dataset directory {@code out}.
    *
-   * @throws LazyArrowException if the source is of no known layout or its data is bad
+   * @throws LazyArrowException if the source is of no known layout or its data is bad, or the JVM
+   *     denies the memory access Arrow needs (the message names the flag)
    * @throws IllegalArgumentException if {@code out} exists and overwriting was not asked for, a
    *     requested split or config is not in the source, or the source has several configs and none
    *     was chosen
@@ -119,6 +121,7 @@ public final class Converter {
       throw new IllegalArgumentException(
           "output " + out + " exists; pass --overwrite to replace it");
     }
+    Memory.requireAccess(source);
     Layouts.Found found = Layouts.find(source, config);
     List<SourceSplit> splits = select(found.splits(), source);
     long total = 0;

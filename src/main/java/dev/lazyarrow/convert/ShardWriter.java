@@ -2,6 +2,7 @@ package dev.lazyarrow.convert;
 
 import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.io.Codecs;
+import dev.lazyarrow.io.IpcFileWriter;
 import dev.lazyarrow.io.ShardFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -18,9 +19,7 @@ import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.compression.CompressionUtil;
-import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -46,7 +45,7 @@ final class ShardWriter implements AutoCloseable {
 
   private VectorSchemaRoot out;
   private FileChannel channel;
-  private ArrowFileWriter writer;
+  private IpcFileWriter writer;
   private Map<String, String> footer;
   private StringJoiner batchRows;
   private long shardRows;
@@ -123,8 +122,7 @@ final class ShardWriter implements AutoCloseable {
     footer = new HashMap<>();
     batchRows = new StringJoiner(",");
     shardRows = 0;
-    writer =
-        new ArrowFileWriter(out, null, channel, footer, IpcOption.DEFAULT, Codecs.INSTANCE, codec);
+    writer = new IpcFileWriter(out, channel, footer, Codecs.INSTANCE.createCodec(codec));
     writer.start();
   }
 

@@ -277,11 +277,8 @@ public final class ShardFile implements AutoCloseable {
                   block,
                   ShardFooter.readFully(s.channel, block.getOffset(), block.getMetadataLength())));
       body = allocator.buffer(block.getBodyLength());
-      ShardFooter.readFully(
-          s.channel,
-          block.getOffset() + block.getMetadataLength(),
-          body.nioBuffer(0, Math.toIntExact(block.getBodyLength())));
-      body.writerIndex(block.getBodyLength());
+      HeapChannels.readFully(
+          s.channel, block.getOffset() + block.getMetadataLength(), body, block.getBodyLength());
       return RecordBatches.load(
           path, s.schema, index, rows(s, index), header, body, allocator, true);
     } catch (IOException e) {
