@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 /** The {@code bench} command. */
 @Command(
     name = "bench",
-    header = "Time what a training loop does, the way benchmarks/hf_reference.py times datasets.",
+    header = "Time what a training loop does, as hf_reference.py times datasets.",
     description = {
       "Prints open and first-row times, then the rates of 20,000 uniformly random rows, up to"
           + " 500,000 sequential rows and up to 200,000 rows in a seeded shuffled order, every"

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** The {@code dump} command. */
 @Command(
     name = "dump",
-    header = "Print rows as JSON lines, encoded as the datasets library returns them.",
+    header = "Print rows as JSON lines, as the datasets library returns them.",
     description = {
       "One line per row: {\"index\": i, \"row\": {...}}.",
       "Integers and floats as numbers (float32 widened to double), uint64 unsigned, binary as"
@@ -36,10 +36,11 @@ final class DumpCommand implements Callable<Integer> {
   static final class Selection {
     @Option(
         names = "--rows",
-        paramLabel = "I,J,K",
+        paramLabel = "<i>",
         split = ",",
+        splitSynopsisLabel = ",",
         required = true,
-        description = "row indices, in the order to print them")
+        description = "row indices, comma-separated, in the order to print them")
     long[] rows;
 
     @Option(

@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  lazyarrow plan emotion --split train --order shuffle --seed 1 --batch-size 32 \\",
-      "      --rank 0 --world 8 --stop-after 100 > state.txt",
+      "  lazyarrow plan emotion --split train --order shuffle --seed 1 \\",
+      "      --batch-size 32 --rank 0 --world 8 --stop-after 100 > state.txt",
       "  lazyarrow plan emotion --split train --resume state.txt --rank 0 --world 4",
-      "  lazyarrow plan emotion --split train --token-budget 4096 --length-column input_ids"
+      "  lazyarrow plan emotion --split train --token-budget 4096 \\",
+      "      --length-column input_ids"
     })
 final class PlanCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();

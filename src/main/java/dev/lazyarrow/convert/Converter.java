@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.io.Codecs;
 import dev.lazyarrow.io.Memory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -122,6 +123,7 @@ public final class Converter {
           "output " + out + " exists; pass --overwrite to replace it");
     }
     Memory.requireAccess(source);
+    Codecs.INSTANCE.createCodec(codec()); // fails now, not mid-way, if its native library will not load
     Layouts.Found found = Layouts.find(source, config);
     List<SourceSplit> splits = select(found.splits(), source);
     long total = 0;

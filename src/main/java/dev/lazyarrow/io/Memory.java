@@ -29,8 +29,6 @@ public final class Memory {
 
   private static final Unsafe UNSAFE = loadUnsafe();
 
-  /** Where a {@code java.nio.Buffer} keeps its address: found without making the field accessible. */
-  private static final long ADDRESS = addressOffset();
 
   private static volatile boolean accessChecked;
 
@@ -67,7 +65,7 @@ public final class Memory {
 
   /** Returns the address of the first byte of {@code buffer}, a direct or mapped buffer. */
   static long address(ByteBuffer buffer) {
-    return UNSAFE.getLong(buffer, ADDRESS);
+    return UNSAFE.getLong(buffer, AddressField.OFFSET);
   }
 
   static void unmap(MappedByteBuffer buffer) {
@@ -115,11 +113,19 @@ public final class Memory {
     throw new IllegalArgumentException("not a primitive numeric array: " + array.getClass());
   }
 
-  private static long addressOffset() {
-    try {
-      return UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
-    } catch (NoSuchFieldException e) {
-      throw new ExceptionInInitializerError(e);
+  /**
+   * Where a {@code java.nio.Buffer} keeps its address, found without making the field accessible;
+   * a class of its own so that a JVM denying Unsafe fails in {@link #requireAccess}, not earlier.
+   */
+  private static final class AddressField {
+    static final long OFFSET = offset();
+
+    private static long offset() {
+      try {
+        return UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+      } catch (NoSuchFieldException e) {
+        throw new ExceptionInInitializerError(e);
+      }
     }
   }
 

@@ -64,7 +64,9 @@ final class RecordBatches {
       return new ShardFile.LoadedBatch(root, inAllocatorMemory, noNulls);
     } catch (RuntimeException e) {
       root.close();
-      throw new LazyArrowException(file, "corrupt record batch " + index + ": " + e, e);
+      throw e instanceof LazyArrowException lae && lae.file() == null
+          ? new LazyArrowException(file, lae.getMessage(), lae)
+          : new LazyArrowException(file, "corrupt record batch " + index + ": " + e, e);
     }
   }
 
