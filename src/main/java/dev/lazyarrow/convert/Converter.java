@@ -228,7 +228,8 @@ public final class Converter {
       }
       List<Manifest.Shard> shards = writer.finish();
       long rows = shards.stream().mapToLong(Manifest.Shard::rows).sum();
-      return new Manifest.SplitEntry(split.name(), rows, features, shards);
+      return new Manifest.SplitEntry(
+          split.name(), rows, features, shards, split.formatColumns());
     } finally {
       if (writer != null) {
         writer.close();

@@ -90,7 +90,9 @@ public final class Indexer {
                 entry.bytes(),
                 new Manifest.Stream(entry.modifiedNanos(), offset, bytes.length)));
       }
-      entries.add(new Manifest.SplitEntry(split.name(), rows, split.features(), shards));
+      entries.add(
+          new Manifest.SplitEntry(
+              split.name(), rows, split.features(), shards, split.formatColumns()));
     }
     Path index = source.resolve(Manifest.INDEX_FILE_NAME);
     Path tmp = source.resolve(Manifest.INDEX_FILE_NAME + ".tmp");

@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  *     {"name": "train",                     unique; [A-Za-z0-9_.-]+
  *      "rows": 3000,                        the sum of the shards' rows
  *      "features": {...},                   the HuggingFace features JSON, or null
+ *      "format_columns": ["text", "label"], optional: the columns a row shows, as the source's
+ *                                           with_format(columns=[...]) saved them; all if absent
  *      "shards": [                          in row order; at least one, even for zero rows
  *        {"path": "train/part-00000.arrow", relative, resolving inside the dataset directory
  *         "rows": 1000,                     rows in the file's record batches
@@ -90,11 +92,23 @@ public final class Manifest {
    */
   public record Stream(long modifiedNanos, long indexOffset, int indexLength) {}
 
-  /** One split: its name, row count, features and shards. */
-  public record SplitEntry(String name, long rows, JsonNode features, List<Shard> shards) {
-    /** Creates a split entry, copying the shard list. */
+  /**
+   * One split: its name, row count, features, shards, and the columns that its saved format shows.
+   *
+   * @param formatColumns the columns that {@code datasets} returns for a row of this split, as
+   *     {@code with_format(columns=[...])} saved them; null for every column
+   */
+  public record SplitEntry(
+      String name, long rows, JsonNode features, List<Shard> shards, List<String> formatColumns) {
+    /** Creates a split entry, copying the lists. */
     public SplitEntry {
       shards = List.copyOf(shards);
+      formatColumns = formatColumns == null ? null : List.copyOf(formatColumns);
+    }
+
+    /** Creates a split entry whose rows show every column. */
+    public SplitEntry(String name, long rows, JsonNode features, List<Shard> shards) {
+      this(name, rows, features, shards, null);
     }
   }
 
@@ -198,7 +212,8 @@ public final class Manifest {
               s.path("name").asText(null),
               s.path("rows").asLong(-1),
               features == null || features.isNull() ? null : features,
-              shards));
+              shards,
+              formatColumns(s.get("format_columns"), check)));
     }
     Manifest manifest = new Manifest(root.path("writer").asText(""), source, splits);
     manifest.check(dir, check);
@@ -229,6 +244,9 @@ public final class Manifest {
       s.put("name", split.name());
       s.put("rows", split.rows());
       s.set("features", split.features());
+      if (split.formatColumns() != null) {
+        split.formatColumns().forEach(s.putArray("format_columns")::add);
+      }
       ArrayNode shards = s.putArray("shards");
       for (Shard shard : split.shards()) {
         ObjectNode sh =
@@ -304,6 +322,20 @@ public final class Manifest {
           sum == split.rows(),
           "split '" + name + "' says " + split.rows() + " rows but its shards hold " + sum);
     }
+  }
+
+  /** Reads a split's optional "format_columns": absent or null for every column. */
+  private static List<String> formatColumns(JsonNode node, Checker check) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    check.require(node.isArray(), "field 'format_columns' must be an array of column names");
+    List<String> columns = new ArrayList<>();
+    for (JsonNode c : node) {
+      check.require(c.isTextual(), "field 'format_columns' holds " + c + ", not a column name");
+      columns.add(c.asText());
+    }
+    return columns;
   }
 
   /** Raises a consistency failure as a {@link LazyArrowException} naming the manifest. */
