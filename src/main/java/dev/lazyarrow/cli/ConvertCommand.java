@@ -97,13 +97,17 @@ final class ConvertCommand implements Callable<Integer> {
     for (Manifest.SplitEntry split : result.splits()) {
       spec.commandLine()
           .getOut()
-          .printf("%s: %d rows in %d shards%n", split.name(), split.rows(), split.shards().size());
+          .printf(
+              "%s: %s in %s%n",
+              split.name(),
+              Plural.of(split.rows(), "row"),
+              Plural.of(split.shards().size(), "shard"));
     }
     spec.commandLine()
         .getOut()
         .printf(
-            "converted %s (%s) to %s: %d rows in %.2f s%n",
-            source, result.layout(), out, result.rows(), seconds);
+            "converted %s (%s) to %s: %s in %.2f s%n",
+            source, result.layout(), out, Plural.of(result.rows(), "row"), seconds);
     return 0;
   }
 

@@ -41,14 +41,16 @@ final class IndexCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "%s: %d rows in %d stream files%n",
-              split.name(), split.rows(), split.shards().size());
+              "%s: %s in %s%n",
+              split.name(),
+              Plural.of(split.rows(), "row"),
+              Plural.of(split.shards().size(), "stream file"));
     }
     spec.commandLine()
         .getOut()
         .printf(
-            "indexed %s (%s): %d rows in %.3f s%n",
-            source, result.layout(), result.rows(), seconds);
+            "indexed %s (%s): %s in %.3f s%n",
+            source, result.layout(), Plural.of(result.rows(), "row"), seconds);
     return 0;
   }
 }

@@ -27,7 +27,9 @@ final class VerifyCommand implements Callable<Integer> {
       long rows = ds.splits().stream().mapToLong(Split::size).sum();
       spec.commandLine()
           .getOut()
-          .printf("ok: %s, %d splits, %d rows%n", dataset, ds.splits().size(), rows);
+          .printf(
+              "ok: %s, %s, %s%n",
+              dataset, Plural.of(ds.splits().size(), "split"), Plural.of(rows, "row"));
     }
     return 0;
   }
