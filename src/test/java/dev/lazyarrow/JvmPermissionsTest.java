@@ -49,8 +49,7 @@ class JvmPermissionsTest {
         .compression(Converter.Compression.ZSTD)
         .build()
         .convert(Fixtures.path("hf/save_single"), dataset);
-    Child dump =
-        lazyarrow(java, "--illegal-native-access=deny", "dump", dataset, "--rows", "0");
+    Child dump = lazyarrow(java, "--illegal-native-access=deny", "dump", dataset, "--rows", "0");
     assertEquals(1, dump.status(), dump.output());
     assertTrue(
         dump.output().startsWith("lazyarrow: " + dataset.resolve("train/part-00000.arrow") + ": "),

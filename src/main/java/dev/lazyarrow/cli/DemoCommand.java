@@ -13,11 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.arrow.vector.types.pojo.Field;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.arrow.vector.types.pojo.Field;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -159,7 +159,9 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Returns {@code row} as one JSON object in the encoding of {@code dump}: what datasets gives. */
+  /**
+   * Returns {@code row} as one JSON object in the encoding of {@code dump}: what datasets gives.
+   */
   private static String asDatasetsPrints(Row row, List<Field> fields) {
     StringBuilder line = new StringBuilder();
     List<String> names = row.columnNames();
@@ -174,8 +176,8 @@ final class DemoCommand implements Callable<Integer> {
 
   /**
    * Times opening and reading row 0 lazily against loading every batch first, on a corpus large
-   * enough for the difference to show, in alternating rounds after one discarded round (it pays
-   * the JVM's class loading).
+   * enough for the difference to show, in alternating rounds after one discarded round (it pays the
+   * JVM's class loading).
    */
   private void compareLazyWithEager(long trainRows, PrintWriter out) throws IOException {
     int copies = DemoCorpus.copies(data, corpusMegabytes);

@@ -93,8 +93,9 @@ final class DumpCommand implements Callable<Integer> {
   }
 
   /**
-   * Returns the positions of the columns that {@code datasets} shows for a row of {@code split}: the
-   * columns its source saved with {@code with_format(columns=[...])}, in the table's order, or all.
+   * Returns the positions of the columns that {@code datasets} shows for a row of {@code split}:
+   * the columns its source saved with {@code with_format(columns=[...])}, in the table's order, or
+   * all.
    */
   private static int[] shownColumns(Path dataset, Split split) {
     List<String> chosen =
@@ -103,8 +104,7 @@ final class DumpCommand implements Callable<Integer> {
             .findFirst()
             .map(Manifest.SplitEntry::formatColumns)
             .orElse(null);
-    List<String> names =
-        split.schema().getFields().stream().map(Field::getName).toList();
+    List<String> names = split.schema().getFields().stream().map(Field::getName).toList();
     if (chosen == null) {
       return IntStream.range(0, names.size()).toArray();
     }

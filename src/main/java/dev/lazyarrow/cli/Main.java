@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "lazyarrow",
     mixinStandardHelpOptions = true,
-    // Inherited: every subcommand answers -h/--help and -V/--version, and fits usage to the terminal.
+    // Inherited: every subcommand answers -h, --help, -V, --version and fits the terminal.
     scope = CommandLine.ScopeType.INHERIT,
     usageHelpAutoWidth = true,
     version = "lazyarrow 0.1.0",

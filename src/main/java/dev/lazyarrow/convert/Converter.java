@@ -123,7 +123,8 @@ public final class Converter {
           "output " + out + " exists; pass --overwrite to replace it");
     }
     Memory.requireAccess(source);
-    Codecs.INSTANCE.createCodec(codec()); // fails now, not mid-way, if its native library will not load
+    Codecs.INSTANCE.createCodec(
+        codec()); // fails now, not mid-way, if its native library will not load
     Layouts.Found found = Layouts.find(source, config);
     List<SourceSplit> splits = select(found.splits(), source);
     long total = 0;
@@ -228,8 +229,7 @@ public final class Converter {
       }
       List<Manifest.Shard> shards = writer.finish();
       long rows = shards.stream().mapToLong(Manifest.Shard::rows).sum();
-      return new Manifest.SplitEntry(
-          split.name(), rows, features, shards, split.formatColumns());
+      return new Manifest.SplitEntry(split.name(), rows, features, shards, split.formatColumns());
     } finally {
       if (writer != null) {
         writer.close();

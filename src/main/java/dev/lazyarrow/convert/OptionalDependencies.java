@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The optional dependencies of some converter sources, checked before a source first needs them,
- * so that a project without them is told the Maven coordinates to add instead of dying of a {@code
+ * The optional dependencies of some converter sources, checked before a source first needs them, so
+ * that a project without them is told the Maven coordinates to add instead of dying of a {@code
  * NoClassDefFoundError}. Each coordinate maps to one class it provides; the versions are the ones
  * this project's pom pins (a test holds them equal).
  */

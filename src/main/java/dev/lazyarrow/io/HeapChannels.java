@@ -15,8 +15,8 @@ import org.apache.arrow.vector.ipc.WriteChannel;
  *
  * <p>Arrow's own channels wrap each {@link ArrowBuf} with {@code ArrowBuf.nioBuffer}, which calls a
  * private {@code DirectByteBuffer} constructor by reflection and therefore fails unless the JVM
- * runs with {@code --add-opens=java.base/java.nio=ALL-UNNAMED}. Copying through a bounded heap chunk
- * costs one extra memory copy of data that is on its way to or from a file anyway.
+ * runs with {@code --add-opens=java.base/java.nio=ALL-UNNAMED}. Copying through a bounded heap
+ * chunk costs one extra memory copy of data that is on its way to or from a file anyway.
  */
 public final class HeapChannels {
   private static final int CHUNK = 1 << 20;

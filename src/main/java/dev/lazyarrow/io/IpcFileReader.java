@@ -98,15 +98,14 @@ public final class IpcFileReader extends ArrowReader {
     if (body.refCnt() > 0) {
       body.close();
     }
-    return new LazyArrowException(file, "corrupt block at offset " + block.getOffset() + ": " + e, e);
+    return new LazyArrowException(
+        file, "corrupt block at offset " + block.getOffset() + ": " + e, e);
   }
 
   private Message metadata(ArrowBlock block) throws IOException {
     bytesRead += block.getMetadataLength();
     return ShardFooter.message(
-        file,
-        block,
-        ShardFooter.readFully(channel, block.getOffset(), block.getMetadataLength()));
+        file, block, ShardFooter.readFully(channel, block.getOffset(), block.getMetadataLength()));
   }
 
   /** Reads a block's body into a buffer that the batch made of it owns. */

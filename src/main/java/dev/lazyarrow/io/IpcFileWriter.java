@@ -19,13 +19,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * A writer of Arrow IPC files (no dictionaries) that needs no JVM flag, unlike Arrow's {@code
- * ArrowFileWriter}, whose channel views every buffer through reflection (see {@link
- * HeapChannels}).
+ * ArrowFileWriter}, whose channel views every buffer through reflection (see {@link HeapChannels}).
  *
  * <p>The file it writes, in order: the magic {@code ARROW1} padded to 8 bytes; the schema message;
  * one message per record batch; the end-of-stream marker (continuation token, length 0); the footer
  * flatbuffer (schema, record batch blocks, custom metadata); the footer's int32 little-endian
- * length; {@code ARROW1} again. Byte for byte what {@code ArrowFileWriter} writes.
+ * length; {@code ARROW1} again: the layout {@code ArrowFileWriter} writes.
  */
 public final class IpcFileWriter implements AutoCloseable {
   private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);

@@ -1,7 +1,7 @@
 package dev.lazyarrow.io;
 
-import java.lang.reflect.Field;
 import dev.lazyarrow.LazyArrowException;
+import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,10 +25,9 @@ import sun.misc.Unsafe;
  */
 public final class Memory {
   /** The JVM option (JDK 24 and later, JEP 498) that decides whether Unsafe may access memory. */
-  public static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access";
+  private static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access";
 
   private static final Unsafe UNSAFE = loadUnsafe();
-
 
   private static volatile boolean accessChecked;
 
@@ -114,8 +113,8 @@ public final class Memory {
   }
 
   /**
-   * Where a {@code java.nio.Buffer} keeps its address, found without making the field accessible;
-   * a class of its own so that a JVM denying Unsafe fails in {@link #requireAccess}, not earlier.
+   * Where a {@code java.nio.Buffer} keeps its address, found without making the field accessible; a
+   * class of its own so that a JVM denying Unsafe fails in {@link #requireAccess}, not earlier.
    */
   private static final class AddressField {
     static final long OFFSET = offset();

@@ -164,7 +164,8 @@ class CommandLineTest {
     assertEquals(0, convert.status(), convert.err());
     assertTrue(convert.out().contains("validation: 400 rows in 1 shard\n"), convert.out());
     assertTrue(convert.out().contains("test: 0 rows in 1 shard\n"), convert.out());
-    assertTrue(convert.out().matches("(?s).*train: 3000 rows in [2-9]\\d* shards\n.*"), convert.out());
+    assertTrue(
+        convert.out().matches("(?s).*train: 3000 rows in [2-9]\\d* shards\n.*"), convert.out());
   }
 
   @Test

@@ -17,19 +17,7 @@ class DemoCommandTest {
   @Test
   void demo_bundledSample_printsARowComparesAndResumesExactly() {
     Path converted = tmp.resolve("d");
-    Run demo =
-        run(
-            "demo",
-            "--data",
-            "samples/data/emotion",
-            "--out",
-            converted.toString(),
-            "--corpus",
-            tmp.resolve("corpus").toString(),
-            "--corpus-mb",
-            "4",
-            "--epochs",
-            "2");
+    Run demo = demo(converted, 2);
     assertEquals(0, demo.status(), demo.err());
     assertTrue(demo.out().contains("converted samples/data/emotion"), demo.out());
 
@@ -44,7 +32,8 @@ class DemoCommandTest {
             .matcher(demo.out());
     assertTrue(corpus.find(), demo.out());
     assertEquals(Long.parseLong(corpus.group(1)) * 6000, Long.parseLong(corpus.group(2)));
-    Matcher ratio = Pattern.compile("lazy [0-9.]+ ms; eager, .* ms \\((\\d+)x longer\\)").matcher(demo.out());
+    Matcher ratio =
+        Pattern.compile("lazy [0-9.]+ ms; eager, .* ms \\((\\d+)x longer\\)").matcher(demo.out());
     assertTrue(ratio.find(), demo.out());
 
     assertTrue(demo.out().contains("epoch 1: "), demo.out());
@@ -59,19 +48,25 @@ class DemoCommandTest {
         demo.out().contains("checkpoint at epoch 1 step 71; resumed model identical: true"),
         demo.out());
 
-    Run again =
-        run(
-            "demo",
-            "--out",
-            converted.toString(),
-            "--corpus",
-            tmp.resolve("corpus").toString(),
-            "--corpus-mb",
-            "4",
-            "--epochs",
-            "1");
+    Run again = demo(converted, 1);
     assertEquals(0, again.status(), again.err());
     assertTrue(again.out().contains("made by an earlier run"), again.out());
+  }
+
+  /** Runs the demo on the sample with a 4 MB corpus, kept in this test's folder. */
+  private Run demo(Path out, int epochs) {
+    return run(
+        "demo",
+        "--data",
+        "samples/data/emotion",
+        "--out",
+        out.toString(),
+        "--corpus",
+        tmp.resolve("corpus").toString(),
+        "--corpus-mb",
+        "4",
+        "--epochs",
+        Integer.toString(epochs));
   }
 
   @Test

@@ -16,8 +16,7 @@ class HelpTest {
   private static final List<String> WITH_EXAMPLES = List.of("convert", "index", "plan", "bench");
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {"convert", "index", "inspect", "dump", "verify", "plan", "bench", "demo"})
+  @ValueSource(strings = {"convert", "index", "inspect", "dump", "verify", "plan", "bench", "demo"})
   void help_everySubcommand_printsUsageAndExitsZero(String command) {
     for (String flag : List.of("--help", "-h")) {
       Run help = run(command, flag);
@@ -36,8 +35,7 @@ class HelpTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {"convert", "index", "inspect", "dump", "verify", "plan", "bench", "demo"})
+  @ValueSource(strings = {"convert", "index", "inspect", "dump", "verify", "plan", "bench", "demo"})
   void description_everySubcommand_isWholeSentencesThatPicocliWraps(String command) {
     // A description line broken by hand mid-sentence gets wrapped again by picocli at another
     // width; whole sentences per line wrap once, at the terminal's width.

@@ -25,7 +25,11 @@ class OptionalDependenciesTest {
                 OptionalDependencies.require(
                     file,
                     "Reading Parquet",
-                    Map.of("org.example:present:1", "java.lang.String", "org.example:gone:2", "no.Such")));
+                    Map.of(
+                        "org.example:present:1",
+                        "java.lang.String",
+                        "org.example:gone:2",
+                        "no.Such")));
     assertEquals(
         file
             + ": Reading Parquet needs optional dependencies of lazyarrow that are not on the class"

@@ -49,8 +49,7 @@ class ShardFileTest {
         FileChannel ch =
             FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       java.util.Map<String, String> meta = new java.util.HashMap<>();
-      try (IpcFileWriter writer =
-          new IpcFileWriter(root, ch, meta, NoCompressionCodec.INSTANCE)) {
+      try (IpcFileWriter writer = new IpcFileWriter(root, ch, meta, NoCompressionCodec.INSTANCE)) {
         writer.start();
         IntVector v = (IntVector) root.getVector(0);
         for (int b = 0; b < batches; b++) {

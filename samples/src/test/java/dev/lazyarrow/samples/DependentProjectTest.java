@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A trainer project made of the README's "Use it in your trainer" blocks, built offline against
- * the LazyArrow just installed into the local repository and run with plain {@code java -cp} and
- * no JVM flag, on this JDK and on the newest one under /usr/lib/jvm.
+ * A trainer project made of the README's "Use it in your trainer" blocks, built offline against the
+ * LazyArrow just installed into the local repository and run with plain {@code java -cp} and no JVM
+ * flag, on this JDK and on the newest one under /usr/lib/jvm.
  */
 class DependentProjectTest {
   private static final Path README = Path.of("../README.md");
@@ -175,8 +175,7 @@ class DependentProjectTest {
   }
 
   private static void assertLibraryJarHasNoSampleClasses(Path repo) throws IOException {
-    Path jar =
-        repo.resolve("dev/lazyarrow/lazyarrow/0.1.0-SNAPSHOT/lazyarrow-0.1.0-SNAPSHOT.jar");
+    Path jar = repo.resolve("dev/lazyarrow/lazyarrow/0.1.0-SNAPSHOT/lazyarrow-0.1.0-SNAPSHOT.jar");
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       List<String> samples =
           zip.stream()
