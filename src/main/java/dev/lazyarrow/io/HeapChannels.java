@@ -2,7 +2,6 @@ package dev.lazyarrow.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import org.apache.arrow.memory.ArrowBuf;
@@ -62,29 +61,5 @@ public final class HeapChannels {
         }
       }
     };
-  }
-
-  /**
-   * Reads {@code length} bytes of {@code channel} at {@code position} into {@code buffer} from its
-   * writer index on, advancing it.
-   *
-   * @throws IOException if the file ends first
-   */
-  static void readFully(FileChannel channel, long position, ArrowBuf buffer, long length)
-      throws IOException {
-    byte[] chunk = new byte[(int) Math.min(CHUNK, length)];
-    long done = 0;
-    while (done < length) {
-      ByteBuffer window = ByteBuffer.wrap(chunk, 0, (int) Math.min(chunk.length, length - done));
-      while (window.hasRemaining()) {
-        if (channel.read(window, position + done + window.position()) < 0) {
-          throw new IOException(
-              "file ends at " + (position + done + window.position()) + ", inside a record batch");
-        }
-      }
-      buffer.setBytes(buffer.writerIndex(), chunk, 0, window.position());
-      buffer.writerIndex(buffer.writerIndex() + window.position());
-      done += window.position();
-    }
   }
 }

@@ -18,7 +18,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * A sequential reader of an Arrow IPC file, batch after batch in footer order, that needs no JVM
  * flag, unlike Arrow's {@code ArrowFileReader}, which views each message through reflection (see
- * {@link HeapChannels}). It reads the footer as a shard's is read and checked ({@link
+ * {@link HeapChannels}); bodies are copied out of a transient mapping ({@link Memory}). It reads the footer as a shard's is read and checked ({@link
  * ShardFooter}), so a file whose stream section lacks the schema message (as polars writes it)
  * reads too.
  */
@@ -112,7 +112,7 @@ public final class IpcFileReader extends ArrowReader {
   private ArrowBuf body(ArrowBlock block) throws IOException {
     ArrowBuf body = allocator.buffer(block.getBodyLength());
     try {
-      HeapChannels.readFully(
+      Memory.copyFromFile(
           channel, block.getOffset() + block.getMetadataLength(), body, block.getBodyLength());
       bytesRead += block.getBodyLength();
       return body;

@@ -1,11 +1,13 @@
 package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import org.apache.arrow.memory.ArrowBuf;
 import sun.misc.Unsafe;
@@ -28,6 +30,9 @@ public final class Memory {
   private static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access";
 
   private static final Unsafe UNSAFE = loadUnsafe();
+
+  /** The largest range mapped at once for a copy: well under a mapping's 2 GiB limit. */
+  private static final long MAX_MAPPING = 1L << 30;
 
   private static volatile boolean accessChecked;
 
@@ -65,6 +70,41 @@ public final class Memory {
   /** Returns the address of the first byte of {@code buffer}, a direct or mapped buffer. */
   static long address(ByteBuffer buffer) {
     return UNSAFE.getLong(buffer, AddressField.OFFSET);
+  }
+
+  /**
+   * Copies {@code length} bytes of {@code channel} at {@code position} into {@code buffer} from its
+   * writer index on, advancing it: through a mapping of the range, unmapped at once, so the bytes
+   * are copied once, as a read would, without the zeroed heap chunk a read would need in between.
+   *
+   * @throws IOException if the range lies past the end of the file, or the file shrank under the
+   *     copy
+   */
+  static void copyFromFile(FileChannel channel, long position, ArrowBuf buffer, long length)
+      throws IOException {
+    if (position < 0 || length < 0 || position + length > channel.size()) {
+      throw new IOException(
+          "bytes " + position + ".." + (position + length) + " lie past the end of the file");
+    }
+    if (buffer.writerIndex() + length > buffer.capacity()) {
+      throw new IndexOutOfBoundsException(
+          "copy of " + length + " bytes into a buffer of " + buffer.capacity());
+    }
+    for (long done = 0; done < length; ) {
+      long n = Math.min(length - done, MAX_MAPPING);
+      MappedByteBuffer mapped =
+          channel.map(FileChannel.MapMode.READ_ONLY, position + done, Math.max(n, 1));
+      try {
+        UNSAFE.copyMemory(address(mapped), buffer.memoryAddress() + buffer.writerIndex(), n);
+      } catch (InternalError e) {
+        // A fault on a mapping that the file no longer covers: the JVM raises it here.
+        throw new IOException("the file shrank while it was read", e);
+      } finally {
+        unmap(mapped);
+      }
+      buffer.writerIndex(buffer.writerIndex() + n);
+      done += n;
+    }
   }
 
   static void unmap(MappedByteBuffer buffer) {

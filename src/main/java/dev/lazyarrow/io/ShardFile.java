@@ -277,7 +277,7 @@ public final class ShardFile implements AutoCloseable {
                   block,
                   ShardFooter.readFully(s.channel, block.getOffset(), block.getMetadataLength())));
       body = allocator.buffer(block.getBodyLength());
-      HeapChannels.readFully(
+      Memory.copyFromFile(
           s.channel, block.getOffset() + block.getMetadataLength(), body, block.getBodyLength());
       return RecordBatches.load(
           path, s.schema, index, rows(s, index), header, body, allocator, true);
