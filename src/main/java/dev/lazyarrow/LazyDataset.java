@@ -3,6 +3,7 @@ package dev.lazyarrow;
 import dev.lazyarrow.cache.BatchCache;
 import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.format.SafeFiles;
+import dev.lazyarrow.io.Memory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -250,11 +251,13 @@ public final class LazyDataset implements AutoCloseable {
      * Opens the dataset directory {@code dir}, reading only its manifest (and every record batch if
      * {@link #keepInMemory} was set).
      *
-     * @throws LazyArrowException if the manifest is missing, malformed or inconsistent, or a batch
-     *     kept in memory is bad
+     * @throws LazyArrowException if the manifest is missing, malformed or inconsistent, a batch
+     *     kept in memory is bad, or the JVM denies the memory access Arrow needs (the message names
+     *     the flag)
      */
     public LazyDataset open(Path dir) {
       Objects.requireNonNull(dir, "dir");
+      Memory.requireAccess(dir);
       Manifest manifest = Manifest.read(dir);
       // Shards are opened by their real paths, which must then hold no link (see SafeFiles).
       Path realDir = SafeFiles.realDirectory(dir);

@@ -278,7 +278,13 @@ public final class Split implements Iterable<Row> {
 
   @Override
   public String toString() {
-    return "Split " + name + " (" + size + " rows in " + shards.length + " shards)";
+    return "Split "
+        + name
+        + " ("
+        + size
+        + (size == 1 ? " row in " : " rows in ")
+        + shards.length
+        + (shards.length == 1 ? " shard)" : " shards)");
   }
 
   void close() {

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 /** The {@code bench} command. */
 @Command(
     name = "bench",
-    header = "Time what a training loop does, the way benchmarks/hf_reference.py times datasets.",
+    header = "Time what a training loop does, as hf_reference.py times datasets.",
     description = {
       "Prints open and first-row times, then the rates of 20,000 uniformly random rows, up to"
           + " 500,000 sequential rows and up to 200,000 rows in a seeded shuffled order, every"
@@ -38,6 +38,11 @@ import picocli.CommandLine.Spec;
           + " first, so that the JIT has compiled them.",
       "--mode eager copies the whole split into memory while opening (keepInMemory), as eager "
           + "loaders do, then measures the same work."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  lazyarrow bench emotion --split train",
+      "  lazyarrow bench emotion --split train --mode eager --json"
     })
 final class BenchCommand implements Callable<Integer> {
   static final int RANDOM_ROWS = 20_000;

@@ -17,11 +17,17 @@ import picocli.CommandLine.Spec;
     name = "convert",
     header = "Convert a dataset on disk into a LazyArrow dataset directory.",
     description = {
-      "SOURCE is found by its layout: a save_to_disk folder, a load_dataset cache",
-      "folder, a Hub Parquet folder (data/<split>-NNNNN-of-NNNNN.parquet or",
-      "<config>/<split>/NNNN.parquet), or one .arrow, .parquet or .jsonl file.",
-      "OUT is written through a temporary folder beside it and renamed into place when complete.",
-      "A progress bar shows on stderr when it is a terminal."
+      "SOURCE is found by its layout: a save_to_disk folder, a load_dataset cache folder, a Hub"
+          + " Parquet folder (data/<split>-NNNNN-of-NNNNN.parquet or"
+          + " <config>/<split>/NNNN.parquet), or one .arrow, .parquet or .jsonl file.",
+      "OUT is written through a temporary folder beside it and renamed into place when complete."
+          + " A progress bar shows on stderr when it is a terminal."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  lazyarrow convert ~/data/emotion emotion",
+      "  lazyarrow convert ~/hub/squad squad --config plain_text --split train",
+      "  lazyarrow convert corpus.jsonl corpus --compression zstd --overwrite"
     })
 final class ConvertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -91,13 +97,17 @@ final class ConvertCommand implements Callable<Integer> {
     for (Manifest.SplitEntry split : result.splits()) {
       spec.commandLine()
           .getOut()
-          .printf("%s: %d rows in %d shards%n", split.name(), split.rows(), split.shards().size());
+          .printf(
+              "%s: %s in %s%n",
+              split.name(),
+              Plural.of(split.rows(), "row"),
+              Plural.of(split.shards().size(), "shard"));
     }
     spec.commandLine()
         .getOut()
         .printf(
-            "converted %s (%s) to %s: %d rows in %.2f s%n",
-            source, result.layout(), out, result.rows(), seconds);
+            "converted %s (%s) to %s: %s in %.2f s%n",
+            source, result.layout(), out, Plural.of(result.rows(), "row"), seconds);
     return 0;
   }
 

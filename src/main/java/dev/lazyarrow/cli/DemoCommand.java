@@ -1,8 +1,10 @@
 package dev.lazyarrow.cli;
 
 import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.samples.EmotionTrainer;
 import dev.lazyarrow.samples.RankingMetrics;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.arrow.vector.types.pojo.Field;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,9 +28,13 @@ import picocli.CommandLine.Spec;
     name = "demo",
     header = "Convert the bundled sample, open it lazily, and train on it.",
     description = {
-      "Converts the multi-label emotion sample (a save_to_disk DatasetDict), compares",
-      "opening it lazily with loading it eagerly, trains the sample classifier for a few epochs",
-      "with a shuffled, prefetched, token-budget loader, and resumes a checkpoint mid-epoch."
+      "Converts the multi-label emotion sample (a save_to_disk DatasetDict) and prints a row as"
+          + " datasets returns it.",
+      "Compares opening lazily with loading eagerly on a corpus of about 200 MB: the sample's"
+          + " train split repeated, made once into target/ in a few seconds.",
+      "Trains the sample classifier for a few epochs with a shuffled, prefetched, token-budget"
+          + " loader, and resumes a checkpoint mid-epoch. Epochs and steps count from 0, as"
+          + " LoaderState counts them."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final int ROUNDS = 5;
@@ -48,6 +55,20 @@ final class DemoCommand implements Callable<Integer> {
   Path dataset = Path.of("target/lazyarrow-demo");
 
   @Option(
+      names = "--corpus",
+      paramLabel = "<dir>",
+      description =
+          "where the corpus for lazy against eager goes, kept for later runs"
+              + " (default: ${DEFAULT-VALUE})")
+  Path corpus = Path.of("target/lazyarrow-demo-corpus");
+
+  @Option(
+      names = "--corpus-mb",
+      paramLabel = "<n>",
+      description = "about how large that corpus is (default: ${DEFAULT-VALUE})")
+  int corpusMegabytes = 200;
+
+  @Option(
       names = "--epochs",
       paramLabel = "<n>",
       description = "epochs (default: ${DEFAULT-VALUE})")
@@ -64,33 +85,21 @@ final class DemoCommand implements Callable<Integer> {
     Converter.Result converted =
         Converter.newBuilder().overwrite(true).build().convert(data, dataset);
     out.printf(
-        "converted %s into %s: %d rows in %d splits, %.0f ms%n",
-        data, dataset, converted.rows(), converted.splits().size(), millis(start));
-
-    // Alternating rounds, the first one discarded: it pays the JVM's class loading.
-    double[] lazyMs = new double[ROUNDS];
-    double[] eagerMs = new double[ROUNDS];
-    long eagerRows = 0;
-    for (int round = -1; round < ROUNDS; round++) {
-      start = System.nanoTime();
-      try (LazyDataset ds = LazyDataset.open(dataset)) {
-        ds.split("train").get(0);
-      }
-      double lazy = millis(start);
-      start = System.nanoTime();
-      eagerRows = loadEagerly(dataset);
-      if (round >= 0) {
-        lazyMs[round] = lazy;
-        eagerMs[round] = millis(start);
-      }
+        "converted %s into %s: %s in %s, %.0f ms%n",
+        data,
+        dataset,
+        Plural.of(converted.rows(), "row"),
+        Plural.of(converted.splits().size(), "split"),
+        millis(start));
+    long trainRows;
+    try (LazyDataset ds = LazyDataset.open(dataset)) {
+      Split train = ds.split("train");
+      trainRows = train.size();
+      out.printf(
+          "train row 0, as datasets returns it:%n  %s%n",
+          asDatasetsPrints(train.get(0), train.schema().getFields()));
     }
-    double lazy = median(lazyMs);
-    double eager = median(eagerMs);
-    out.printf(
-        "open and read row 0 (median of %d): lazy %.2f ms; eager, loading all %d rows"
-            + " first, %.2f ms (%.0fx longer)%n",
-        ROUNDS, lazy, eagerRows, eager, eager / lazy);
-    out.flush();
+    compareLazyWithEager(trainRows, out);
 
     EmotionTrainer.Settings settings = EmotionTrainer.Settings.defaults();
     settings =
@@ -120,8 +129,11 @@ final class DemoCommand implements Callable<Integer> {
         reports = trainer.run(Long.MAX_VALUE, bars);
       }
       double seconds = millis(start) / 1000;
+      // Where the sample checkpoints too: half-way through the second epoch (the first if only
+      // one), so that both print the same epoch and step, counted as LoaderState counts them.
       EmotionTrainer first = new EmotionTrainer(ds, settings);
-      first.run(first.batchesPerEpoch() / 2, (e, b, n, loss) -> {});
+      long perEpoch = first.batchesPerEpoch();
+      first.run(settings.epochs() > 1 ? perEpoch * 3 / 2 : perEpoch / 2, (e, b, n, loss) -> {});
       EmotionTrainer resumed = new EmotionTrainer(ds, settings, first.model(), first.state());
       resumed.run(Long.MAX_VALUE, (e, b, n, loss) -> {});
       EmotionTrainer.EpochReport last = reports.get(reports.size() - 1);
@@ -139,19 +151,79 @@ final class DemoCommand implements Callable<Integer> {
           untrained.recall(),
           last.recallAtK());
       out.printf(
-          "checkpoint half-way through epoch 0 (step %d), resumed: same model as the"
-              + " uninterrupted run: %b%n",
-          first.state().step(), resumed.model().sameWeights(trainer.model()));
+          "checkpoint at epoch %d step %d; resumed model identical: %b%n",
+          first.state().epoch(),
+          first.state().step(),
+          resumed.model().sameWeights(trainer.model()));
       out.flush();
     }
   }
 
-  /** Opens the dataset eagerly, every batch copied into memory first, and reads row 0. */
-  private static long loadEagerly(Path dataset) {
-    try (LazyDataset ds = LazyDataset.newBuilder().keepInMemory().open(dataset)) {
-      ds.split("train").get(0);
-      return ds.splits().stream().mapToLong(Split::size).sum();
+  /**
+   * Returns {@code row} as one JSON object in the encoding of {@code dump}: what datasets gives.
+   */
+  private static String asDatasetsPrints(Row row, List<Field> fields) {
+    StringBuilder line = new StringBuilder();
+    List<String> names = row.columnNames();
+    Object[] values = new Object[names.size()];
+    for (int c = 0; c < values.length; c++) {
+      values[c] = row.get(c);
     }
+    PythonJson.appendRowLine(line, row.index(), names, fields, values);
+    String json = line.toString();
+    return json.substring(json.indexOf("\"row\": ") + 7, json.length() - 1);
+  }
+
+  /**
+   * Times opening and reading row 0 lazily against loading every batch first, on a corpus large
+   * enough for the difference to show, in alternating rounds after one discarded round (it pays the
+   * JVM's class loading).
+   */
+  private void compareLazyWithEager(long trainRows, PrintWriter out) throws IOException {
+    int copies = DemoCorpus.copies(data, corpusMegabytes);
+    long start = System.nanoTime();
+    boolean made = DemoCorpus.make(data, trainRows, corpus, copies);
+    out.printf(
+        "lazy against eager on %s: the sample's train split %d times (%s, %s), %s%n",
+        corpus,
+        copies,
+        Plural.of(trainRows * copies, "row"),
+        megabytes(corpus),
+        made ? String.format("made in %.1f s", millis(start) / 1000) : "made by an earlier run");
+    out.flush();
+    double[] lazyMs = new double[ROUNDS];
+    double[] eagerMs = new double[ROUNDS];
+    for (int round = -1; round < ROUNDS; round++) {
+      start = System.nanoTime();
+      try (LazyDataset ds = LazyDataset.open(corpus)) {
+        ds.split("train").get(0);
+      }
+      double lazy = millis(start);
+      start = System.nanoTime();
+      try (LazyDataset ds = LazyDataset.newBuilder().keepInMemory().open(corpus)) {
+        ds.split("train").get(0);
+      }
+      if (round >= 0) {
+        lazyMs[round] = lazy;
+        eagerMs[round] = millis(start);
+      }
+    }
+    double lazy = median(lazyMs);
+    double eager = median(eagerMs);
+    out.printf(
+        "open and read row 0, median of %d rounds: lazy %.2f ms; eager, loading every row first"
+            + " as datasets' keep_in_memory does, %.0f ms (%.0fx longer)%n",
+        ROUNDS, lazy, eager, eager / lazy);
+    out.flush();
+  }
+
+  private static String megabytes(Path dataset) {
+    long bytes =
+        Manifest.read(dataset).splits().stream()
+            .flatMap(s -> s.shards().stream())
+            .mapToLong(Manifest.Shard::bytes)
+            .sum();
+    return String.format("%.0f MB", bytes / 1e6);
   }
 
   private static double median(double[] values) {

@@ -1,11 +1,16 @@
 package dev.lazyarrow.cli;
 
+import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
+import dev.lazyarrow.format.Manifest;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.apache.arrow.vector.types.pojo.Field;
 import picocli.CommandLine.ArgGroup;
@@ -18,11 +23,12 @@ import picocli.CommandLine.Spec;
 /** The {@code dump} command. */
 @Command(
     name = "dump",
-    header = "Print rows as JSON lines, encoded as the datasets library returns them.",
+    header = "Print rows as JSON lines, as the datasets library returns them.",
     description = {
-      "One line per row: {\"index\": i, \"row\": {...}}.",
-      "Integers and floats as numbers (float32 widened to double), uint64 unsigned, binary as",
-      "\"base64:...\", timestamps and dates as counts of their unit, structs as objects."
+      "One line per row: {\"index\": i, \"row\": {...}}, holding the columns that datasets"
+          + " shows: those a save_to_disk source chose with with_format(columns=[...]), or all.",
+      "Integers and floats as numbers (float32 widened to double), uint64 unsigned, binary as"
+          + " \"base64:...\", timestamps and dates as counts of their unit, structs as objects."
     })
 final class DumpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -36,10 +42,11 @@ final class DumpCommand implements Callable<Integer> {
   static final class Selection {
     @Option(
         names = "--rows",
-        paramLabel = "I,J,K",
+        paramLabel = "<i>",
         split = ",",
+        splitSynopsisLabel = ",",
         required = true,
-        description = "row indices, in the order to print them")
+        description = "row indices, comma-separated, in the order to print them")
     long[] rows;
 
     @Option(
@@ -61,22 +68,54 @@ final class DumpCommand implements Callable<Integer> {
               "row " + i + " outside 0.." + (s.size() - 1) + " of split " + s.name());
         }
       }
-      List<Field> fields =
-          s.schema().getFields().stream().map(f -> f.getDictionary() == null ? f : null).toList();
+      List<Field> all = s.schema().getFields();
+      int[] shown = shownColumns(input.dataset, s);
+      List<String> names = new ArrayList<>();
+      List<Field> fields = new ArrayList<>();
+      for (int c : shown) {
+        names.add(all.get(c).getName());
+        fields.add(all.get(c).getDictionary() == null ? all.get(c) : null);
+      }
       PrintWriter out = spec.commandLine().getOut();
       StringBuilder line = new StringBuilder();
       for (Row row : s.take(indices)) {
         line.setLength(0);
-        Object[] values = new Object[fields.size()];
+        Object[] values = new Object[shown.length];
         for (int c = 0; c < values.length; c++) {
-          values[c] = row.get(c);
+          values[c] = row.get(shown[c]);
         }
-        PythonJson.appendRowLine(line, row.index(), row.columnNames(), fields, values);
+        PythonJson.appendRowLine(line, row.index(), names, fields, values);
         out.println(line);
       }
       out.flush();
     }
     return 0;
+  }
+
+  /**
+   * Returns the positions of the columns that {@code datasets} shows for a row of {@code split}:
+   * the columns its source saved with {@code with_format(columns=[...])}, in the table's order, or
+   * all.
+   */
+  private static int[] shownColumns(Path dataset, Split split) {
+    List<String> chosen =
+        Manifest.read(dataset).splits().stream()
+            .filter(e -> e.name().equals(split.name()))
+            .findFirst()
+            .map(Manifest.SplitEntry::formatColumns)
+            .orElse(null);
+    List<String> names = split.schema().getFields().stream().map(Field::getName).toList();
+    if (chosen == null) {
+      return IntStream.range(0, names.size()).toArray();
+    }
+    for (String c : chosen) {
+      if (!names.contains(c)) {
+        throw new LazyArrowException(
+            dataset.resolve(Manifest.FILE_NAME),
+            "format column '" + c + "' of split " + split.name() + " is not one of " + names);
+      }
+    }
+    return IntStream.range(0, names.size()).filter(i -> chosen.contains(names.get(i))).toArray();
   }
 
   private static long[] range(String text, long size) {

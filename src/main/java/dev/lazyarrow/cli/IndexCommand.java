@@ -15,10 +15,16 @@ import picocli.CommandLine.Spec;
     name = "index",
     header = "Serve a save_to_disk folder or load_dataset cache in place.",
     description = {
-      "Walks the record batch headers of SOURCE's Arrow stream files once and writes",
-      "lazyarrow.json and lazyarrow.index beside them; nothing is copied. SOURCE then opens as a",
-      "dataset (inspect, dump, verify, LazyDataset.open). A stream changed afterwards is refused",
-      "until SOURCE is indexed again."
+      "Walks the record batch headers of SOURCE's Arrow stream files once and writes"
+          + " lazyarrow.json and lazyarrow.index beside them; nothing is copied.",
+      "SOURCE then opens as a dataset (inspect, dump, verify, LazyDataset.open). A stream changed"
+          + " afterwards is refused until SOURCE is indexed again."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  lazyarrow index ~/data/emotion",
+      "  lazyarrow index ~/.cache/huggingface/datasets/emotion/split/0.0.0/abc123",
+      "  lazyarrow dump ~/data/emotion --split train --range 0:3"
     })
 final class IndexCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -35,14 +41,16 @@ final class IndexCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "%s: %d rows in %d stream files%n",
-              split.name(), split.rows(), split.shards().size());
+              "%s: %s in %s%n",
+              split.name(),
+              Plural.of(split.rows(), "row"),
+              Plural.of(split.shards().size(), "stream file"));
     }
     spec.commandLine()
         .getOut()
         .printf(
-            "indexed %s (%s): %d rows in %.3f s%n",
-            source, result.layout(), result.rows(), seconds);
+            "indexed %s (%s): %s in %.3f s%n",
+            source, result.layout(), Plural.of(result.rows(), "row"), seconds);
     return 0;
   }
 }

@@ -101,11 +101,11 @@ final class InspectCommand implements Callable<Integer> {
         src.get("layout").asText(), src.get("path").asText(), src.get("writer").asText());
     for (var split : root.get("splits")) {
       out.printf(
-          "split %s: %d rows in %d shards, %d bytes, %s%n",
+          "split %s: %s in %s, %s, %s%n",
           split.get("name").asText(),
-          split.get("rows").asLong(),
-          split.get("shards").asInt(),
-          split.get("bytes").asLong(),
+          Plural.of(split.get("rows").asLong(), "row"),
+          Plural.of(split.get("shards").asInt(), "shard"),
+          Plural.of(split.get("bytes").asLong(), "byte"),
           split.get("checksums").asBoolean() ? "CRC32C checksums" : "no checksums");
       for (var c : split.get("columns")) {
         String feature = c.has("feature") ? "  " + c.get("feature") : "";

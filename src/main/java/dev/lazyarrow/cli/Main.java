@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "lazyarrow",
     mixinStandardHelpOptions = true,
+    // Inherited: every subcommand answers -h, --help, -V, --version and fits the terminal.
+    scope = CommandLine.ScopeType.INHERIT,
+    usageHelpAutoWidth = true,
     version = "lazyarrow 0.1.0",
     header = "Open HuggingFace-layout datasets in milliseconds; read rows zero-copy.",
     subcommands = {

@@ -26,10 +26,18 @@ import picocli.CommandLine.Spec;
     name = "plan",
     header = "Print the batches a training loop will read, one JSON line each.",
     description = {
-      "Each line is {\"batch\": k, \"rows\": [...]}: k is the global batch number in the",
-      "epoch, rows the split indices this rank reads. With --stop-after K, prints K batches and"
-          + " then",
-      "{\"state\": {...}}, which --resume continues from (with other --rank/--world if wanted)."
+      "Each line is {\"batch\": k, \"rows\": [...]}: k is the global batch number in the epoch,"
+          + " rows the split indices this rank reads.",
+      "With --stop-after K, prints K batches and then {\"state\": {...}}, which --resume"
+          + " continues from (with other --rank/--world if wanted)."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  lazyarrow plan emotion --split train --order shuffle --seed 1 \\",
+      "      --batch-size 32 --rank 0 --world 8 --stop-after 100 > state.txt",
+      "  lazyarrow plan emotion --split train --resume state.txt --rank 0 --world 4",
+      "  lazyarrow plan emotion --split train --token-budget 4096 \\",
+      "      --length-column input_ids"
     })
 final class PlanCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();

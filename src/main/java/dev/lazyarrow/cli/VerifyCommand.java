@@ -30,10 +30,10 @@ final class VerifyCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "ok: %s, %d splits, %d rows, %s%n",
+              "ok: %s, %s, %s, %s%n",
               dataset,
-              ds.splits().size(),
-              rows,
+              Plural.of(ds.splits().size(), "split"),
+              Plural.of(rows, "row"),
               ds.hasChecksums()
                   ? "every checksum matches"
                   : "structure only (written without checksums)");

@@ -3,6 +3,8 @@ package dev.lazyarrow.convert;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.SafeFiles;
 import dev.lazyarrow.io.Codecs;
+import dev.lazyarrow.io.HeapChannels;
+import dev.lazyarrow.io.IpcFileReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,10 +21,8 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryEncoder;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
-import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -87,9 +87,8 @@ final class ArrowBatches implements BatchReader {
       ByteBuffer head = ByteBuffer.allocate(FILE_MAGIC.length);
       channel.read(head, 0);
       if (ByteBuffer.wrap(FILE_MAGIC).equals(head.flip())) {
-        ArrowFileReader fileReader = new ArrowFileReader(channel, allocator, Codecs.INSTANCE);
-        reader = fileReader;
-        checkBlocks(file, channel.size(), fileReader);
+        channel.close();
+        reader = IpcFileReader.open(file, allocator);
       } else {
         reader =
             new ArrowStreamReader(
@@ -115,35 +114,6 @@ final class ArrowBatches implements BatchReader {
    */
   static long memoryBound(long size) {
     return size > (Long.MAX_VALUE >> 4) ? Long.MAX_VALUE : size * 8 + (1L << 30);
-  }
-
-  /** Refuses an IPC file whose footer lists a block that does not lie inside the file. */
-  private static void checkBlocks(Path file, long size, ArrowFileReader reader) throws IOException {
-    List<ArrowBlock> blocks = new ArrayList<>(reader.getDictionaryBlocks());
-    blocks.addAll(reader.getRecordBlocks());
-    for (ArrowBlock block : blocks) {
-      long offset = block.getOffset();
-      int metadata = block.getMetadataLength();
-      long body = block.getBodyLength();
-      if (offset < FILE_MAGIC.length
-          || metadata < 8
-          || metadata > SourceMessages.MAX_METADATA
-          || body < 0
-          || body > size
-          || offset > size - metadata - body) {
-        throw new LazyArrowException(
-            file,
-            "footer block at offset "
-                + offset
-                + " ("
-                + metadata
-                + " bytes of metadata, "
-                + body
-                + " of body) does not lie inside the file of "
-                + size
-                + " bytes");
-      }
-    }
   }
 
   @Override

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.io.Codecs;
+import dev.lazyarrow.io.Memory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -109,7 +111,8 @@ public final class Converter {
   /**
    * Converts {@code source} into the dataset directory {@code out}.
    *
-   * @throws LazyArrowException if the source is of no known layout or its data is bad
+   * @throws LazyArrowException if the source is of no known layout or its data is bad, or the JVM
+   *     denies the memory access Arrow needs (the message names the flag)
    * @throws IllegalArgumentException if {@code out} is {@code source}, lies inside it or holds it
    *     (symbolic links resolved), if {@code out} exists and overwriting was not asked for, a
    *     requested split or config is not in the source, or the source has several configs and none
@@ -125,6 +128,9 @@ public final class Converter {
       throw new IllegalArgumentException(
           "output " + out + " exists; pass --overwrite to replace it");
     }
+    Memory.requireAccess(source);
+    Codecs.INSTANCE.createCodec(
+        codec()); // fails now, not mid-way, if its native library will not load
     Layouts.Found found = Layouts.find(source, config);
     List<SourceSplit> splits = select(found.splits(), source);
     long total = 0;
@@ -229,7 +235,7 @@ public final class Converter {
       }
       List<Manifest.Shard> shards = writer.finish();
       long rows = shards.stream().mapToLong(Manifest.Shard::rows).sum();
-      return new Manifest.SplitEntry(split.name(), rows, features, shards);
+      return new Manifest.SplitEntry(split.name(), rows, features, shards, split.formatColumns());
     } finally {
       if (writer != null) {
         writer.close();

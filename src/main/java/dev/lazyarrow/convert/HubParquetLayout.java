@@ -207,6 +207,8 @@ final class HubParquetLayout {
       if (end < 0) {
         throw new LazyArrowException(readme, "front matter opened with --- is never closed");
       }
+      OptionalDependencies.require(
+          readme, "Reading the YAML front matter of a Hub README.md", OptionalDependencies.YAML);
       JsonNode yaml = new YAMLMapper().readTree(text.substring(3, end));
       if (yaml != null) {
         for (JsonNode c : yaml.path("configs")) {

@@ -85,7 +85,9 @@ public final class Indexer {
                 entry.bytes(),
                 new Manifest.Stream(entry.modifiedNanos(), offset, bytes.length)));
       }
-      entries.add(new Manifest.SplitEntry(split.name(), rows, split.features(), shards));
+      entries.add(
+          new Manifest.SplitEntry(
+              split.name(), rows, split.features(), shards, split.formatColumns()));
     }
     SafeFiles.replace(root, Manifest.INDEX_FILE_NAME, sidecar.toByteArray());
     String fingerprint = found.splits().size() == 1 ? found.splits().get(0).fingerprint() : "";

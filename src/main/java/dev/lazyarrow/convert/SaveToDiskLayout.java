@@ -20,7 +20,9 @@ import java.util.List;
  * DatasetDict:  dataset_dict.json            {"splits": ["train", "test"]}
  *               train/state.json             one Dataset folder per split, as below
  * Dataset:      state.json                   "_data_files": [{"filename": "data-00000-of-00001.arrow"}],
- *                                            "_fingerprint", "_split" (null or the split's name)
+ *                                            "_fingerprint", "_split" (null or the split's name),
+ *                                            "_format_columns" (null or the columns a row shows
+ *                                            unless "_output_all_columns" is true)
  *               dataset_info.json            "features": the HuggingFace features
  *               data-00000-of-00001.arrow    Arrow IPC stream files, in row order
  * </pre>
@@ -100,7 +102,33 @@ final class SaveToDiskLayout {
         files,
         features,
         state.path("_fingerprint").asText(""),
-        statePath);
+        statePath,
+        formatColumns(state, statePath));
+  }
+
+  /**
+   * Returns the columns that {@code datasets} shows for a row of a Dataset saved after {@code
+   * with_format(columns=[...])}: {@code _format_columns}, unless {@code _output_all_columns} asks
+   * for every column (or no columns were chosen: null).
+   */
+  private static List<String> formatColumns(JsonNode state, Path statePath) {
+    JsonNode columns = state.path("_format_columns");
+    if (columns.isMissingNode()
+        || columns.isNull()
+        || state.path("_output_all_columns").asBoolean(false)) {
+      return null;
+    }
+    if (!columns.isArray()) {
+      throw new LazyArrowException(statePath, "field '_format_columns' must be null or an array");
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonNode c : columns) {
+      if (!c.isTextual()) {
+        throw new LazyArrowException(statePath, "field '_format_columns' holds " + c);
+      }
+      names.add(c.asText());
+    }
+    return names;
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.lazyarrow.convert;
 
 import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.format.Names;
+import dev.lazyarrow.io.Codecs;
+import dev.lazyarrow.io.IpcFileWriter;
 import dev.lazyarrow.io.ShardFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -31,7 +33,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * because Arrow Java's vector appender mishandles large lists and a row-by-row copy would slow
  * every conversion. A shard is closed, and the next begun, once it holds {@code shardBytes}. Each
  * shard's footer lists its batches' row counts under {@link ShardFile#BATCH_ROWS_KEY}, so a reader
- * builds its row index from the footer alone, and its checksums ({@link ChecksummedFileWriter}).
+ * builds its row index from the footer alone, and its checksums ({@link IpcFileWriter}).
  */
 final class ShardWriter implements AutoCloseable {
   private final Path dir;
@@ -46,7 +48,7 @@ final class ShardWriter implements AutoCloseable {
 
   private VectorSchemaRoot out;
   private FileChannel channel;
-  private ChecksummedFileWriter writer;
+  private IpcFileWriter writer;
   private Map<String, String> footer;
   private StringJoiner batchRows;
   private long shardRows;
@@ -131,7 +133,7 @@ final class ShardWriter implements AutoCloseable {
     footer = new HashMap<>();
     batchRows = new StringJoiner(",");
     shardRows = 0;
-    writer = new ChecksummedFileWriter(out, channel, footer, codec);
+    writer = new IpcFileWriter(out, channel, footer, Codecs.INSTANCE.createCodec(codec));
     writer.start();
   }
 

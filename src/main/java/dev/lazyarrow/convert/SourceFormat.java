@@ -17,6 +17,7 @@ enum SourceFormat {
   PARQUET("Parquet") {
     @Override
     BatchReader open(Path file, BufferAllocator allocator, long batchBytes) throws IOException {
+      OptionalDependencies.require(file, "Reading Parquet", OptionalDependencies.PARQUET);
       return ParquetBatches.open(file, allocator, batchBytes);
     }
   },

@@ -1,6 +1,7 @@
 package dev.lazyarrow.convert;
 
 import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.io.HeapChannels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.MessageChannelReader;
 import org.apache.arrow.vector.ipc.message.MessageResult;
 
@@ -34,7 +34,7 @@ final class SourceMessages extends MessageChannelReader {
   private final long size;
 
   SourceMessages(Path file, FileChannel channel, BufferAllocator allocator) throws IOException {
-    super(new ReadChannel(channel), allocator);
+    super(HeapChannels.reading(channel), allocator);
     this.file = file;
     this.channel = channel;
     this.size = channel.size();

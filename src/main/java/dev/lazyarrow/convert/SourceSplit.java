@@ -15,6 +15,8 @@ import java.util.List;
  *     metadata may carry them)
  * @param fingerprint the source's fingerprint of the split, or ""
  * @param describedBy the file or folder that lists the split, named in errors
+ * @param formatColumns the columns the source's saved format shows ({@code _format_columns} of a
+ *     save_to_disk state.json), or null for every column
  */
 record SourceSplit(
     String name,
@@ -22,9 +24,22 @@ record SourceSplit(
     List<Path> files,
     JsonNode features,
     String fingerprint,
-    Path describedBy) {
+    Path describedBy,
+    List<String> formatColumns) {
   SourceSplit {
     Names.requirePlain(describedBy, "split name", name);
     files = List.copyOf(files);
+    formatColumns = formatColumns == null ? null : List.copyOf(formatColumns);
+  }
+
+  /** Creates a split whose source shows every column. */
+  SourceSplit(
+      String name,
+      SourceFormat format,
+      List<Path> files,
+      JsonNode features,
+      String fingerprint,
+      Path describedBy) {
+    this(name, format, files, features, fingerprint, describedBy, null);
   }
 }

@@ -36,6 +36,8 @@ import java.util.Set;
  *     {"name": "train",                     unique; [A-Za-z0-9_.-]+
  *      "rows": 3000,                        the sum of the shards' rows
  *      "features": {...},                   the HuggingFace features JSON, or null
+ *      "format_columns": ["text", "label"], optional: the columns a row shows, as the source's
+ *                                           with_format(columns=[...]) saved them; all if absent
  *      "shards": [                          in row order; at least one, even for zero rows
  *        {"path": "train/part-00000.arrow", relative, resolving inside the dataset directory
  *         "rows": 1000,                     rows in the file's record batches
@@ -106,11 +108,23 @@ public final class Manifest {
    */
   public record Stream(long modifiedNanos, long indexOffset, int indexLength) {}
 
-  /** One split: its name, row count, features and shards. */
-  public record SplitEntry(String name, long rows, JsonNode features, List<Shard> shards) {
-    /** Creates a split entry, copying the shard list. */
+  /**
+   * One split: its name, row count, features, shards, and the columns that its saved format shows.
+   *
+   * @param formatColumns the columns that {@code datasets} returns for a row of this split, as
+   *     {@code with_format(columns=[...])} saved them; null for every column
+   */
+  public record SplitEntry(
+      String name, long rows, JsonNode features, List<Shard> shards, List<String> formatColumns) {
+    /** Creates a split entry, copying the lists. */
     public SplitEntry {
       shards = List.copyOf(shards);
+      formatColumns = formatColumns == null ? null : List.copyOf(formatColumns);
+    }
+
+    /** Creates a split entry whose rows show every column. */
+    public SplitEntry(String name, long rows, JsonNode features, List<Shard> shards) {
+      this(name, rows, features, shards, null);
     }
   }
 
@@ -196,6 +210,9 @@ public final class Manifest {
       s.put("name", split.name());
       s.put("rows", split.rows());
       s.set("features", split.features());
+      if (split.formatColumns() != null) {
+        split.formatColumns().forEach(s.putArray("format_columns")::add);
+      }
       ArrayNode shards = s.putArray("shards");
       for (Shard shard : split.shards()) {
         ObjectNode sh =
@@ -289,7 +306,7 @@ public final class Manifest {
   }
 
   /** Raises a consistency failure as a {@link LazyArrowException} naming the manifest. */
-  record Checker(Path file) {
+  private record Checker(Path file) {
     void require(boolean condition, String message) {
       if (!condition) {
         throw new LazyArrowException(file, message);

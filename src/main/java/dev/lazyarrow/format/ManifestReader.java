@@ -69,7 +69,8 @@ final class ManifestReader {
               name,
               r.integer(s, "rows", where, Long.MAX_VALUE),
               features == null || features.isNull() ? null : features,
-              shards));
+              shards,
+              r.formatColumns(s.get("format_columns"), where)));
     }
     Manifest manifest = new Manifest(r.optionalText(root, "writer"), source, splits);
     manifest.check(file.getParent(), file);
@@ -106,6 +107,20 @@ final class ManifestReader {
   }
 
   /** Returns a diagnostic string field, "" if absent; it may not be of another type. */
+  /** Reads a split's optional "format_columns": absent or null for every column. */
+  private List<String> formatColumns(JsonNode node, String where) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    require(node.isArray(), where + ": field 'format_columns' must be an array of column names");
+    List<String> columns = new ArrayList<>();
+    for (JsonNode c : node) {
+      require(c.isTextual(), where + ": field 'format_columns' holds " + c + ", not a name");
+      columns.add(c.textValue());
+    }
+    return columns;
+  }
+
   private String optionalText(JsonNode parent, String field) {
     JsonNode node = parent == null ? null : parent.get(field);
     return node == null ? "" : text(parent, field, "the manifest");

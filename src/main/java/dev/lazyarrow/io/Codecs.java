@@ -1,5 +1,6 @@
 package dev.lazyarrow.io;
 
+import dev.lazyarrow.LazyArrowException;
 import org.apache.arrow.compression.ZstdCompressionCodec;
 import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.compression.CompressionUtil;
@@ -15,19 +16,56 @@ public final class Codecs implements CompressionCodec.Factory {
 
   private Codecs() {}
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws LazyArrowException naming the JVM flag if the codec's native library may not load
+   */
   @Override
   public CompressionCodec createCodec(CompressionUtil.CodecType type) {
     return switch (type) {
       case NO_COMPRESSION -> NoCompressionCodec.INSTANCE;
       case LZ4_FRAME -> new Lz4FrameCodec();
-      case ZSTD -> new ZstdCompressionCodec();
+      case ZSTD -> {
+        ZstdLibrary.require();
+        yield new ZstdCompressionCodec();
+      }
     };
   }
 
   @Override
   public CompressionCodec createCodec(CompressionUtil.CodecType type, int level) {
-    return type == CompressionUtil.CodecType.ZSTD
-        ? new ZstdCompressionCodec(level)
-        : createCodec(type);
+    if (type != CompressionUtil.CodecType.ZSTD) {
+      return createCodec(type);
+    }
+    ZstdLibrary.require();
+    return new ZstdCompressionCodec(level);
+  }
+
+  /**
+   * Loads zstd-jni's native library before the first buffer is decompressed: a JVM that denies
+   * native access (JDK 24+ with {@code --illegal-native-access=deny}, the announced default of a
+   * later JDK) then fails with the flag that grants it, instead of an {@code
+   * ExceptionInInitializerError} from inside Arrow that leaks the buffer it was filling.
+   */
+  private static final class ZstdLibrary {
+    private static final String DENIED = load();
+
+    static void require() {
+      if (DENIED != null) {
+        throw new LazyArrowException(null, DENIED);
+      }
+    }
+
+    private static String load() {
+      try {
+        Class.forName("com.github.luben.zstd.Zstd", true, Codecs.class.getClassLoader());
+        return null;
+      } catch (ClassNotFoundException | LinkageError | IllegalCallerException e) {
+        return "ZSTD needs zstd-jni's native library, which this JVM refused to load ("
+            + e
+            + "): run java with --enable-native-access=ALL-UNNAMED";
+      }
+    }
   }
 }

@@ -1,22 +1,111 @@
 package dev.lazyarrow.io;
 
+import dev.lazyarrow.LazyArrowException;
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import org.apache.arrow.memory.ArrowBuf;
 import sun.misc.Unsafe;
 
 /**
- * The two raw memory operations Arrow Java lacks: unmapping a file now, and bulk copies of
- * primitive values out of an Arrow buffer into a Java array.
+ * The raw memory operations Arrow Java lacks or offers only behind a JVM flag: the address of a
+ * mapped file, unmapping it now, and bulk copies of primitive values out of an Arrow buffer into a
+ * Java array.
+ *
+ * <p>All go through {@code sun.misc.Unsafe}, which the {@code jdk.unsupported} module exports to
+ * every class without a flag (Arrow's own buffers use it too); unlike Arrow's {@code
+ * MemoryUtil.getByteBufferAddress}, nothing here opens a {@code java.base} package by reflection.
  *
  * <p>Unmapping waits for nobody: callers must be sure that no address inside the mapping is used
  * afterwards, which is what {@link Segment}'s reference count is for. Every copy is checked against
  * the buffer's bounds first, because a raw copy past them would read another allocation or crash.
  */
 public final class Memory {
+  /** The JVM option (JDK 24 and later, JEP 498) that decides whether Unsafe may access memory. */
+  private static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access";
+
   private static final Unsafe UNSAFE = loadUnsafe();
 
+  /** The largest range mapped at once for a copy: well under a mapping's 2 GiB limit. */
+  private static final long MAX_MAPPING = 1L << 30;
+
+  private static volatile boolean accessChecked;
+
   private Memory() {}
+
+  /**
+   * Checks that this JVM lets {@code sun.misc.Unsafe} access memory, as Arrow's buffers and this
+   * class need, so that a JVM that denies it (JDK 24+ with {@value #UNSAFE_FLAG} set to {@code
+   * deny}, the announced default of a later JDK) fails when {@code dataset} opens, not at its first
+   * row.
+   *
+   * @throws LazyArrowException naming the flag that grants the access if it is denied
+   */
+  public static void requireAccess(Path dataset) {
+    if (accessChecked) {
+      return;
+    }
+    try {
+      ByteBuffer probe = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
+      probe.putLong(0, 42);
+      if (UNSAFE.getLong(address(probe)) != 42) {
+        throw new UnsupportedOperationException("a probe read back a different value");
+      }
+    } catch (UnsupportedOperationException | LinkageError e) {
+      throw new LazyArrowException(
+          dataset,
+          "this JVM denies the sun.misc.Unsafe memory access that Arrow Java needs: run java with "
+              + UNSAFE_FLAG
+              + "=allow",
+          e);
+    }
+    accessChecked = true;
+  }
+
+  /** Returns the address of the first byte of {@code buffer}, a direct or mapped buffer. */
+  static long address(ByteBuffer buffer) {
+    return UNSAFE.getLong(buffer, AddressField.OFFSET);
+  }
+
+  /**
+   * Copies {@code length} bytes of {@code channel} at {@code position} into {@code buffer} from its
+   * writer index on, advancing it: through a mapping of the range, unmapped at once, so the bytes
+   * are copied once, as a read would, without the zeroed heap chunk a read would need in between.
+   *
+   * @throws IOException if the range lies past the end of the file, or the file shrank under the
+   *     copy
+   */
+  static void copyFromFile(FileChannel channel, long position, ArrowBuf buffer, long length)
+      throws IOException {
+    if (position < 0 || length < 0 || position + length > channel.size()) {
+      throw new IOException(
+          "bytes " + position + ".." + (position + length) + " lie past the end of the file");
+    }
+    if (buffer.writerIndex() + length > buffer.capacity()) {
+      throw new IndexOutOfBoundsException(
+          "copy of " + length + " bytes into a buffer of " + buffer.capacity());
+    }
+    for (long done = 0; done < length; ) {
+      long n = Math.min(length - done, MAX_MAPPING);
+      MappedByteBuffer mapped =
+          channel.map(FileChannel.MapMode.READ_ONLY, position + done, Math.max(n, 1));
+      try {
+        UNSAFE.copyMemory(address(mapped), buffer.memoryAddress() + buffer.writerIndex(), n);
+      } catch (InternalError e) {
+        // A fault on a mapping that the file no longer covers: the JVM raises it here.
+        throw new IOException("the file shrank while it was read", e);
+      } finally {
+        unmap(mapped);
+      }
+      buffer.writerIndex(buffer.writerIndex() + n);
+      done += n;
+    }
+  }
 
   static void unmap(MappedByteBuffer buffer) {
     UNSAFE.invokeCleaner(buffer);
@@ -61,6 +150,22 @@ public final class Memory {
       return Unsafe.ARRAY_BYTE_BASE_OFFSET;
     }
     throw new IllegalArgumentException("not a primitive numeric array: " + array.getClass());
+  }
+
+  /**
+   * Where a {@code java.nio.Buffer} keeps its address, found without making the field accessible; a
+   * class of its own so that a JVM denying Unsafe fails in {@link #requireAccess}, not earlier.
+   */
+  private static final class AddressField {
+    static final long OFFSET = offset();
+
+    private static long offset() {
+      try {
+        return UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+      } catch (NoSuchFieldException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
   }
 
   private static Unsafe loadUnsafe() {

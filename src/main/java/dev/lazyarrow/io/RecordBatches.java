@@ -79,7 +79,7 @@ final class RecordBatches {
     } catch (RuntimeException e) {
       root.close();
       throw e instanceof LazyArrowException lae
-          ? lae
+          ? lae.file() == null ? new LazyArrowException(file, lae.getMessage(), lae) : lae
           : new LazyArrowException(file, "corrupt record batch " + index + ": " + e, e);
     }
   }

@@ -2,7 +2,6 @@ package dev.lazyarrow.io;
 
 import java.nio.MappedByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * One read-only mapping of a byte range of a shard file, released when its last user lets go.
@@ -20,7 +19,7 @@ final class Segment {
   Segment(long fileOffset, MappedByteBuffer buffer) {
     this.fileOffset = fileOffset;
     this.buffer = buffer;
-    this.address = MemoryUtil.getByteBufferAddress(buffer);
+    this.address = Memory.address(buffer);
   }
 
   /** Returns the memory address of {@code offset}, a position in the file inside this segment. */

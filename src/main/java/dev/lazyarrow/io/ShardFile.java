@@ -291,11 +291,8 @@ public final class ShardFile implements AutoCloseable {
                   block,
                   ShardFooter.readFully(s.channel, block.getOffset(), block.getMetadataLength())));
       body = allocator.buffer(block.getBodyLength());
-      ShardFooter.readFully(
-          s.channel,
-          block.getOffset() + block.getMetadataLength(),
-          body.nioBuffer(0, Math.toIntExact(block.getBodyLength())));
-      body.writerIndex(block.getBodyLength());
+      Memory.copyFromFile(
+          s.channel, block.getOffset() + block.getMetadataLength(), body, block.getBodyLength());
       return RecordBatches.load(
           path, s.schema, s.dictionaries, index, s.rows(index), header, body, allocator, true);
     } catch (IOException e) {

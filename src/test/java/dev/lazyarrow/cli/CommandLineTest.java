@@ -151,8 +151,24 @@ class CommandLineTest {
   void inspect_text_listsSplitsAndNestedTypes() {
     Run inspect = run("inspect", dict().toString());
     assertEquals(0, inspect.status(), inspect.err());
-    assertTrue(inspect.out().contains("split train: 3000 rows in 1 shards"), inspect.out());
+    assertTrue(inspect.out().contains("split train: 3000 rows in 1 shard, "), inspect.out());
     assertTrue(inspect.out().contains("labels               List<Int(64, true)>"), inspect.out());
+  }
+
+  @Test
+  void convert_counts_matchTheirNounsInNumber() {
+    Run convert =
+        run(
+            "convert",
+            Fixtures.path("hf/save_dict").toString(),
+            tmp.resolve("counted").toString(),
+            "--shard-bytes",
+            "100000");
+    assertEquals(0, convert.status(), convert.err());
+    assertTrue(convert.out().contains("validation: 400 rows in 1 shard\n"), convert.out());
+    assertTrue(convert.out().contains("test: 0 rows in 1 shard\n"), convert.out());
+    assertTrue(
+        convert.out().matches("(?s).*train: 3000 rows in [2-9]\\d* shards\n.*"), convert.out());
   }
 
   @Test

@@ -31,6 +31,7 @@ class GoldenRowsTest {
     "save_extension, train, save_extension.jsonl, none",
     "save_translation, train, save_translation.jsonl, none",
     "save_small_batches, train, save_small_batches.jsonl, none",
+    "save_format_columns, train, save_format_columns.jsonl, none",
     "save_single, train, save_single.jsonl, zstd",
     "save_dict, train, save_dict.train.jsonl, zstd",
     "save_extension, train, save_extension.jsonl, zstd",

@@ -23,6 +23,7 @@ class IndexCommandTest {
     "save_dict, train, save_dict.train.jsonl",
     "save_single, train, save_single.jsonl",
     "save_small_batches, train, save_small_batches.jsonl",
+    "save_format_columns, train, save_format_columns.jsonl",
     "cache, train, cache.json-train.jsonl",
   })
   void indexThenDump_reproducesGoldenRows(String fixture, String split, String golden) {

@@ -20,7 +20,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -47,9 +47,13 @@ class ShardFileTest {
     StringBuilder rows = new StringBuilder();
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
         FileChannel ch =
-            FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
       java.util.Map<String, String> meta = new java.util.HashMap<>();
-      try (ArrowFileWriter writer = new ArrowFileWriter(root, null, ch, meta)) {
+      try (IpcFileWriter writer = new IpcFileWriter(root, ch, meta, NoCompressionCodec.INSTANCE)) {
         writer.start();
         IntVector v = (IntVector) root.getVector(0);
         for (int b = 0; b < batches; b++) {

@@ -8,7 +8,10 @@ import org.openjdk.jmh.annotations.State;
 /** What every benchmark's state shares: where the corpora live, made on first use and kept. */
 @State(Scope.Benchmark)
 public abstract class CorpusState {
-  /** The JVM flag that Arrow's memory module needs, for every forked JVM. */
+  /**
+   * The JVM flag that Arrow's own {@code ArrowFileReader} and {@code ArrowStreamWriter} need (the
+   * baseline and the corpus writer; LazyArrow needs none), for every forked JVM.
+   */
   static final String ADD_OPENS = "--add-opens=java.base/java.nio=ALL-UNNAMED";
 
   /** The folder of corpora; {@code -p corpora=DIR} points the suite elsewhere. */

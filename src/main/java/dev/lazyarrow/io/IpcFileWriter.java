@@ -1,0 +1,118 @@
+package dev.lazyarrow.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.compression.CompressionCodec;
+import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowFooter;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A writer of Arrow IPC files (no dictionaries) with LazyArrow's checksums, that needs no JVM flag,
+ * unlike Arrow's {@code ArrowFileWriter}, whose channel views every buffer through reflection (see
+ * {@link HeapChannels}).
+ *
+ * <p>The file it writes, in order: the magic {@code ARROW1} padded to 8 bytes; the schema message;
+ * one message per record batch; the end-of-stream marker (continuation token, length 0); the footer
+ * flatbuffer (schema, record batch blocks, custom metadata with each batch's CRC32C under {@link
+ * Checksums#BATCH_KEY}); the checksum trailer (the CRC32C of every byte before it, then {@link
+ * Checksums#TRAILER_MAGIC}); the int32 little-endian length of footer and trailer; {@code ARROW1}
+ * again. Readers that do not know the trailer (pyarrow) read the footer flatbuffer and ignore it.
+ * The format is documented beside its reader, {@link ShardFooter}.
+ *
+ * <p>Each checksum is computed from the bytes read back from the file once written, so that it
+ * covers exactly what a reader will find.
+ */
+public final class IpcFileWriter implements AutoCloseable {
+  private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
+
+  private final FileChannel channel;
+  private final WriteChannel out;
+  private final Schema schema;
+  private final VectorUnloader unloader;
+  private final Map<String, String> footerMetadata;
+  private final List<ArrowBlock> blocks = new ArrayList<>();
+  private final List<Integer> crcs = new ArrayList<>();
+  private boolean started;
+  private boolean ended;
+
+  /**
+   * Creates a writer of the batches loaded in {@code root} into {@code channel}, open for reading
+   * and writing at position 0, compressed with {@code codec}, whose footer carries {@code
+   * footerMetadata} as it is when {@link #end} is called.
+   */
+  public IpcFileWriter(
+      VectorSchemaRoot root,
+      FileChannel channel,
+      Map<String, String> footerMetadata,
+      CompressionCodec codec) {
+    this.channel = channel;
+    this.out = HeapChannels.writing(channel);
+    this.schema = root.getSchema();
+    this.unloader = new VectorUnloader(root, true, codec, true);
+    this.footerMetadata = footerMetadata;
+  }
+
+  /** Writes the magic and the schema, if not written yet. */
+  public void start() throws IOException {
+    if (!started) {
+      started = true;
+      out.write(MAGIC);
+      out.align();
+      MessageSerializer.serialize(out, schema, IpcOption.DEFAULT);
+    }
+  }
+
+  /** Writes the record batch currently loaded in the root. */
+  public void writeBatch() throws IOException {
+    start();
+    try (ArrowRecordBatch batch = unloader.getRecordBatch()) {
+      ArrowBlock block = MessageSerializer.serialize(out, batch, IpcOption.DEFAULT);
+      blocks.add(block);
+      crcs.add(
+          Checksums.crc(
+              channel, block.getOffset(), block.getMetadataLength() + block.getBodyLength()));
+    }
+  }
+
+  /**
+   * Writes the end-of-stream marker, the footer, the checksum trailer and the closing magic, if not
+   * written yet.
+   */
+  public void end() throws IOException {
+    start();
+    if (ended) {
+      return;
+    }
+    ended = true;
+    footerMetadata.put(
+        Checksums.BATCH_KEY, Checksums.format(crcs.stream().mapToInt(i -> i).toArray()));
+    out.writeIntLittleEndian(MessageSerializer.IPC_CONTINUATION_TOKEN);
+    out.writeIntLittleEndian(0);
+    long footerStart = out.getCurrentPosition();
+    out.write(
+        new ArrowFooter(
+            schema, List.of(), blocks, footerMetadata, IpcOption.DEFAULT.metadataVersion),
+        false);
+    out.writeIntLittleEndian(Checksums.crc(channel, 0, out.getCurrentPosition()));
+    out.write(Checksums.TRAILER_MAGIC.getBytes(StandardCharsets.US_ASCII));
+    out.writeIntLittleEndian((int) (out.getCurrentPosition() - footerStart));
+    out.write(MAGIC);
+  }
+
+  /** Closes the channel; a file not ended has no footer. */
+  @Override
+  public void close() throws IOException {
+    out.close();
+  }
+}
