@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** The {@code verify} command. */
 @Command(
     name = "verify",
-    header = "Check every shard and record batch against the manifest and their checksums.",
+    header = "Check every shard and batch against the manifest and checksums.",
     description =
         "Reads every footer, checks the structure of every record batch and every CRC32C the"
             + " shards record (every byte of every shard); exits 1 at the first fault.")

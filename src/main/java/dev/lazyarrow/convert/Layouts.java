@@ -57,7 +57,8 @@ final class Layouts {
               files,
               split.features(),
               split.fingerprint(),
-              split.describedBy()));
+              split.describedBy(),
+              split.formatColumns()));
     }
     return new Found(found.layout(), splits);
   }
