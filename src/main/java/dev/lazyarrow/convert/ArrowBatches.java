@@ -5,6 +5,7 @@ import dev.lazyarrow.format.SafeFiles;
 import dev.lazyarrow.io.Codecs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,6 +14,9 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -89,7 +93,7 @@ final class ArrowBatches implements BatchReader {
       if (ByteBuffer.wrap(FILE_MAGIC).equals(head.flip())) {
         ArrowFileReader fileReader = new ArrowFileReader(channel, allocator, Codecs.INSTANCE);
         reader = fileReader;
-        checkBlocks(file, channel.size(), fileReader);
+        checkBlocks(file, channel, fileReader);
       } else {
         reader =
             new ArrowStreamReader(
@@ -117,11 +121,19 @@ final class ArrowBatches implements BatchReader {
     return size > (Long.MAX_VALUE >> 4) ? Long.MAX_VALUE : size * 8 + (1L << 30);
   }
 
-  /** Refuses an IPC file whose footer lists a block that does not lie inside the file. */
-  private static void checkBlocks(Path file, long size, ArrowFileReader reader) throws IOException {
+  /**
+   * Refuses an IPC file whose footer lists a block that does not lie inside the file, or a record
+   * batch that does not add up ({@link SourceMessages#checkBatch}).
+   */
+  private static void checkBlocks(Path file, FileChannel channel, ArrowFileReader reader)
+      throws IOException {
+    long size = channel.size();
     List<ArrowBlock> blocks = new ArrayList<>(reader.getDictionaryBlocks());
+    int dictionaries = blocks.size();
     blocks.addAll(reader.getRecordBlocks());
-    for (ArrowBlock block : blocks) {
+    int[] columnNodes = SourceMessages.columnNodes(reader.getVectorSchemaRoot().getSchema());
+    for (int i = 0; i < blocks.size(); i++) {
+      ArrowBlock block = blocks.get(i);
       long offset = block.getOffset();
       int metadata = block.getMetadataLength();
       long body = block.getBodyLength();
@@ -143,6 +155,32 @@ final class ArrowBatches implements BatchReader {
                 + size
                 + " bytes");
       }
+      if (i >= dictionaries) {
+        checkBatch(file, channel, block, columnNodes);
+      }
+    }
+  }
+
+  private static void checkBatch(Path file, FileChannel channel, ArrowBlock block, int[] nodes)
+      throws IOException {
+    ByteBuffer meta = ByteBuffer.allocate(block.getMetadataLength()).order(ByteOrder.LITTLE_ENDIAN);
+    while (meta.hasRemaining() && channel.read(meta, block.getOffset() + meta.position()) >= 0) {
+      // The block lies inside the file, so the loop ends with the buffer full.
+    }
+    int prefix = meta.getInt(0) == -1 ? 8 : 4;
+    try {
+      Message message = Message.getRootAsMessage(meta.position(prefix).slice());
+      if (message.headerType() != MessageHeader.RecordBatch) {
+        throw new LazyArrowException(
+            file, "footer block at offset " + block.getOffset() + " is not a record batch");
+      }
+      SourceMessages.checkBatch(
+          file, block.getOffset(), (RecordBatch) message.header(new RecordBatch()), nodes);
+    } catch (LazyArrowException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new LazyArrowException(
+          file, "record batch at offset " + block.getOffset() + " is not a flatbuffer: " + e, e);
     }
   }
 
