@@ -53,8 +53,7 @@ public final class LazyDataset implements AutoCloseable {
     List<Manifest.SplitEntry> entries = manifest.splits();
     for (int i = 0; i < entries.size(); i++) {
       Manifest.SplitEntry entry = entries.get(i);
-      splits.put(
-          entry.name(), new Split(i, entry, realDir, allocator, cache, verifyChecksums));
+      splits.put(entry.name(), new Split(i, entry, realDir, allocator, cache, verifyChecksums));
     }
   }
 

@@ -3,7 +3,6 @@ package dev.lazyarrow.convert;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.SafeFiles;
 import dev.lazyarrow.io.Codecs;
-import dev.lazyarrow.io.HeapChannels;
 import dev.lazyarrow.io.IpcFileReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -88,7 +87,13 @@ final class ArrowBatches implements BatchReader {
       channel.read(head, 0);
       if (ByteBuffer.wrap(FILE_MAGIC).equals(head.flip())) {
         channel.close();
-        reader = IpcFileReader.open(file, allocator);
+        reader =
+            IpcFileReader.open(
+                file,
+                allocator,
+                (schema, offset, header) ->
+                    SourceMessages.checkBatch(
+                        file, offset, header, SourceMessages.columnNodes(schema)));
       } else {
         reader =
             new ArrowStreamReader(

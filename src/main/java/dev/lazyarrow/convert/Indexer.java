@@ -2,8 +2,8 @@ package dev.lazyarrow.convert;
 
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
-import dev.lazyarrow.io.Checksums;
 import dev.lazyarrow.format.SafeFiles;
+import dev.lazyarrow.io.Checksums;
 import dev.lazyarrow.io.StreamIndex;
 import dev.lazyarrow.io.StreamWalk;
 import java.io.ByteArrayOutputStream;

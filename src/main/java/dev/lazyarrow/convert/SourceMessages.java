@@ -7,10 +7,17 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.Message;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.message.MessageChannelReader;
 import org.apache.arrow.vector.ipc.message.MessageResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The messages of an Arrow IPC stream source, each checked against the file before Arrow reads it.
@@ -21,7 +28,8 @@ import org.apache.arrow.vector.ipc.message.MessageResult;
  * damaged length silently drops the rows after it, and it allocates whatever a length says. Here,
  * before Arrow reads a message: a length of 0 must be the last bytes of the file; a length must fit
  * in the rest of the file and in {@value #MAX_METADATA} bytes; and the body the message declares
- * must fit in the rest of the file.
+ * must fit in the rest of the file. A record batch must add up ({@link #checkBatch}): Arrow would
+ * otherwise stretch every column to the batch's length, inventing rows.
  */
 final class SourceMessages extends MessageChannelReader {
   /** The most metadata bytes one message may have: a schema of some 100,000 columns. */
@@ -32,6 +40,7 @@ final class SourceMessages extends MessageChannelReader {
   private final Path file;
   private final FileChannel channel;
   private final long size;
+  private int[] columnNodes;
 
   SourceMessages(Path file, FileChannel channel, BufferAllocator allocator) throws IOException {
     super(HeapChannels.reading(channel), allocator);
@@ -82,7 +91,15 @@ final class SourceMessages extends MessageChannelReader {
     }
     long body;
     try {
-      body = Message.getRootAsMessage(read(at + prefix, length)).bodyLength();
+      Message message = Message.getRootAsMessage(read(at + prefix, length));
+      body = message.bodyLength();
+      if (message.headerType() == MessageHeader.Schema && columnNodes == null) {
+        columnNodes = columnNodes(MessageSerializer.deserializeSchema(message));
+      } else if (message.headerType() == MessageHeader.RecordBatch && columnNodes != null) {
+        checkBatch(file, at, (RecordBatch) message.header(new RecordBatch()), columnNodes);
+      }
+    } catch (LazyArrowException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new LazyArrowException(
           file, "message at offset " + at + " is not a valid flatbuffer: " + e, e);
@@ -100,6 +117,63 @@ final class SourceMessages extends MessageChannelReader {
               + " left");
     }
     return super.readNext();
+  }
+
+  /**
+   * Returns, for each column of {@code schema}, the number of field nodes it takes: one for each
+   * field of its tree, and one for a dictionary-encoded column (its indices).
+   */
+  static int[] columnNodes(Schema schema) {
+    return schema.getFields().stream().mapToInt(SourceMessages::nodes).toArray();
+  }
+
+  private static int nodes(Field field) {
+    return field.getDictionary() != null
+        ? 1
+        : 1 + field.getChildren().stream().mapToInt(SourceMessages::nodes).sum();
+  }
+
+  /**
+   * Refuses a record batch that does not add up: its field nodes must be as many as the schema's
+   * columns take, each with a null count between 0 and its length, and each column's own node must
+   * hold the batch's row count, which must be at most {@value Integer#MAX_VALUE}.
+   */
+  static void checkBatch(Path file, long offset, RecordBatch batch, int[] columnNodes) {
+    long rows = batch.length();
+    int expected = Arrays.stream(columnNodes).sum();
+    String where = "record batch at offset " + offset;
+    if (rows < 0 || rows > Integer.MAX_VALUE) {
+      throw new LazyArrowException(file, where + " claims " + rows + " rows");
+    }
+    if (batch.nodesLength() != expected) {
+      throw new LazyArrowException(
+          file,
+          where + " has " + batch.nodesLength() + " field nodes; its schema needs " + expected);
+    }
+    FieldNode node = new FieldNode();
+    for (int i = 0; i < expected; i++) {
+      batch.nodes(node, i);
+      if (node.length() < 0 || node.nullCount() < 0 || node.nullCount() > node.length()) {
+        throw new LazyArrowException(
+            file,
+            where
+                + ": field node "
+                + i
+                + " has length "
+                + node.length()
+                + " and null count "
+                + node.nullCount());
+      }
+    }
+    int at = 0;
+    for (int c = 0; c < columnNodes.length; c++) {
+      long length = batch.nodes(node, at).length();
+      if (length != rows) {
+        throw new LazyArrowException(
+            file, where + " says " + rows + " rows but column " + c + " holds " + length);
+      }
+      at += columnNodes[c];
+    }
   }
 
   private ByteBuffer read(long position, int length) throws IOException {

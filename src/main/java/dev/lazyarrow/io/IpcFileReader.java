@@ -18,32 +18,46 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * A sequential reader of an Arrow IPC file, batch after batch in footer order, that needs no JVM
  * flag, unlike Arrow's {@code ArrowFileReader}, which views each message through reflection (see
- * {@link HeapChannels}); bodies are copied out of a transient mapping ({@link Memory}). It reads the footer as a shard's is read and checked ({@link
- * ShardFooter}), so a file whose stream section lacks the schema message (as polars writes it)
- * reads too.
+ * {@link HeapChannels}); bodies are copied out of a transient mapping ({@link Memory}). It reads
+ * the footer as a shard's is read and checked ({@link ShardFooter}), so a file whose stream section
+ * lacks the schema message (as polars writes it) reads too.
  */
 public final class IpcFileReader extends ArrowReader {
+  /** A check of each record batch's header, run before its body is read. */
+  public interface HeaderCheck {
+    /**
+     * Checks {@code header}, the record batch at file offset {@code offset} of a file of {@code
+     * schema}, throwing if it must not be loaded.
+     */
+    void check(Schema schema, long offset, RecordBatch header);
+  }
+
   private final Path file;
   private final FileChannel channel;
+  private final HeaderCheck headerCheck;
   private BlockTable blocks;
   private int next;
   private long bytesRead;
 
-  private IpcFileReader(Path file, FileChannel channel, BufferAllocator allocator) {
+  private IpcFileReader(
+      Path file, FileChannel channel, BufferAllocator allocator, HeaderCheck headerCheck) {
     super(allocator, Codecs.INSTANCE);
     this.file = file;
     this.channel = channel;
+    this.headerCheck = headerCheck;
   }
 
   /**
-   * Opens {@code file}, an Arrow IPC file.
+   * Opens {@code file}, an Arrow IPC file, whose record batch headers must pass {@code
+   * headerCheck}.
    *
    * @throws LazyArrowException if its footer is missing or corrupt
    */
-  public static IpcFileReader open(Path file, BufferAllocator allocator) throws IOException {
+  public static IpcFileReader open(Path file, BufferAllocator allocator, HeaderCheck headerCheck)
+      throws IOException {
     FileChannel channel = SafeFiles.openRegular(file);
     try {
-      IpcFileReader reader = new IpcFileReader(file, channel, allocator);
+      IpcFileReader reader = new IpcFileReader(file, channel, allocator, headerCheck);
       reader.getVectorSchemaRoot(); // reads the footer and the dictionaries now
       return reader;
     } catch (IOException | RuntimeException e) {
@@ -84,6 +98,7 @@ public final class IpcFileReader extends ArrowReader {
     }
     ArrowBlock block = blocks.batchBlocks().get(next++);
     RecordBatch header = ShardFooter.recordBatch(file, block, metadata(block));
+    headerCheck.check(blocks.schema(), block.getOffset(), header);
     ArrowBuf body = body(block);
     try {
       loadRecordBatch(MessageSerializer.deserializeRecordBatch(header, body));

@@ -201,6 +201,20 @@ class UntrustedSourcesTest {
         "message at offset " + at + " claims 2147483647 bytes of metadata");
   }
 
+  @Test
+  void convert_batchLengthBeyondItsColumns_isRefusedNotStretched() throws Exception {
+    // Found by SourceFuzzTest#arrow: a batch of 16,778,050 rows whose one column holds 834; Arrow
+    // stretched the column with zeros and the conversion wrote 16 million invented rows.
+    Path source =
+        Files.copy(
+            Path.of(
+                getClass()
+                    .getResource("SourceFuzzTestInputs/arrow/issue9_batch_length_not_adding_up")
+                    .toURI()),
+            tmp.resolve("source.arrow"));
+    refused(source, source, "record batch at offset 256 says 16778050 rows but column 0 holds 834");
+  }
+
   /** Sets the length prefix of the stream's message {@code index}; returns the message's offset. */
   static long setMessageLength(Path stream, int index, int length) throws IOException {
     byte[] bytes = Files.readAllBytes(stream);
