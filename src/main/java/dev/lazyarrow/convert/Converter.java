@@ -71,7 +71,13 @@ public final class Converter {
   /** Shard compression: none (zero-copy reads) or ZSTD (smaller, decompressed on load). */
   public enum Compression {
     NONE,
-    ZSTD
+    ZSTD;
+
+    CompressionUtil.CodecType codec() {
+      return this == ZSTD
+          ? CompressionUtil.CodecType.ZSTD
+          : CompressionUtil.CodecType.NO_COMPRESSION;
+    }
   }
 
   /** What a conversion wrote. */
@@ -257,9 +263,7 @@ public final class Converter {
   }
 
   private CompressionUtil.CodecType codec() {
-    return compression == Compression.ZSTD
-        ? CompressionUtil.CodecType.ZSTD
-        : CompressionUtil.CodecType.NO_COMPRESSION;
+    return compression.codec();
   }
 
   /** Options of a conversion. */
