@@ -10,15 +10,15 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The shard writer of {@code lazyarrow convert}, for writers of datasets from other engines (Spark):
- * writes one split's rows, given as Arrow batches, into {@code DIR/SPLIT/part-NNNNN.arrow} shards in
- * exactly the format {@link dev.lazyarrow.LazyDataset} reads.
+ * The shard writer of {@code lazyarrow convert}, for writers of datasets from other engines
+ * (Spark): writes one split's rows, given as Arrow batches, into {@code DIR/SPLIT/part-NNNNN.arrow}
+ * shards in exactly the format {@link dev.lazyarrow.LazyDataset} reads.
  *
  * <p>Record batches are cut to at most {@code batchBytes} and a new shard begins once one holds
- * {@code shardBytes}, as in {@link Converter}. The shards {@link #finish} returns go, with the split's
- * row count and features, into a {@link Manifest.SplitEntry}; {@link Manifest#write} then commits
- * the dataset. Paths in the returned shards are relative to {@code DIR}. Not thread-safe: one sink
- * per writing thread.
+ * {@code shardBytes}, as in {@link Converter}. The shards {@link #finish} returns go, with the
+ * split's row count and features, into a {@link Manifest.SplitEntry}; {@link Manifest#write} then
+ * commits the dataset. Paths in the returned shards are relative to {@code DIR}. Not thread-safe:
+ * one sink per writing thread.
  */
 public final class ShardSink implements AutoCloseable {
   private final ShardWriter writer;
@@ -28,8 +28,8 @@ public final class ShardSink implements AutoCloseable {
   }
 
   /**
-   * Opens a sink that writes the shards of split {@code split} under {@code dir}; no file is created
-   * before the first batch (or {@link #finish}).
+   * Opens a sink that writes the shards of split {@code split} under {@code dir}; no file is
+   * created before the first batch (or {@link #finish}).
    *
    * @throws IllegalArgumentException if {@code batchBytes} or {@code shardBytes} is not positive
    */

@@ -89,10 +89,7 @@ final class DatasetCommit implements BatchWrite {
   @Override
   public DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
     return new TaskWriterFactory(
-        spec,
-        rowSchema.serializeAsMessage(),
-        shardSchema.serializeAsMessage(),
-        staging.toString());
+        spec, rowSchema.serializeAsMessage(), shardSchema.serializeAsMessage(), staging.toString());
   }
 
   @Override
@@ -120,8 +117,7 @@ final class DatasetCommit implements BatchWrite {
       written.forEach(
           (name, shards) ->
               entries.add(new Manifest.SplitEntry(name, rows(shards), features, shards)));
-      Manifest manifest =
-          new Manifest(WRITER, new Manifest.Source("spark", "", queryId), entries);
+      Manifest manifest = new Manifest(WRITER, new Manifest.Source("spark", "", queryId), entries);
       manifest.write(dir);
       Paths.delete(staging);
       if (old != null && truncate) {
@@ -165,8 +161,9 @@ final class DatasetCommit implements BatchWrite {
         Path target = dir.resolve(path);
         Files.createDirectories(target.getParent());
         Files.move(staging.resolve(task.folder()).resolve(s.path()), target);
-        bySplit.computeIfAbsent(s.split(), k -> new ArrayList<>()).add(
-            new Manifest.Shard(path, s.rows(), s.bytes()));
+        bySplit
+            .computeIfAbsent(s.split(), k -> new ArrayList<>())
+            .add(new Manifest.Shard(path, s.rows(), s.bytes()));
       }
     }
     return new LinkedHashMap<>(bySplit);
@@ -225,7 +222,8 @@ final class DatasetCommit implements BatchWrite {
     for (Manifest.SplitEntry e : old.splits()) {
       for (Manifest.Shard s : e.shards()) {
         if (!kept.contains(s.path())) {
-          Files.deleteIfExists(Manifest.resolveInside(dir, s.path(), dir.resolve(Manifest.FILE_NAME)));
+          Files.deleteIfExists(
+              Manifest.resolveInside(dir, s.path(), dir.resolve(Manifest.FILE_NAME)));
         }
       }
     }

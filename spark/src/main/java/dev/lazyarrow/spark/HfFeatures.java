@@ -7,6 +7,8 @@ import dev.lazyarrow.format.Feature;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.vector.types.DateUnit;
+import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -22,8 +24,8 @@ final class HfFeatures {
   private HfFeatures() {}
 
   /**
-   * Returns the features of {@code schema}: {@code given} if not null (checked against the
-   * schema), else derived with the {@code labels} names for label columns; null if a column has no
+   * Returns the features of {@code schema}: {@code given} if not null (checked against the schema),
+   * else derived with the {@code labels} names for label columns; null if a column has no
    * HuggingFace feature (a map or an interval), as {@code datasets} has none for it either.
    *
    * @throws IllegalArgumentException if {@code given} is not a features object matching the
@@ -124,7 +126,9 @@ final class HfFeatures {
     ArrowType type = f.getType();
     if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList) {
       JsonNode item = feature(f.getChildren().get(0));
-      return item == null ? null : list(type instanceof ArrowType.List ? "List" : "LargeList", item);
+      return item == null
+          ? null
+          : list(type instanceof ArrowType.List ? "List" : "LargeList", item);
     }
     if (type instanceof ArrowType.Struct) {
       ObjectNode struct = JSON.createObjectNode();
@@ -172,7 +176,7 @@ final class HfFeatures {
           ? "timestamp[" + unit + "]"
           : "timestamp[" + unit + ", tz=" + t.getTimezone() + "]";
     } else if (type instanceof ArrowType.Date d) {
-      return d.getUnit() == org.apache.arrow.vector.types.DateUnit.DAY ? "date32" : "date64";
+      return d.getUnit() == DateUnit.DAY ? "date32" : "date64";
     } else if (type instanceof ArrowType.Duration d) {
       return "duration[" + unit(d.getUnit()) + "]";
     } else if (type instanceof ArrowType.Time t) {
@@ -189,7 +193,7 @@ final class HfFeatures {
     };
   }
 
-  private static String unit(org.apache.arrow.vector.types.TimeUnit unit) {
+  private static String unit(TimeUnit unit) {
     return switch (unit) {
       case SECOND -> "s";
       case MILLISECOND -> "ms";

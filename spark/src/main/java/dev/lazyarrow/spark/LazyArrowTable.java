@@ -11,7 +11,9 @@ import org.apache.spark.sql.connector.write.WriteBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
-/** A dataset directory as a Spark table: one split read at a time; written by append or overwrite. */
+/**
+ * A dataset directory as a Spark table: one split read at a time; written by append or overwrite.
+ */
 final class LazyArrowTable implements SupportsRead, SupportsWrite {
   private final StructType schema;
   private final String path;

@@ -33,8 +33,8 @@ record ReadSpec(String path, String split) implements Serializable {
   /**
    * Returns the manifest entry of the split to read.
    *
-   * @throws IllegalArgumentException if the split is not in the dataset, or none was chosen and
-   *     the dataset has several
+   * @throws IllegalArgumentException if the split is not in the dataset, or none was chosen and the
+   *     dataset has several
    */
   Manifest.SplitEntry entry(Manifest manifest) {
     List<String> names = manifest.splits().stream().map(Manifest.SplitEntry::name).toList();

@@ -27,11 +27,14 @@ final class ShardReader implements PartitionReader<ColumnarBatch> {
   ShardReader(ShardScan.ShardPartition partition, String[] columns) {
     this.columns = columns;
     this.dataset =
-        LazyDataset.newBuilder()
-            .maximumCacheBytes(CACHE_BYTES)
-            .open(Paths.local(partition.path()));
-    this.batches =
-        dataset.split(partition.split()).batches(partition.shard(), partition.shard() + 1);
+        LazyDataset.newBuilder().maximumCacheBytes(CACHE_BYTES).open(Paths.local(partition.path()));
+    try {
+      this.batches =
+          dataset.split(partition.split()).batches(partition.shard(), partition.shard() + 1);
+    } catch (RuntimeException e) {
+      dataset.close();
+      throw e;
+    }
   }
 
   @Override

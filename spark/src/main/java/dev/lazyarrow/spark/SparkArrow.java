@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.ArrowUtils;
@@ -73,12 +74,13 @@ final class SparkArrow {
                 + ")",
             e);
       }
-      fields.add(new StructField(f.getName(), type, f.isNullable(), org.apache.spark.sql.types.Metadata.empty()));
+      fields.add(new StructField(f.getName(), type, f.isNullable(), Metadata.empty()));
     }
     return new StructType(fields.toArray(StructField[]::new));
   }
 
   private static boolean hasDictionary(Field f) {
-    return f.getDictionary() != null || f.getChildren().stream().anyMatch(SparkArrow::hasDictionary);
+    return f.getDictionary() != null
+        || f.getChildren().stream().anyMatch(SparkArrow::hasDictionary);
   }
 }

@@ -132,8 +132,7 @@ final class TaskWriter implements DataWriter<InternalRow> {
     void add(InternalRow row) throws IOException {
       arrow.write(row);
       // Flushed a little short of the bound, so that the sink rarely cuts off a small remainder.
-      if (++rows % SIZE_CHECK_ROWS == 0
-          && arrow.sizeInBytes() >= job.spec().batchBytes() / 8 * 7) {
+      if (++rows % SIZE_CHECK_ROWS == 0 && arrow.sizeInBytes() >= job.spec().batchBytes() / 8 * 7) {
         flush();
       }
     }

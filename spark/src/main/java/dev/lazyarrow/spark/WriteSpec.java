@@ -15,10 +15,10 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 /**
  * What one write asks for, from its options; sent to every task.
  *
- * <p>Options: {@code path} (the dataset directory), {@code split} (default {@code train}) or
- * {@code splitColumn} (a string column whose value names each row's split; it is not stored),
- * {@code batchBytes} (default 4 MiB), {@code shardBytes} (default 512 MiB), {@code compression}
- * ({@code none} or {@code zstd}), {@code classLabel.COLUMN} (the label names of a bigint or
+ * <p>Options: {@code path} (the dataset directory), {@code split} (default {@code train}) or {@code
+ * splitColumn} (a string column whose value names each row's split; it is not stored), {@code
+ * batchBytes} (default 4 MiB), {@code shardBytes} (default 512 MiB), {@code compression} ({@code
+ * none} or {@code zstd}), {@code classLabel.COLUMN} (the label names of a bigint or
  * array&lt;bigint&gt; column, comma-separated) and {@code features} (the whole HuggingFace features
  * JSON instead).
  *
@@ -57,7 +57,10 @@ record WriteSpec(
       splitColumn = Arrays.asList(schema.fieldNames()).indexOf(column);
       if (splitColumn < 0 || schema.fields()[splitColumn].dataType() != DataTypes.StringType) {
         throw new IllegalArgumentException(
-            "splitColumn must name a string column, found '" + column + "' in " + schema.simpleString());
+            "splitColumn must name a string column, found '"
+                + column
+                + "' in "
+                + schema.simpleString());
       }
       split = null;
     } else {
@@ -89,7 +92,8 @@ record WriteSpec(
    */
   static String checkSplitName(String name) {
     if (name == null || !SPLIT_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("split name must match " + SPLIT_NAME + ", found '" + name + "'");
+      throw new IllegalArgumentException(
+          "split name must match " + SPLIT_NAME + ", found '" + name + "'");
     }
     return name;
   }
@@ -103,10 +107,12 @@ record WriteSpec(
     try {
       n = Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a positive number of bytes, found " + value);
+      throw new IllegalArgumentException(
+          key + " must be a positive number of bytes, found " + value);
     }
     if (n <= 0) {
-      throw new IllegalArgumentException(key + " must be a positive number of bytes, found " + value);
+      throw new IllegalArgumentException(
+          key + " must be a positive number of bytes, found " + value);
     }
     return n;
   }

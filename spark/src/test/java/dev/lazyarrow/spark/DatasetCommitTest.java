@@ -118,7 +118,9 @@ class DatasetCommitTest {
     assertEquals(manifest, Files.readString(out.resolve(Manifest.FILE_NAME)));
     assertEquals(before, shardFiles(out));
     try (Stream<Path> files = Files.list(out)) {
-      assertEquals(List.of("lazyarrow.json", "train"), files.map(p -> p.getFileName().toString()).sorted().toList());
+      assertEquals(
+          List.of("lazyarrow.json", "train"),
+          files.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
 
@@ -181,9 +183,7 @@ class DatasetCommitTest {
         .range(0, 40, 1, 3)
         .selectExpr(
             "IF(id % 4 = 0, 'test', 'train') AS split",
-            "CAST(id AS STRING) AS text",
-            "id % 2 AS label",
-            "array(id % 3, 2) AS topics")
+            "CAST(id AS STRING) AS text", "id % 2 AS label", "array(id % 3, 2) AS topics")
         .write()
         .format("lazyarrow")
         .mode("overwrite")
@@ -201,8 +201,7 @@ class DatasetCommitTest {
       assertEquals(List.of("b", "c"), ds.split("train").get(0).labelNames("topics"));
     }
     assertEquals(
-        30,
-        spark.read().format("lazyarrow").option("split", "train").load(out.toString()).count());
+        30, spark.read().format("lazyarrow").option("split", "train").load(out.toString()).count());
   }
 
   @Test
@@ -212,12 +211,23 @@ class DatasetCommitTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                ids(0, 3).write().format("lazyarrow").mode("append").option("shardBytes", "0").save(out));
+                ids(0, 3)
+                    .write()
+                    .format("lazyarrow")
+                    .mode("append")
+                    .option("shardBytes", "0")
+                    .save(out));
     assertEquals("shardBytes must be a positive number of bytes, found 0", e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> ids(0, 3).write().format("lazyarrow").mode("append").option("split", "a/b").save(out));
+            () ->
+                ids(0, 3)
+                    .write()
+                    .format("lazyarrow")
+                    .mode("append")
+                    .option("split", "a/b")
+                    .save(out));
     assertEquals("split name must match [A-Za-z0-9_.-]+, found 'a/b'", e.getMessage());
     assertFalse(Files.exists(Path.of(out)));
   }

@@ -70,11 +70,11 @@ class HfFeaturesTest {
   @Test
   void of_givenFeaturesOfAnotherType_namesTheColumn() {
     String features =
-        "{\"text\": {\"dtype\": \"string\", \"_type\": \"Value\"},"
-            + " \"label\": {\"dtype\": \"int32\", \"_type\": \"Value\"},"
-            + " \"tags\": {\"feature\": {\"dtype\": \"int64\", \"_type\": \"Value\"}, \"_type\": \"List\"},"
-            + " \"at\": {\"dtype\": \"timestamp[us, tz=UTC]\", \"_type\": \"Value\"},"
-            + " \"pos\": {\"x\": {\"dtype\": \"float32\", \"_type\": \"Value\"}}}";
+        "{\"text\": {\"dtype\": \"string\", \"_type\": \"Value\"}, \"label\": {\"dtype\":"
+            + " \"int32\", \"_type\": \"Value\"}, \"tags\": {\"feature\": {\"dtype\": \"int64\","
+            + " \"_type\": \"Value\"}, \"_type\": \"List\"}, \"at\": {\"dtype\": \"timestamp[us,"
+            + " tz=UTC]\", \"_type\": \"Value\"}, \"pos\": {\"x\": {\"dtype\": \"float32\","
+            + " \"_type\": \"Value\"}}}";
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,

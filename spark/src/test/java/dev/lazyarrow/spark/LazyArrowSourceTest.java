@@ -64,7 +64,9 @@ class LazyArrowSourceTest {
             .add("ntz", DataTypes.TimestampNTZType)
             .add("ints", DataTypes.createArrayType(DataTypes.IntegerType))
             .add("words", DataTypes.createArrayType(DataTypes.StringType))
-            .add("matrix", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)))
+            .add(
+                "matrix",
+                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)))
             .add(
                 "point",
                 new StructType().add("x", DataTypes.IntegerType).add("name", DataTypes.StringType))
@@ -75,19 +77,45 @@ class LazyArrowSourceTest {
     List<Row> rows =
         List.of(
             RowFactory.create(
-                true, (byte) 7, (short) 300, 70000, 1L << 40, 1.5f, Math.PI,
-                new BigDecimal("123456789.125"), new BigDecimal("-1234567890.0123456789"),
-                "héllo, 학습", new byte[] {0, 1, (byte) 255}, LocalDate.of(2024, 2, 29),
+                true,
+                (byte) 7,
+                (short) 300,
+                70000,
+                1L << 40,
+                1.5f,
+                Math.PI,
+                new BigDecimal("123456789.125"),
+                new BigDecimal("-1234567890.0123456789"),
+                "héllo, 학습",
+                new byte[] {0, 1, (byte) 255},
+                LocalDate.of(2024, 2, 29),
                 Instant.parse("2024-02-29T12:34:56.789012Z"),
-                LocalDateTime.parse("1969-07-20T20:17:40.000001"), List.of(1, 2, 3),
-                Arrays.asList("a", null, ""), List.of(List.of(1.0, 2.0), List.of()),
-                RowFactory.create(5, "five"), counts),
+                LocalDateTime.parse("1969-07-20T20:17:40.000001"),
+                List.of(1, 2, 3),
+                Arrays.asList("a", null, ""),
+                List.of(List.of(1.0, 2.0), List.of()),
+                RowFactory.create(5, "five"),
+                counts),
             RowFactory.create(
-                false, Byte.MIN_VALUE, Short.MIN_VALUE, Integer.MIN_VALUE, Long.MIN_VALUE,
-                Float.NaN, Double.NEGATIVE_INFINITY, new BigDecimal("0.000"),
-                new BigDecimal("0E-10"), "", new byte[0], LocalDate.of(1900, 1, 1),
-                Instant.parse("1900-01-01T00:00:00Z"), LocalDateTime.parse("2262-04-11T23:47:16"),
-                List.of(), List.of(), List.of(), RowFactory.create(null, null), Map.of()),
+                false,
+                Byte.MIN_VALUE,
+                Short.MIN_VALUE,
+                Integer.MIN_VALUE,
+                Long.MIN_VALUE,
+                Float.NaN,
+                Double.NEGATIVE_INFINITY,
+                new BigDecimal("0.000"),
+                new BigDecimal("0E-10"),
+                "",
+                new byte[0],
+                LocalDate.of(1900, 1, 1),
+                Instant.parse("1900-01-01T00:00:00Z"),
+                LocalDateTime.parse("2262-04-11T23:47:16"),
+                List.of(),
+                List.of(),
+                List.of(),
+                RowFactory.create(null, null),
+                Map.of()),
             RowFactory.create(new Object[19]));
     return spark.createDataFrame(rows, schema);
   }
@@ -113,14 +141,21 @@ class LazyArrowSourceTest {
     String parquet = tmp.resolve("every.parquet").toString();
     everyType().coalesce(1).write().parquet(parquet);
     Path out = tmp.resolve("every");
-    spark.read().parquet(parquet).write().format("lazyarrow").mode("overwrite").save(out.toString());
+    spark
+        .read()
+        .parquet(parquet)
+        .write()
+        .format("lazyarrow")
+        .mode("overwrite")
+        .save(out.toString());
     return out;
   }
 
   @Test
   void write_parquetOfEverySparkType_givesTheSameRowsValueByValue() {
     Path out = parquetOfEveryType();
-    List<Row> expected = spark.read().parquet(tmp.resolve("every.parquet").toString()).collectAsList();
+    List<Row> expected =
+        spark.read().parquet(tmp.resolve("every.parquet").toString()).collectAsList();
     try (LazyDataset ds = LazyDataset.open(out)) {
       assertEquals(List.of("train"), ds.splits().stream().map(Split::name).toList());
       assertSameRows(expected, ds.split("train"));
@@ -162,7 +197,8 @@ class LazyArrowSourceTest {
 
   @Test
   void read_arrowTypeSparkCannotRead_namesTheColumn() throws IOException {
-    Path jsonl = Files.writeString(tmp.resolve("t.jsonl"), "{\"id\": 1, \"at\": \"2024-01-02T03:04:05\"}\n");
+    Path jsonl =
+        Files.writeString(tmp.resolve("t.jsonl"), "{\"id\": 1, \"at\": \"2024-01-02T03:04:05\"}\n");
     Path out = tmp.resolve("seconds");
     Converter.newBuilder().build().convert(jsonl, out);
     Exception e =

@@ -47,8 +47,7 @@ class SparkArrowTest {
     Field words =
         new Field(
             "word",
-            new FieldType(
-                true, ArrowType.Utf8.INSTANCE, new DictionaryEncoding(0, false, null)),
+            new FieldType(true, ArrowType.Utf8.INSTANCE, new DictionaryEncoding(0, false, null)),
             null);
     IllegalArgumentException e =
         assertThrows(
@@ -63,7 +62,6 @@ class SparkArrowTest {
         new StructType()
             .add("id", DataTypes.LongType, false)
             .add("tags", DataTypes.createArrayType(DataTypes.StringType));
-    assertEquals(
-        schema, SparkArrow.fromArrow(SparkArrow.toArrow(schema, "UTC", Map.of()), "ds"));
+    assertEquals(schema, SparkArrow.fromArrow(SparkArrow.toArrow(schema, "UTC", Map.of()), "ds"));
   }
 }

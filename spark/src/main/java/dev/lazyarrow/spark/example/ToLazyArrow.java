@@ -9,8 +9,8 @@ import org.apache.spark.sql.SparkSession;
  * Converts a Parquet or JSON Lines source into a LazyArrow dataset with Spark: {@code SOURCE OUT
  * [SPLIT]}. Runs on a local session ({@code local[*]}) unless {@code spark-submit} gave a master.
  *
- * <p>SOURCE is a Parquet file or folder, or a {@code .jsonl}, {@code .json} or {@code .ndjson}
- * file or folder of them; OUT is replaced.
+ * <p>SOURCE is a Parquet file or folder, or a {@code .jsonl}, {@code .json} or {@code .ndjson} file
+ * or folder of them; OUT is replaced.
  */
 public final class ToLazyArrow {
   private ToLazyArrow() {}
