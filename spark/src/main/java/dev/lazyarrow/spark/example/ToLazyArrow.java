@@ -1,5 +1,9 @@
 package dev.lazyarrow.spark.example;
 
+import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.Split;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,7 +20,7 @@ public final class ToLazyArrow {
   private ToLazyArrow() {}
 
   /** Runs the conversion; exits with status 2 on wrong arguments. */
-  public static void main(String[] args) throws java.io.IOException {
+  public static void main(String[] args) throws IOException {
     if (args.length < 2 || args.length > 3) {
       System.err.println("usage: ToLazyArrow SOURCE OUT [SPLIT]  (SOURCE: Parquet or JSON Lines)");
       System.exit(2);
@@ -29,17 +33,26 @@ public final class ToLazyArrow {
       builder.master("local[*]");
     }
     try (SparkSession spark = builder.getOrCreate()) {
-      long start = System.nanoTime();
       String name = source.toLowerCase(Locale.ROOT);
       Dataset<Row> df =
           name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")
               ? spark.read().json(source)
               : spark.read().parquet(source);
+      long start = System.nanoTime();
       df.write().format("lazyarrow").mode("overwrite").option("split", split).save(out);
-      long rows = spark.read().format("lazyarrow").option("split", split).load(out).count();
-      System.out.printf(
-          "wrote %d rows of %s into %s, split %s, in %.1f s%n",
-          rows, source, out, split, (System.nanoTime() - start) / 1e9);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      try (LazyDataset ds = LazyDataset.open(Path.of(out))) {
+        Split written = ds.split(split);
+        System.out.printf(
+            "wrote %d rows of %s into %s, split %s: %.1f MB of shards in %.1f s, %.1f MB/s%n",
+            written.size(),
+            source,
+            out,
+            split,
+            written.bytes() / 1e6,
+            seconds,
+            written.bytes() / 1e6 / seconds);
+      }
     }
   }
 }
