@@ -49,17 +49,23 @@ class ShardSinkTest {
     }
   }
 
-  @Test
-  void finish_shardsAndManifest_openAsADataset() throws IOException {
+  /** Writes ids 0..rows-1 as split train of a dataset in {@code tmp}; returns its shards. */
+  private List<Manifest.Shard> writeDataset(int rows) throws IOException {
     List<Manifest.Shard> shards;
     try (BufferAllocator allocator = new RootAllocator()) {
-      shards = writeIds(allocator, 2000);
+      shards = writeIds(allocator, rows);
     }
     new Manifest(
             "test",
             new Manifest.Source("test", "", ""),
-            List.of(new Manifest.SplitEntry("train", 2000, null, shards)))
+            List.of(new Manifest.SplitEntry("train", rows, null, shards)))
         .write(tmp);
+    return shards;
+  }
+
+  @Test
+  void finish_shardsAndManifest_openAsADataset() throws IOException {
+    List<Manifest.Shard> shards = writeDataset(2000);
     try (LazyDataset ds = LazyDataset.open(tmp)) {
       Split train = ds.split("train");
       assertEquals(2000, train.size());
@@ -76,15 +82,7 @@ class ShardSinkTest {
 
   @Test
   void batches_shardRange_readsOnlyThoseShards() throws IOException {
-    List<Manifest.Shard> shards;
-    try (BufferAllocator allocator = new RootAllocator()) {
-      shards = writeIds(allocator, 2000);
-    }
-    new Manifest(
-            "test",
-            new Manifest.Source("test", "", ""),
-            List.of(new Manifest.SplitEntry("train", 2000, null, shards)))
-        .write(tmp);
+    List<Manifest.Shard> shards = writeDataset(2000);
     try (LazyDataset ds = LazyDataset.open(tmp)) {
       Split train = ds.split("train");
       long first = shards.get(0).rows();

@@ -3,10 +3,8 @@ package dev.lazyarrow.spark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /** Dataset locations given to Spark, and the removal of what a write leaves behind. */
 final class Paths {
@@ -37,13 +35,8 @@ final class Paths {
 
   /** Deletes the tree at {@code root}, if there is one. */
   static void delete(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      FileUtils.deleteDirectory(root.toFile());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + root, e);
     }

@@ -204,31 +204,22 @@ class DatasetCommitTest {
         30, spark.read().format("lazyarrow").option("split", "train").load(out.toString()).count());
   }
 
+  /** Returns the error of an append of three rows with option {@code key} set to {@code value}. */
+  private static String refused(String out, String key, String value) {
+    return assertThrows(
+            IllegalArgumentException.class,
+            () -> ids(0, 3).write().format("lazyarrow").mode("append").option(key, value).save(out))
+        .getMessage();
+  }
+
   @Test
   void write_badOptions_sayWhatIsExpected() {
     String out = tmp.resolve("bad").toString();
-    Exception e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                ids(0, 3)
-                    .write()
-                    .format("lazyarrow")
-                    .mode("append")
-                    .option("shardBytes", "0")
-                    .save(out));
-    assertEquals("shardBytes must be a positive number of bytes, found 0", e.getMessage());
-    e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                ids(0, 3)
-                    .write()
-                    .format("lazyarrow")
-                    .mode("append")
-                    .option("split", "a/b")
-                    .save(out));
-    assertEquals("split name must match [A-Za-z0-9_.-]+, found 'a/b'", e.getMessage());
+    assertEquals(
+        "shardBytes must be a positive number of bytes, found 0", refused(out, "shardBytes", "0"));
+    assertEquals(
+        "split name must match [A-Za-z0-9_.-]+, found 'a/b'", refused(out, "split", "a/b"));
+    assertEquals("compression must be none or zstd, found lz4", refused(out, "compression", "lz4"));
     assertFalse(Files.exists(Path.of(out)));
   }
 }
