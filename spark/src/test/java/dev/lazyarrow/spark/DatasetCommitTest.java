@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,6 +57,16 @@ class DatasetCommitTest {
     return spark.range(from, to, 1, 2).selectExpr("id", "repeat('x', 100) AS text");
   }
 
+  /** Writes {@code df} over {@code out} in batches of 16 KiB and shards of 64 KiB. */
+  private static void overwriteInSmallShards(Dataset<Row> df, Path out) {
+    df.write()
+        .format("lazyarrow")
+        .mode("overwrite")
+        .option("batchBytes", 16 << 10)
+        .option("shardBytes", 64 << 10)
+        .save(out.toString());
+  }
+
   private static Set<String> shardFiles(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       return files
@@ -72,9 +84,7 @@ class DatasetCommitTest {
   }
 
   private static List<Long> idsOf(Split split) {
-    return java.util.stream.StreamSupport.stream(split.spliterator(), false)
-        .map(r -> r.getLong("id"))
-        .toList();
+    return StreamSupport.stream(split.spliterator(), false).map(r -> r.getLong("id")).toList();
   }
 
   @Test
@@ -84,16 +94,7 @@ class DatasetCommitTest {
         ids(0, 20000)
             .selectExpr(
                 "id", "text", "IF(id = 15000, CAST(raise_error('boom') AS BIGINT), id) AS v");
-    Exception e =
-        assertThrows(
-            Exception.class,
-            () ->
-                df.write()
-                    .format("lazyarrow")
-                    .mode("overwrite")
-                    .option("batchBytes", 16 << 10)
-                    .option("shardBytes", 64 << 10)
-                    .save(out.toString()));
+    Exception e = assertThrows(Exception.class, () -> overwriteInSmallShards(df, out));
     assertTrue(e.getMessage().contains("boom"), e.getMessage());
     assertFalse(Files.exists(out), "the job created the folder and its abort removed it");
   }
@@ -107,14 +108,7 @@ class DatasetCommitTest {
     Dataset<Row> df =
         ids(10000, 20000)
             .selectExpr("id", "IF(id = 15000, CAST(raise_error('boom') AS STRING), text) AS text");
-    assertThrows(
-        Exception.class,
-        () ->
-            df.write()
-                .format("lazyarrow")
-                .mode("overwrite")
-                .option("shardBytes", 64 << 10)
-                .save(out.toString()));
+    assertThrows(Exception.class, () -> overwriteInSmallShards(df, out));
     assertEquals(manifest, Files.readString(out.resolve(Manifest.FILE_NAME)));
     assertEquals(before, shardFiles(out));
     try (Stream<Path> files = Files.list(out)) {
@@ -127,19 +121,12 @@ class DatasetCommitTest {
   @Test
   void write_failedAttemptRetried_keepsOnlyTheCommittedShards() throws IOException {
     Path out = tmp.resolve("retried");
-    ids(0, 20000)
-        .selectExpr("fail_at_15000(id) AS id", "text")
-        .write()
-        .format("lazyarrow")
-        .mode("overwrite")
-        .option("batchBytes", 16 << 10)
-        .option("shardBytes", 64 << 10)
-        .save(out.toString());
+    overwriteInSmallShards(ids(0, 20000).selectExpr("fail_at_15000(id) AS id", "text"), out);
     assertEquals(listed(out), shardFiles(out), "every shard on disk is in the manifest");
     try (LazyDataset ds = LazyDataset.open(out)) {
       Split train = ds.split("train");
       assertTrue(train.shardCount() > 4);
-      assertEquals(java.util.stream.LongStream.range(0, 20000).boxed().toList(), idsOf(train));
+      assertEquals(LongStream.range(0, 20000).boxed().toList(), idsOf(train));
       ds.verify();
     }
   }
