@@ -243,13 +243,25 @@ public final class Split implements Iterable<Row> {
    * must {@link Batch#close close}; zero-row batches are skipped.
    */
   public Iterator<Batch> batches() {
+    return batches(0, shards.length);
+  }
+
+  /**
+   * Returns an iterator over the record batches of shards {@code [fromShard, toShard)} in order, as
+   * {@link #batches()} does; touches no other shard, so that a distributed reader can give each
+   * worker its own shards.
+   *
+   * @throws IndexOutOfBoundsException if the range is not within {@code [0, shardCount()]}
+   */
+  public Iterator<Batch> batches(int fromShard, int toShard) {
+    Objects.checkFromToIndex(fromShard, toShard, shards.length);
     return new Iterator<>() {
-      private int shard;
+      private int shard = fromShard;
       private int batch;
 
       @Override
       public boolean hasNext() {
-        while (shard < shards.length) {
+        while (shard < toShard) {
           if (shardStarts[shard + 1] > shardStarts[shard] && batch < shard(shard).batchCount()) {
             if (shards[shard].batchStart(batch) < batchEnd(shard, batch)) {
               return true;

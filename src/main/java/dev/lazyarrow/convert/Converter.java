@@ -74,7 +74,13 @@ public final class Converter {
   /** Shard compression: none (zero-copy reads) or ZSTD (smaller, decompressed on load). */
   public enum Compression {
     NONE,
-    ZSTD
+    ZSTD;
+
+    CompressionUtil.CodecType codec() {
+      return this == ZSTD
+          ? CompressionUtil.CodecType.ZSTD
+          : CompressionUtil.CodecType.NO_COMPRESSION;
+    }
   }
 
   /** What a conversion wrote. */
@@ -274,9 +280,7 @@ public final class Converter {
   }
 
   private CompressionUtil.CodecType codec() {
-    return compression == Compression.ZSTD
-        ? CompressionUtil.CodecType.ZSTD
-        : CompressionUtil.CodecType.NO_COMPRESSION;
+    return compression.codec();
   }
 
   /** Options of a conversion. */

@@ -95,10 +95,13 @@ final class ShardWriter implements AutoCloseable {
 
   /** Closes the last shard and returns the shards written. */
   List<Manifest.Shard> finish() throws IOException {
-    if (writer == null) {
+    if (shards.isEmpty() && writer == null) {
       openShard(); // an empty split still gets one shard, which carries its schema
     }
-    closeShard();
+    // The last batch may have just closed a full shard: no empty one follows it.
+    if (writer != null) {
+      closeShard();
+    }
     return List.copyOf(shards);
   }
 
