@@ -3,6 +3,7 @@ package dev.lazyarrow.djl;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
+import ai.djl.training.dataset.Sampler;
 import ai.djl.util.Progress;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
@@ -84,6 +85,11 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
   /** Does nothing: everything a row needs is read when it is asked for. */
   @Override
   public void prepare(Progress progress) {}
+
+  /** Returns the sampler that orders the batches: a {@link LoaderSampler} for loader sampling. */
+  public Sampler sampler() {
+    return sampler;
+  }
 
   /** Returns the split the rows come from. */
   public Split split() {
