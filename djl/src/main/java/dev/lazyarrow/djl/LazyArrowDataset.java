@@ -1,19 +1,23 @@
 package dev.lazyarrow.djl;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.training.dataset.Sampler;
+import ai.djl.translate.TranslateException;
 import ai.djl.util.Progress;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.view.LoaderBuilder;
 import dev.lazyarrow.view.TrainingBatch;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.function.UnaryOperator;
 
 /**
@@ -80,6 +84,33 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
     }
     TrainingBatch row = split.collate(index);
     return new Record(data.arrays(manager, row, true), labels.arrays(manager, row, true));
+  }
+
+  /**
+   * Returns the batches {@code sampler} orders, read by {@code executor} if not null. With the
+   * default batchifiers and no pipeline, each batch is collated whole, one array per column; else
+   * through {@link #get} and the batchifiers, as DJL does. Both give the same arrays.
+   */
+  @Override
+  public Iterable<Batch> getData(NDManager manager, Sampler sampler, ExecutorService executor)
+      throws IOException, TranslateException {
+    if (pipeline != null
+        || targetPipeline != null
+        || !(dataBatchifier instanceof TokenBatchifier)
+        || !(labelBatchifier instanceof TokenBatchifier)) {
+      return super.getData(manager, sampler, executor);
+    }
+    return new CollatingIterable(
+        this,
+        data,
+        labels,
+        manager,
+        sampler,
+        dataBatchifier,
+        labelBatchifier,
+        executor,
+        prefetchNumber,
+        device);
   }
 
   /** Does nothing: everything a row needs is read when it is asked for. */

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Record;
+import ai.djl.translate.Pipeline;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
@@ -163,6 +164,24 @@ class LazyArrowDatasetTest {
   }
 
   @Test
+  void getData_collatedWhole_equalsGetAndBatchify() throws Exception {
+    Split split = single.split("train");
+    try (LazyArrowDataset whole = batches(split, null);
+        LazyArrowDataset perRow = batches(split, new Pipeline())) {
+      var collated = whole.getData(manager).iterator();
+      for (Batch expected : perRow.getData(manager)) {
+        try (expected;
+            Batch actual = collated.next()) {
+          assertEquals(expected.getIndices(), actual.getIndices());
+          assertLists(expected.getData(), actual.getData());
+          assertLists(expected.getLabels(), actual.getLabels());
+        }
+      }
+      assertTrue(!collated.hasNext());
+    }
+  }
+
+  @Test
   void get_manyThreads_giveWhatOneThreadGives() throws Exception {
     Split split = single.split("train");
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -231,6 +250,29 @@ class LazyArrowDatasetTest {
     assertEquals(50, ds.size());
     ds.close();
     assertThrows(IllegalStateException.class, () -> ds.split().get(0));
+  }
+
+  private static LazyArrowDataset batches(Split split, Pipeline pipeline) {
+    return LazyArrowDataset.builder()
+        .setSplit(split)
+        .addData("input_ids", "fixed", "label", "f16", "f64")
+        .addLabels("labels", "input_ids")
+        .optTokens(30, -1)
+        .optPipeline(pipeline)
+        .setSampling(13, false)
+        .build();
+  }
+
+  private static void assertLists(NDList expected, NDList actual) {
+    assertEquals(expected.size(), actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArray(
+          actual.get(i),
+          expected.get(i).getName(),
+          expected.get(i).getDataType(),
+          expected.get(i).getShape());
+      assertTrue(expected.get(i).contentEquals(actual.get(i)), expected.get(i).getName());
+    }
   }
 
   private static void checkArrays(Split split, String column, DataType type, Shape shape) {

@@ -27,7 +27,7 @@ public final class RankingMetrics {
       float[] c = carried.toFloatArray();
       for (int r = 0; r < h.length; r++) {
         precision += h[r] / k;
-        recall += c[r] == 0 ? 0 : h[r] / c[r];
+        recall += c[r] == 0 ? 0 : h[r] / Math.min(k, c[r]);
       }
       rows += h.length;
     }
@@ -38,7 +38,10 @@ public final class RankingMetrics {
     return precision / Math.max(1, rows);
   }
 
-  /** Returns the mean share of the rows' labels found in the top K. */
+  /**
+   * Returns the mean share of the rows' labels found in the top K, where a row with more than K
+   * labels counts as fully recalled when all K are its own (as {@code samples/} counts it).
+   */
   public double recall() {
     return recall / Math.max(1, rows);
   }
