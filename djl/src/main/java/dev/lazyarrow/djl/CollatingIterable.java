@@ -7,8 +7,6 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.DataIterable;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.translate.Batchifier;
-import dev.lazyarrow.Split;
-import dev.lazyarrow.view.TrainingBatch;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
@@ -18,14 +16,11 @@ import java.util.concurrent.ExecutorService;
  * batchifier. The arrays are those the {@link TokenBatchifier} makes of the rows' records.
  */
 final class CollatingIterable extends DataIterable {
-  private final Split split;
-  private final NDColumns data;
-  private final NDColumns labels;
+  // No fields: the base constructor already fetches batches ahead, before a subclass's fields are
+  // set; fetch finds all it needs in the dataset.
 
   CollatingIterable(
       LazyArrowDataset dataset,
-      NDColumns data,
-      NDColumns labels,
       NDManager manager,
       Sampler sampler,
       Batchifier dataBatchifier,
@@ -44,9 +39,6 @@ final class CollatingIterable extends DataIterable {
         executor,
         prefetch,
         device);
-    this.split = dataset.split();
-    this.data = data;
-    this.labels = labels;
   }
 
   @Override
@@ -57,9 +49,9 @@ final class CollatingIterable extends DataIterable {
     for (int i = 0; i < rows.length; i++) {
       rows[i] = indices.get(i);
     }
-    TrainingBatch batch = split.collate(rows);
-    NDList dataArrays = data.arrays(batchManager, batch, false);
-    NDList labelArrays = labels.arrays(batchManager, batch, false);
+    NDList[] arrays = ((LazyArrowDataset) dataset).collate(batchManager, rows);
+    NDList dataArrays = arrays[0];
+    NDList labelArrays = arrays[1];
     if (device != null) {
       dataArrays = dataArrays.toDevice(device, false);
       labelArrays = labelArrays.toDevice(device, false);

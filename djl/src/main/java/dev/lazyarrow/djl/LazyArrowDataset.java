@@ -1,5 +1,6 @@
 package dev.lazyarrow.djl;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
@@ -102,8 +103,6 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
     }
     return new CollatingIterable(
         this,
-        data,
-        labels,
         manager,
         sampler,
         dataBatchifier,
@@ -111,6 +110,12 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
         executor,
         prefetchNumber,
         device);
+  }
+
+  /** Returns the data and label arrays of the rows {@code rows}, batched. */
+  NDList[] collate(NDManager manager, long[] rows) {
+    TrainingBatch batch = split.collate(rows);
+    return new NDList[] {data.arrays(manager, batch, false), labels.arrays(manager, batch, false)};
   }
 
   /** Does nothing: everything a row needs is read when it is asked for. */

@@ -166,9 +166,10 @@ class LazyArrowDatasetTest {
   @Test
   void getData_collatedWhole_equalsGetAndBatchify() throws Exception {
     Split split = single.split("train");
+    ExecutorService pool = Executors.newFixedThreadPool(3);
     try (LazyArrowDataset whole = batches(split, null);
         LazyArrowDataset perRow = batches(split, new Pipeline())) {
-      var collated = whole.getData(manager).iterator();
+      var collated = whole.getData(manager, pool).iterator();
       for (Batch expected : perRow.getData(manager)) {
         try (expected;
             Batch actual = collated.next()) {
@@ -178,6 +179,8 @@ class LazyArrowDatasetTest {
         }
       }
       assertTrue(!collated.hasNext());
+    } finally {
+      pool.shutdownNow();
     }
   }
 
