@@ -20,8 +20,8 @@ import org.apache.arrow.vector.types.pojo.Field;
  *   <tr><td>float64</td><td>float64 scalar</td><td>(B)</td></tr>
  *   <tr><td>fixed-size list of numbers (TENSOR)</td><td>its dtype (int16 as int32) and shape</td>
  *       <td>(B, shape...)</td></tr>
- *   <tr><td>Array2D..5D, stored as nested lists (NESTED)</td><td>its dtype (int16 as int32) and shape</td>
- *       <td>(B, shape...)</td></tr>
+ *   <tr><td>Array2D..5D, stored as nested lists (NESTED)</td>
+ *       <td>its dtype (int16 as int32) and shape</td><td>(B, shape...)</td></tr>
  * </table>
  */
 enum Conversion {

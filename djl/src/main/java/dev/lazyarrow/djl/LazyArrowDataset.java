@@ -41,8 +41,8 @@ import java.util.function.UnaryOperator;
  * int64 token ids and an int64 mask, padded per batch to the batch's longest row; a list of
  * ClassLabel a float32 multi-hot vector; a ClassLabel or integer an int64; a float a float32 (a
  * float64 stays float64); a fixed-size list or {@code Array2D..5D} its stored dtype (int16 widened
- * to int32, which DJL's PyTorch engine lacks) and shape.
- * Arrays are named after their columns, a mask {@code <column>_mask}.
+ * to int32, which DJL's PyTorch engine lacks) and shape. Arrays are named after their columns, a
+ * mask {@code <column>_mask}.
  *
  * <p>{@link #get} reads a row's columns straight from its record batch ({@link Split#collate}), not
  * through {@code Row}s, and is thread-safe: DJL's executor calls it from many threads. {@link
@@ -102,14 +102,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
       return super.getData(manager, sampler, executor);
     }
     return new CollatingIterable(
-        this,
-        manager,
-        sampler,
-        dataBatchifier,
-        labelBatchifier,
-        executor,
-        prefetchNumber,
-        device);
+        this, manager, sampler, dataBatchifier, labelBatchifier, executor, prefetchNumber, device);
   }
 
   /** Returns the data and label arrays of the rows {@code rows}, batched. */
@@ -183,7 +176,9 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
       return this;
     }
 
-    /** Reads the rows of split {@code split} of the dataset directory {@code dir}, opened by build. */
+    /**
+     * Reads the rows of split {@code split} of the dataset directory {@code dir}, opened by build.
+     */
     public Builder setDirectory(Path dir, String split) {
       requireState(this.split == null, "a split was already set: " + this.split);
       this.directory = Objects.requireNonNull(dir, "dir");
@@ -236,8 +231,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
     /**
      * Returns the dataset, opening the directory if one was set.
      *
-     * @throws IllegalStateException if no split, no column or no sampling was set, or two
-     *     samplings
+     * @throws IllegalStateException if no split, no column or no sampling was set, or two samplings
      * @throws IllegalArgumentException if a column is missing, or has no NDArray form
      * @throws dev.lazyarrow.LazyArrowException if the directory is not a readable dataset
      */

@@ -19,6 +19,7 @@ import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Converter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,11 +79,11 @@ class LazyArrowDatasetTest {
           Record record = ds.get(m, i);
           Row row = split.get(i);
           NDList data = record.getData();
-          long[] ids = java.util.Arrays.stream(row.getIntArray("input_ids")).asLongStream().toArray();
+          long[] ids = Arrays.stream(row.getIntArray("input_ids")).asLongStream().toArray();
           assertArray(data.get(0), "input_ids", DataType.INT64, new Shape(ids.length));
           assertArrayEquals(ids, data.get(0).toLongArray(), "row " + i);
           assertArray(data.get(1), "input_ids_mask", DataType.INT64, new Shape(ids.length));
-          assertTrue(java.util.Arrays.stream(data.get(1).toLongArray()).allMatch(v -> v == 1));
+          assertTrue(Arrays.stream(data.get(1).toLongArray()).allMatch(v -> v == 1));
           assertArray(data.get(2), "fixed", DataType.FLOAT32, new Shape(4));
           assertArrayEquals(row.getFloatArray("fixed"), data.get(2).toFloatArray());
           for (int c = 0; c < NUMBERS.length; c++) {
@@ -136,7 +137,8 @@ class LazyArrowDatasetTest {
           NDArray ids = batch.getData().get("input_ids");
           NDArray mask = batch.getData().get("input_ids_mask");
           List<Row> rows = split.take(rangeOf(row, batch.getSize()));
-          int width = rows.stream().mapToInt(r -> r.getIntArray("input_ids").length).max().orElse(0);
+          int width =
+              rows.stream().mapToInt(r -> r.getIntArray("input_ids").length).max().orElse(0);
           assertEquals(new Shape(batch.getSize(), width), ids.getShape());
           assertEquals(new Shape(batch.getSize(), width), mask.getShape());
           assertEquals(new Shape(batch.getSize()), batch.getData().get("i32").getShape());
@@ -153,7 +155,7 @@ class LazyArrowDatasetTest {
           NDList[] unbatched = new TokenBatchifier(new int[] {0}, 0).unbatchify(batch.getData());
           for (int r = 0; r < rows.size(); r++) {
             long[] expected =
-                java.util.Arrays.stream(rows.get(r).getIntArray("input_ids")).asLongStream().toArray();
+                Arrays.stream(rows.get(r).getIntArray("input_ids")).asLongStream().toArray();
             assertArrayEquals(expected, unbatched[r].get("input_ids").toLongArray());
           }
           row += batch.getSize();
@@ -202,7 +204,8 @@ class LazyArrowDatasetTest {
         results.add(pool.submit(() -> ds.get(m, index).getData().head().toLongArray()));
       }
       for (int i = 0; i < results.size(); i++) {
-        long[] expected = java.util.Arrays.stream(split.get(i).getIntArray("input_ids")).asLongStream().toArray();
+        long[] expected =
+            Arrays.stream(split.get(i).getIntArray("input_ids")).asLongStream().toArray();
         assertArrayEquals(expected, results.get(i).get(), "row " + i);
       }
     } finally {
@@ -230,7 +233,8 @@ class LazyArrowDatasetTest {
             .addData("nope")
             .setSampling(4, false);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
-    assertTrue(e.getMessage().startsWith("no column 'nope'; columns are [id, text"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("no column 'nope'; columns are [id, text"), e.getMessage());
   }
 
   @Test
@@ -280,7 +284,11 @@ class LazyArrowDatasetTest {
 
   private static void checkArrays(Split split, String column, DataType type, Shape shape) {
     try (LazyArrowDataset ds =
-            LazyArrowDataset.builder().setSplit(split).addData(column).setSampling(1, false).build();
+            LazyArrowDataset.builder()
+                .setSplit(split)
+                .addData(column)
+                .setSampling(1, false)
+                .build();
         NDManager m = manager.newSubManager()) {
       for (long i = 0; i < split.size(); i++) {
         NDArray a = ds.get(m, i).getData().singletonOrThrow();

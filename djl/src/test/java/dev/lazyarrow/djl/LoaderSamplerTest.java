@@ -84,7 +84,8 @@ class LoaderSamplerTest {
     boolean[] seen = new boolean[lengths.length];
     for (int rank = 0; rank < 2; rank++) {
       int r = rank;
-      try (LazyArrowDataset ds = dataset(l -> l.shuffle(9).shard(r, 2).tokenBudget(512, "input_ids"))) {
+      try (LazyArrowDataset ds =
+          dataset(l -> l.shuffle(9).shard(r, 2).tokenBudget(512, "input_ids"))) {
         for (List<Long> batch : iterate(ds)) {
           long tokens = batch.stream().mapToLong(i -> lengths[(int) (long) i]).sum();
           assertTrue(tokens <= 512 || batch.size() == 1, tokens + " tokens in " + batch);

@@ -60,8 +60,7 @@ public final class EmotionClassifier implements AutoCloseable {
   }
 
   /** What one epoch gave: its mean training loss, validation metrics and time. */
-  public record EpochReport(
-      int epoch, double loss, RankingMetrics metrics, double seconds) {}
+  public record EpochReport(int epoch, double loss, RankingMetrics metrics, double seconds) {}
 
   private final Settings settings;
   private final Model model;
@@ -94,7 +93,9 @@ public final class EmotionClassifier implements AutoCloseable {
                 loader ->
                     resumed != null
                         ? loader.resume(resumed)
-                        : loader.shuffle(settings.seed()).tokenBudget(settings.tokenBudget(), "input_ids"))
+                        : loader
+                            .shuffle(settings.seed())
+                            .tokenBudget(settings.tokenBudget(), "input_ids"))
             .optPrefetchNumber(4)
             .build();
     this.validation =
@@ -252,7 +253,8 @@ public final class EmotionClassifier implements AutoCloseable {
               r.epoch(), r.loss(), r.metrics().precision(), r.metrics().recall());
           seconds += r.seconds();
         }
-        System.out.printf("%.2f s per epoch (training and validation)%n", seconds / settings.epochs());
+        System.out.printf(
+            "%.2f s per epoch (training and validation)%n", seconds / settings.epochs());
         whole = run.parameters();
       }
       Path checkpoint = work.resolve("checkpoint");
