@@ -108,8 +108,12 @@ final class NDColumns {
             out.add(named(manager.create(batch.doubles(name), shape(single, rows)), name));
         case TENSOR -> out.add(named(tensor(manager, batch.tensor(name), single), name));
         case NESTED -> {
-          Tensor t = NestedArrays.read(split, name, shapes[c], batch.indices());
-          out.add(named(tensor(manager, t, single), name));
+          long[] dims = Arrays.stream(shapes[c]).asLongStream().toArray();
+          Shape shape = shape(single, rows, dims);
+          out.add(
+              named(
+                  NestedArrays.read(manager, split, name, shapes[c], batch.indices(), shape),
+                  name));
         }
       }
     }

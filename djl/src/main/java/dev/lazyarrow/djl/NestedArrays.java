@@ -1,9 +1,15 @@
 package dev.lazyarrow.djl;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.lazyarrow.Batch;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.view.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.ExtensionTypeVector;
 import org.apache.arrow.vector.FieldVector;
@@ -27,20 +33,23 @@ final class NestedArrays {
   private NestedArrays() {}
 
   /**
-   * Returns the rows {@code rows} of {@code column}, stacked: shape {@code {rows, shape...}}.
+   * Returns the rows {@code rows} of {@code column} stacked into one array of shape {@code
+   * arrayShape}, which holds their values ({@code rows} times {@code shape}).
    *
    * @throws IllegalStateException if a row is null, holds a null, or differs from {@code shape}
    */
-  static Tensor read(Split split, String column, int[] shape, long[] rows) {
+  static NDArray read(
+      NDManager manager, Split split, String column, int[] shape, long[] rows, Shape arrayShape) {
     int perRow = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-    Object values = null;
-    for (int r = 0; r < rows.length; r++) {
-      try (Batch batch = split.batchAt(rows[r])) {
+    ByteBuffer values = null;
+    DataType type = DataType.FLOAT32;
+    for (long row : rows) {
+      try (Batch batch = split.batchAt(row)) {
         FieldVector v = unwrap(batch.vector(column));
-        long from = rows[r] - batch.firstRow();
+        long from = row - batch.firstRow();
         long to = from + 1;
         if (v.isNull((int) from)) {
-          throw new IllegalStateException("column '" + column + "' of row " + rows[r] + " is null");
+          throw new IllegalStateException("column '" + column + "' of row " + row + " is null");
         }
         for (int length : shape) {
           long first = -1;
@@ -50,7 +59,7 @@ final class NestedArrays {
                   "column '"
                       + column
                       + "' of row "
-                      + rows[r]
+                      + row
                       + " is not of shape "
                       + Arrays.toString(shape));
             }
@@ -61,15 +70,62 @@ final class NestedArrays {
           v = unwrap(v.getChildrenFromFields().get(0));
         }
         if (values == null) {
-          values = array(v, column, Math.multiplyExact(rows.length, perRow));
+          type = type(v, column);
+          values =
+              ByteBuffer.allocateDirect(
+                      Math.multiplyExact(rows.length * perRow, type.getNumOfBytes()))
+                  .order(ByteOrder.nativeOrder());
         }
-        copy(v, (int) from, values, r * perRow, perRow, column, rows[r]);
+        copy(v, (int) from, perRow, values, column, row);
       }
     }
-    int[] full = new int[shape.length + 1];
-    full[0] = rows.length;
-    System.arraycopy(shape, 0, full, 1, shape.length);
-    return new Tensor(values == null ? new float[0] : values, full);
+    if (values == null) {
+      return manager.create(new float[0], arrayShape);
+    }
+    values.flip();
+    return manager.create(values, arrayShape, type);
+  }
+
+  /** Returns the array type of a leaf's values: int16 widens to int32, which DJL's PyTorch has. */
+  private static DataType type(FieldVector leaf, String column) {
+    if (leaf instanceof Float4Vector) {
+      return DataType.FLOAT32;
+    } else if (leaf instanceof Float8Vector) {
+      return DataType.FLOAT64;
+    } else if (leaf instanceof BigIntVector) {
+      return DataType.INT64;
+    } else if (leaf instanceof IntVector || leaf instanceof SmallIntVector) {
+      return DataType.INT32;
+    } else if (leaf instanceof TinyIntVector) {
+      return DataType.INT8;
+    }
+    throw new IllegalStateException(
+        "column '" + column + "' holds " + leaf.getField().getType() + ", not numbers");
+  }
+
+  /** Appends the {@code n} leaf values from {@code from} to {@code into}, little-endian. */
+  private static void copy(
+      FieldVector leaf, int from, int n, ByteBuffer into, String column, long row) {
+    if (leaf.getNullCount() > 0) {
+      for (int i = from; i < from + n; i++) {
+        if (leaf.isNull(i)) {
+          throw new IllegalStateException(
+              "column '" + column + "' of row " + row + " holds a null item");
+        }
+      }
+    }
+    ArrowBuf data = leaf.getDataBuffer();
+    if (leaf instanceof SmallIntVector) {
+      for (int i = from; i < from + n; i++) {
+        into.putInt(data.getShort((long) i * SmallIntVector.TYPE_WIDTH));
+      }
+      return;
+    }
+    int width = type(leaf, column).getNumOfBytes();
+    ByteBuffer target = into.slice().order(ByteOrder.nativeOrder());
+    target.limit(n * width);
+    data.getBytes((long) from * width, target);
+    into.position(into.position() + n * width);
   }
 
   private static long start(FieldVector v, long k) {
@@ -84,47 +140,5 @@ final class NestedArrays {
 
   private static FieldVector unwrap(FieldVector v) {
     return v instanceof ExtensionTypeVector<?> ext ? ext.getUnderlyingVector() : v;
-  }
-
-  private static Object array(FieldVector leaf, String column, int length) {
-    if (leaf instanceof Float4Vector) {
-      return new float[length];
-    } else if (leaf instanceof Float8Vector) {
-      return new double[length];
-    } else if (leaf instanceof BigIntVector) {
-      return new long[length];
-    } else if (leaf instanceof IntVector) {
-      return new int[length];
-    } else if (leaf instanceof SmallIntVector) {
-      return new short[length];
-    } else if (leaf instanceof TinyIntVector) {
-      return new byte[length];
-    }
-    throw new IllegalStateException(
-        "column '" + column + "' holds " + leaf.getField().getType() + ", not numbers");
-  }
-
-  private static void copy(
-      FieldVector leaf, int from, Object into, int at, int n, String column, long row) {
-    for (int i = 0; i < n; i++) {
-      if (leaf.isNull(from + i)) {
-        throw new IllegalStateException(
-            "column '" + column + "' of row " + row + " holds a null item");
-      }
-      int k = from + i;
-      if (leaf instanceof Float4Vector f) {
-        ((float[]) into)[at + i] = f.get(k);
-      } else if (leaf instanceof Float8Vector d) {
-        ((double[]) into)[at + i] = d.get(k);
-      } else if (leaf instanceof BigIntVector l) {
-        ((long[]) into)[at + i] = l.get(k);
-      } else if (leaf instanceof IntVector v) {
-        ((int[]) into)[at + i] = v.get(k);
-      } else if (leaf instanceof SmallIntVector s) {
-        ((short[]) into)[at + i] = s.get(k);
-      } else {
-        ((byte[]) into)[at + i] = ((TinyIntVector) leaf).get(k);
-      }
-    }
   }
 }
