@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BaseLargeVariableWidthVector;
@@ -153,49 +154,74 @@ final class Collation {
   /** Returns the integers of {@code column}, one per row. */
   static long[] longs(Gather g, String column) {
     long[] out = new long[g.size()];
-    g.walk(
-        (batch, local, slots, from, to) -> {
-          FieldVector v = batch.vector(column);
-          if (!(v instanceof BaseIntVector ints) || dictionary(v)) {
-            for (int k = from; k < to; k++) {
-              out[slots[k]] = batch.row(local[k]).getLong(column);
-            }
-            return;
-          }
-          boolean nulls = batch.mayHoldNulls(column);
-          for (int k = from; k < to; k++) {
-            if (nulls && v.isNull(local[k])) {
-              throw nullValue(column, g.row(slots[k]));
-            }
-            out[slots[k]] = ints.getValueAsLong(local[k]);
-          }
-        });
+    scalars(
+        g,
+        column,
+        v -> v instanceof BaseIntVector,
+        (v, i, slot) -> out[slot] = ((BaseIntVector) v).getValueAsLong(i),
+        (row, slot) -> out[slot] = row.getLong(column));
     return out;
   }
 
   /** Returns the numbers of {@code column} as doubles, one per row. */
   static double[] doubles(Gather g, String column) {
     double[] out = new double[g.size()];
+    scalars(
+        g,
+        column,
+        v -> v instanceof FloatingPointVector || v instanceof BaseIntVector,
+        (v, i, slot) ->
+            out[slot] =
+                v instanceof FloatingPointVector f
+                    ? f.getValueAsDouble(i)
+                    : ((BaseIntVector) v).getValueAsLong(i),
+        (row, slot) -> out[slot] = row.getDouble(column));
+    return out;
+  }
+
+  /** Copies the value at {@code i} of {@code v} into output slot {@code slot}. */
+  @FunctionalInterface
+  private interface BulkRead {
+    void read(FieldVector v, int i, int slot);
+  }
+
+  /** Copies the value of {@code row} into output slot {@code slot}, as a {@link Row} reads it. */
+  @FunctionalInterface
+  private interface RowRead {
+    void read(Row row, int slot);
+  }
+
+  /**
+   * Reads one scalar per row: from the vector where {@code bulk} accepts it, else through the row
+   * reader. A null fails only once every row was read, so that a column of the wrong type fails as
+   * such whichever rows come first.
+   */
+  private static void scalars(
+      Gather g, String column, Predicate<FieldVector> bulk, BulkRead bulkRead, RowRead rowRead) {
+    NullPointerException[] nullSeen = {null};
     g.walk(
         (batch, local, slots, from, to) -> {
           FieldVector v = batch.vector(column);
+          boolean direct = bulk.test(v) && !dictionary(v);
           boolean nulls = batch.mayHoldNulls(column);
           for (int k = from; k < to; k++) {
             int i = local[k];
-            if (dictionary(v)
-                || !(v instanceof FloatingPointVector || v instanceof BaseIntVector)) {
-              out[slots[k]] = batch.row(i).getDouble(column);
+            if (!direct) {
+              try {
+                rowRead.read(batch.row(i), slots[k]);
+              } catch (NullPointerException e) {
+                nullSeen[0] = e;
+              }
             } else if (nulls && v.isNull(i)) {
-              throw nullValue(column, g.row(slots[k]));
+              nullSeen[0] = nullValue(column, g.row(slots[k]));
             } else {
-              out[slots[k]] =
-                  v instanceof FloatingPointVector f
-                      ? f.getValueAsDouble(i)
-                      : ((BaseIntVector) v).getValueAsLong(i);
+              bulkRead.read(v, i, slots[k]);
             }
           }
         });
-    return out;
+    if (nullSeen[0] != null) {
+      throw nullSeen[0];
+    }
   }
 
   /** Returns the strings of {@code column}, one per row, null for a null. */

@@ -54,7 +54,7 @@ class ProjectionTest {
     assertTrue(view.isProjection());
     assertFalse(split.isProjection());
     assertEquals(List.of("labels", "id"), view.columnNames());
-    assertEquals(List.of("labels"), List.copyOf(view.features().keySet()));
+    assertEquals(List.of("labels", "id"), List.copyOf(view.features().keySet()));
     assertEquals(split.features().get("labels"), view.features().get("labels"));
     assertEquals(2, view.schema().getFields().size());
     assertEquals(split.size(), view.size());
