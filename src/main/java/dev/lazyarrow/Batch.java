@@ -1,6 +1,9 @@
 package dev.lazyarrow;
 
 import dev.lazyarrow.cache.BatchCache.Lease;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -9,12 +12,14 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * <p>The vectors point into the memory-mapped shard (or into the decompressed copy of a compressed
  * batch) and stay valid until {@link #close}; the batch cannot be freed under its holder, even if
  * the cache evicts it meanwhile. Use it with try-with-resources. Not thread-safe to close
- * concurrently with reads.
+ * concurrently with reads. A batch of a projected split ({@link Split#select}) shows only the
+ * selected columns.
  */
 public final class Batch implements AutoCloseable {
   private final Columns columns;
   private final long firstRow;
   private final Lease<CachedBatch> lease;
+  private VectorSchemaRoot projected;
 
   Batch(Columns columns, long firstRow, Lease<CachedBatch> lease) {
     this.columns = columns;
@@ -33,11 +38,43 @@ public final class Batch implements AutoCloseable {
   }
 
   /**
-   * Returns the batch's vectors, valid until {@link #close}. The caller must not close or modify
-   * them.
+   * Returns the batch's vectors (the selected ones, for a projected split), valid until {@link
+   * #close}. The caller must not close or modify them.
    */
   public VectorSchemaRoot root() {
-    return lease.value().root;
+    VectorSchemaRoot root = lease.value().root;
+    if (columns.whole) {
+      return root;
+    }
+    if (projected == null) {
+      List<FieldVector> vectors = new ArrayList<>(columns.source.length);
+      for (int position : columns.source) {
+        vectors.add(root.getVector(position));
+      }
+      projected = new VectorSchemaRoot(columns.fields, vectors, root.getRowCount());
+    }
+    return projected;
+  }
+
+  /**
+   * Returns the vector of the column named {@code column}, valid until {@link #close}: for a
+   * dictionary-encoded column, its indices. The caller must not close or modify it.
+   *
+   * @throws IllegalArgumentException if there is no such column
+   */
+  public FieldVector vector(String column) {
+    return lease.value().root.getVector(columns.source[columns.position(column)]);
+  }
+
+  /**
+   * Returns whether the column named {@code column} may hold a null in this batch, at any depth
+   * (list items, struct fields): false when the batch's metadata counts none, so that a reader can
+   * skip every validity check.
+   *
+   * @throws IllegalArgumentException if there is no such column
+   */
+  public boolean mayHoldNulls(String column) {
+    return !lease.value().nullFree(vector(column));
   }
 
   /**
@@ -49,7 +86,7 @@ public final class Batch implements AutoCloseable {
     if (i < 0 || i >= size()) {
       throw new IndexOutOfBoundsException("row " + i + " outside 0.." + (size() - 1) + " of batch");
     }
-    return new Row(columns, firstRow + i, lease.value().values(i));
+    return new Row(columns, firstRow + i, lease.value().values(i, columns.source));
   }
 
   /** Releases this batch; idempotent. */

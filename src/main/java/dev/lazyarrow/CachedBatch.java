@@ -3,6 +3,7 @@ package dev.lazyarrow;
 import dev.lazyarrow.io.ShardFile;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
@@ -26,10 +27,12 @@ final class CachedBatch implements AutoCloseable {
   final ValueReader[] readers;
   final long weight;
   private final Path file;
+  private final Set<FieldVector> noNulls;
 
   CachedBatch(Path file, ShardFile.LoadedBatch loaded, DictionaryProvider dictionaries) {
     this.file = file;
     this.root = loaded.root();
+    this.noNulls = loaded.noNulls();
     List<FieldVector> vectors = root.getFieldVectors();
     this.readers = new ValueReader[vectors.size()];
     long w = BATCH_OVERHEAD;
@@ -41,20 +44,33 @@ final class CachedBatch implements AutoCloseable {
   }
 
   /**
-   * Returns row {@code row}'s values.
+   * Returns row {@code row}'s values of the columns at {@code columns}, in that order.
    *
    * @throws LazyArrowException if the file shrank under its mapping since the batch was loaded
    */
-  Object[] values(int row) {
-    Object[] values = new Object[readers.length];
+  Object[] values(int row, int[] columns) {
+    Object[] values = new Object[columns.length];
     try {
       for (int c = 0; c < values.length; c++) {
-        values[c] = readers[c].read(row);
+        values[c] = readers[columns[c]].read(row);
       }
     } catch (InternalError e) {
       throw ShardFile.truncatedWhileMapped(file, e);
     }
     return values;
+  }
+
+  /** Returns whether the batch's metadata counts no null in {@code vector} nor below it. */
+  boolean nullFree(FieldVector vector) {
+    if (!noNulls.contains(vector)) {
+      return false;
+    }
+    for (FieldVector child : vector.getChildrenFromFields()) {
+      if (!nullFree(child)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Weighs a vector tree; a parent's buffer size already includes its children's. */

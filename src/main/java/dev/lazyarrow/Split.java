@@ -6,6 +6,7 @@ import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.io.ShardFile;
 import dev.lazyarrow.view.LoaderBuilder;
+import dev.lazyarrow.view.TrainingBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -37,6 +38,11 @@ public final class Split implements Iterable<Row> {
   private final BatchCache<BatchKey, CachedBatch> cache;
   private final boolean verifyChecksums;
   private volatile Columns columns;
+
+  /** The selected columns of a projection, in their order; null for every column. */
+  private final String[] selection;
+
+  private volatile Columns view;
 
   /** Identifies a record batch across a dataset: split, shard and batch position. */
   record BatchKey(int split, int shard, int batch) {}
@@ -75,6 +81,23 @@ public final class Split implements Iterable<Row> {
     }
     this.bytes = list.stream().mapToLong(Manifest.Shard::bytes).sum();
     this.features = entry.features() == null ? Map.of() : Feature.parseAll(entry.features());
+    this.selection = null;
+  }
+
+  /** A projection of {@code base} on the columns {@code selection}, sharing its files and cache. */
+  private Split(Split base, String[] selection) {
+    this.ordinal = base.ordinal;
+    this.name = base.name;
+    this.size = base.size;
+    this.bytes = base.bytes;
+    this.shardStarts = base.shardStarts;
+    this.shards = base.shards;
+    this.schemaChecked = base.schemaChecked;
+    this.features = base.features;
+    this.cache = base.cache;
+    this.verifyChecksums = base.verifyChecksums;
+    this.selection = selection;
+    this.view = base.columns().select(selection);
   }
 
   /** Returns the split's name. */
@@ -122,19 +145,72 @@ public final class Split implements Iterable<Row> {
     return LoaderBuilder.of(this);
   }
 
+  /**
+   * Returns a view of this split that reads only the columns {@code columns}, in that order, as
+   * {@code datasets}' {@code select_columns}: its rows, batches, loaders and collations never touch
+   * the other columns. It shares this split's files and cache, and their features travel with the
+   * selected columns. Reads the first shard's footer.
+   *
+   * @throws IllegalArgumentException if a name is not a column of this split (the message lists
+   *     them), or is given twice, or none is given
+   */
+  public Split select(String... columns) {
+    Objects.requireNonNull(columns, "columns");
+    if (columns.length == 0) {
+      throw new IllegalArgumentException(
+          "select at least one column; columns are " + columnNames());
+    }
+    // Checked against the columns shown here, then taken from the whole split's.
+    view().select(columns);
+    return new Split(this, columns.clone());
+  }
+
+  /** Returns whether this split is a projection on some of its columns, made by {@link #select}. */
+  public boolean isProjection() {
+    return selection != null;
+  }
+
+  /**
+   * Returns the rows {@code rows} as one training batch, ready to collate straight from the record
+   * batches ({@link TrainingBatch#tokens}, {@link TrainingBatch#tensor}, ...) without a loader:
+   * what a data pipeline's own sampler or batchifier calls. Reads nothing until a collation is
+   * asked for.
+   *
+   * @throws IndexOutOfBoundsException if a row is not in {@code [0, size())}
+   */
+  public TrainingBatch collate(long... rows) {
+    return TrainingBatch.of(this, rows);
+  }
+
   /** Returns the HuggingFace features by column, in column order; empty if the source had none. */
   public Map<String, Feature> features() {
-    return features;
+    return selection == null ? features : view().features;
   }
 
-  /** Returns the Arrow schema, read from the first shard's footer. */
+  /** Returns the Arrow schema (of the selected columns), read from the first shard's footer. */
   public Schema schema() {
-    return shards[0].schema();
+    Schema whole = shards[0].schema();
+    return selection == null ? whole : new Schema(view().fields, whole.getCustomMetadata());
   }
 
-  /** Returns the column names, in schema order. */
+  /** Returns the column names, in schema order (in selection order for a projection). */
   public List<String> columnNames() {
-    return columns().names;
+    return view().names;
+  }
+
+  /**
+   * Returns the record batch that holds row {@code index}, leased: a zero-copy view that the caller
+   * must {@link Batch#close close}.
+   *
+   * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, size())}
+   * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
+   */
+  public Batch batchAt(long index) {
+    checkIndex(index);
+    int shard = ShardFile.locate(shardStarts, index);
+    ShardFile file = shard(shard);
+    int batch = file.batchOf(index - shardStarts[shard]);
+    return new Batch(view(), shardStarts[shard] + file.batchStart(batch), lease(shard, batch));
   }
 
   /**
@@ -152,8 +228,9 @@ public final class Split implements Iterable<Row> {
       ShardFile file = shard(shard);
       int batch = file.batchOf(local);
       try (Lease<CachedBatch> lease = lease(shard, batch)) {
+        Columns v = view();
         return new Row(
-            columns(), index, lease.value().values((int) (local - file.batchStart(batch))));
+            v, index, lease.value().values((int) (local - file.batchStart(batch)), v.source));
       }
     } finally {
       cache.exit();
@@ -170,6 +247,7 @@ public final class Split implements Iterable<Row> {
   public List<Row> take(long... indices) {
     Objects.requireNonNull(indices, "indices");
     List<Row> rows = new ArrayList<>(indices.length);
+    Columns v = view();
     Lease<CachedBatch> lease = null;
     int heldShard = -1;
     int heldBatch = -1;
@@ -190,7 +268,7 @@ public final class Split implements Iterable<Row> {
           heldBatch = batch;
           heldStart = shardStarts[shard] + shards[shard].batchStart(batch);
         }
-        rows.add(new Row(columns(), index, lease.value().values((int) (index - heldStart))));
+        rows.add(new Row(v, index, lease.value().values((int) (index - heldStart), v.source)));
       }
     } finally {
       if (lease != null) {
@@ -281,7 +359,7 @@ public final class Split implements Iterable<Row> {
           throw new NoSuchElementException("no record batches left in split " + name);
         }
         long first = shardStarts[shard] + shards[shard].batchStart(batch);
-        Batch b = new Batch(columns(), first, lease(shard, batch));
+        Batch b = new Batch(view(), first, lease(shard, batch));
         batch++;
         return b;
       }
@@ -386,6 +464,7 @@ public final class Split implements Iterable<Row> {
     return file;
   }
 
+  /** Returns every column of the record batches. */
   private Columns columns() {
     Columns c = columns;
     if (c == null) {
@@ -393,6 +472,12 @@ public final class Split implements Iterable<Row> {
       columns = c;
     }
     return c;
+  }
+
+  /** Returns the columns this split shows: the selected ones of a projection, else all. */
+  private Columns view() {
+    Columns v = view;
+    return v != null ? v : columns();
   }
 
   private void checkIndex(long index) {

@@ -3,6 +3,7 @@ package dev.lazyarrow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -65,6 +66,33 @@ public final class Fixtures {
         }
       }
       return to;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Makes {@code dir} a dataset whose train split is the pyarrow fixture {@code name} (an Arrow IPC
+   * file) as its only shard, with the row count of its golden file.
+   */
+  public static Path pyarrowShard(String name, Path dir) {
+    try {
+      Path shard = dir.resolve("train/part-00000.arrow");
+      Files.createDirectories(shard.getParent());
+      Files.copy(path("pyarrow/" + name + ".arrow"), shard);
+      long rows = json(golden("pyarrow." + name + ".jsonl").get(0)).get("num_rows").asLong();
+      new Manifest(
+              "pyarrow",
+              new Manifest.Source("arrow_file", name, ""),
+              List.of(
+                  new Manifest.SplitEntry(
+                      "train",
+                      rows,
+                      null,
+                      List.of(
+                          new Manifest.Shard("train/part-00000.arrow", rows, Files.size(shard))))))
+          .write(dir);
+      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -15,6 +15,7 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -32,7 +33,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Prints open and first-row times, then the rates of 20,000 uniformly random rows, up to"
           + " 500,000 sequential rows and up to 200,000 rows in a seeded shuffled order, every"
-          + " column of every row materialized into Java values, and the memory after open.",
+          + " column of every row materialized into Java values, and the memory after open; then"
+          + " up to 200,000 rows as a token classifier trains on them (train_rows_per_s): shuffled"
+          + " batches of 1,000 of the split projected on input_ids and label, input_ids padded into"
+          + " an int matrix with a mask, label as a long array (null for a split without those"
+          + " columns).",
       "A first open of a small bundled dataset loads the classes, as the reference imports datasets"
           + " before its clock starts (open_first_s times it); the timed passes run on that dataset"
           + " first, so that the JIT has compiled them.",
@@ -48,6 +53,10 @@ final class BenchCommand implements Callable<Integer> {
   static final int RANDOM_ROWS = 20_000;
   static final long SEQUENTIAL_ROWS = 500_000;
   static final long SHUFFLED_ROWS = 200_000;
+  static final long TRAIN_ROWS = 200_000;
+
+  /** The columns a token classifier reads; a split without them has no train figure. */
+  static final List<String> TRAIN_COLUMNS = List.of("input_ids", "label");
 
   /** The batch size of the reference's {@code ds.iter(batch_size=1000)}. */
   static final int TAKE = 1000;
@@ -122,6 +131,11 @@ final class BenchCommand implements Callable<Integer> {
         out.put("random_rows_per_s", random(s, RANDOM_ROWS));
         out.put("seq_rows_per_s", sequential(s, Math.min(n, SEQUENTIAL_ROWS)));
         out.put("shuffled_rows_per_s", shuffled(s, Math.min(n, SHUFFLED_ROWS)));
+        if (s.columnNames().containsAll(TRAIN_COLUMNS)) {
+          out.put("train_rows_per_s", train(s, Math.min(n, TRAIN_ROWS)));
+        } else {
+          out.putNull("train_rows_per_s");
+        }
         out.put("rss_mb_after_open", rss);
         out.put("open_first_s", openFirst);
         out.put("rss_mb_idle", idle);
@@ -161,6 +175,7 @@ final class BenchCommand implements Callable<Integer> {
         random(s, WARMUP_ROWS);
         sequential(s, WARMUP_ROWS);
         shuffled(s, WARMUP_ROWS);
+        train(s, WARMUP_ROWS);
       }
     }
   }
@@ -204,6 +219,31 @@ final class BenchCommand implements Callable<Integer> {
       try (Loader loader = s.loader().shuffle(0).batchSize(TAKE).build()) {
         for (TrainingBatch batch : loader) {
           sink = batch.rows();
+          seen += batch.size();
+          if (seen >= limit) {
+            break;
+          }
+        }
+      }
+    }
+    return seen / seconds(t);
+  }
+
+  /**
+   * Feeds a token classifier as hf_reference.py's {@code train_rows_per_s} does: the split
+   * projected on the two columns it needs (before the clock starts, as {@code select_columns}),
+   * shuffled batches of {@value #TAKE}, the ids padded into one int matrix with a mask, the labels
+   * as an array.
+   */
+  private static double train(Split s, long limit) {
+    Split columns = s.select(TRAIN_COLUMNS.toArray(String[]::new));
+    long t = System.nanoTime();
+    long seen = 0;
+    while (seen < limit) {
+      try (Loader loader = columns.loader().shuffle(0).batchSize(TAKE).build()) {
+        for (TrainingBatch batch : loader) {
+          sink = batch.tokens("input_ids");
+          sink = batch.longs("label");
           seen += batch.size();
           if (seen >= limit) {
             break;

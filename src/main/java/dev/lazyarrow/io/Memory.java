@@ -119,19 +119,31 @@ public final class Memory {
    * @throws IllegalStateException if the buffer was released
    */
   public static void copy(ArrowBuf buf, long index, Object array, int count, int width) {
+    copy(buf, index, array, 0, count, width);
+  }
+
+  /**
+   * Copies {@code count} values of {@code width} bytes at byte {@code index} of {@code buf} into
+   * {@code array} from element {@code at} on.
+   *
+   * @throws IndexOutOfBoundsException if the values lie outside the buffer or the array
+   * @throws IllegalStateException if the buffer was released
+   */
+  public static void copy(ArrowBuf buf, long index, Object array, int at, int count, int width) {
     long bytes = (long) count * width;
     long base = baseOffset(array);
     if (index < 0
         || count < 0
+        || at < 0
         || index + bytes > buf.capacity()
-        || count > java.lang.reflect.Array.getLength(array)) {
+        || (long) at + count > java.lang.reflect.Array.getLength(array)) {
       throw new IndexOutOfBoundsException(
           "copy of " + bytes + " bytes at " + index + " from a buffer of " + buf.capacity());
     }
     if (buf.refCnt() == 0) {
       throw new IllegalStateException("buffer already released");
     }
-    UNSAFE.copyMemory(null, buf.memoryAddress() + index, array, base, bytes);
+    UNSAFE.copyMemory(null, buf.memoryAddress() + index, array, base + (long) at * width, bytes);
   }
 
   private static long baseOffset(Object array) {

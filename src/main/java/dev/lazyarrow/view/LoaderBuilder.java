@@ -1,6 +1,7 @@
 package dev.lazyarrow.view;
 
 import dev.lazyarrow.Split;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,8 +9,9 @@ import java.util.Objects;
  * split.loader().shuffle(seed).shard(rank, worldSize).batchSize(32).prefetch(4).build()}.
  *
  * <p>Each option may be set once. Defaults: sequential order, epoch 0, one rank, batches of one
- * row, no prefetch. {@link #resume} takes every option but prefetching from a saved state; only
- * {@link #shard} may follow it, to resume on a different number of ranks.
+ * row, every column of the split, no prefetch. {@link #resume} takes every option but prefetching
+ * and columns from a saved state; only {@link #shard} may follow it, to resume on a different
+ * number of ranks, and {@link #prefetch} and {@link #columns}.
  */
 public final class LoaderBuilder {
   private final Split split;
@@ -31,6 +33,7 @@ public final class LoaderBuilder {
   private double pacingStart;
   private Integer prefetch;
   private int workers = 1;
+  private Split columns;
 
   private LoaderBuilder(Split split) {
     this.split = Objects.requireNonNull(split, "split");
@@ -161,7 +164,9 @@ public final class LoaderBuilder {
   }
 
   /**
-   * Prepares up to {@code batches} batches ahead on {@code workers} background threads.
+   * Prepares up to {@code batches} batches ahead on {@code workers} background threads: for a
+   * loader told its columns ({@link #columns}, or a projected split), their collations (see {@link
+   * TrainingBatch}), otherwise their rows.
    *
    * @throws IllegalArgumentException if either is not positive
    */
@@ -174,6 +179,21 @@ public final class LoaderBuilder {
     return this;
   }
 
+  /**
+   * Reads only the columns {@code columns} in this loader's batches, as {@code
+   * split.select(columns)} does for a whole split: their collations are prepared ahead with {@link
+   * #prefetch}, and rows hold only them. Orders, token budgets and curricula may still use any
+   * column of the split. Allowed after {@link #resume}: the state does not hold the columns.
+   *
+   * @throws IllegalArgumentException if a name is not a column of the split (the message lists
+   *     them), is given twice, or none is given
+   */
+  public LoaderBuilder columns(String... columns) {
+    requireUnset(this.columns == null ? null : this.columns.columnNames(), "columns");
+    this.columns = split.select(columns);
+    return this;
+  }
+
   /** Prepares up to {@code batches} batches ahead on one background thread. */
   public LoaderBuilder prefetch(int batches) {
     return prefetch(batches, 1);
@@ -182,7 +202,7 @@ public final class LoaderBuilder {
   /**
    * Continues from a saved {@code state}: same configuration and position.
    *
-   * @throws IllegalStateException if any option but prefetch was set before
+   * @throws IllegalStateException if any option but prefetch and columns was set before
    * @throws IllegalArgumentException if the state was saved for a split of another size
    */
   public LoaderBuilder resume(LoaderState state) {
@@ -198,7 +218,7 @@ public final class LoaderBuilder {
             && bucketWindow == null
             && curriculumColumn == null
             && pacing == null,
-        "resume must come before every option but prefetch");
+        "resume must come before every option but prefetch and columns");
     requireArgument(
         state.rows() == split.size(),
         "the state was saved for a split of " + state.rows() + " rows, this one has",
@@ -238,7 +258,7 @@ public final class LoaderBuilder {
     requireState(
         state.bucketWindow() == 0 || state.tokenBudget() > 0,
         "length bucketing needs a token budget");
-    return new SplitLoader(split, state, prefetch == null ? 0 : prefetch, workers);
+    return new SplitLoader(split, columns, state, prefetch == null ? 0 : prefetch, workers);
   }
 
   private void setOrder(String order, long seed) {
@@ -250,7 +270,7 @@ public final class LoaderBuilder {
   private void requireUnset(Object value, String option) {
     requireState(value == null, option + " was already set to " + value);
     requireState(
-        resumed == null || "shard".equals(option) || "prefetch".equals(option),
+        resumed == null || List.of("shard", "prefetch", "columns").contains(option),
         option + " cannot be set after resume; the state holds it");
   }
 

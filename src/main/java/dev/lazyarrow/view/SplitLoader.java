@@ -19,6 +19,10 @@ final class SplitLoader implements Loader {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final Split split;
+
+  /** The columns the batches read: the split, or its projection on the loader's columns. */
+  private final Split view;
+
   private final int prefetch;
   private final int workers;
   private volatile LoaderState state;
@@ -29,8 +33,9 @@ final class SplitLoader implements Loader {
   private long[] batchStarts;
   private Epoch planned;
 
-  SplitLoader(Split split, LoaderState state, int prefetch, int workers) {
+  SplitLoader(Split split, Split columns, LoaderState state, int prefetch, int workers) {
     this.split = split;
+    this.view = columns != null ? columns : split;
     this.state = state;
     this.prefetch = prefetch;
     this.workers = workers;
@@ -49,7 +54,15 @@ final class SplitLoader implements Loader {
 
   @Override
   public Iterator<TrainingBatch> iterator() {
-    return iterate(TrainingBatch::rows, prefetch);
+    if (prefetch == 0) {
+      // Work on the trainer's own thread gains nothing by being early: leave it to the calls.
+      return iterate(batch -> {}, 0);
+    }
+    if (!view.isProjection()) {
+      return iterate(TrainingBatch::rows, prefetch);
+    }
+    List<String> columns = view.columnNames();
+    return iterate(batch -> batch.prepare(columns), prefetch);
   }
 
   @Override
@@ -98,7 +111,7 @@ final class SplitLoader implements Loader {
           for (int i = 0; i < indices.length; i++) {
             indices[i] = epoch.order().row(positions[i]);
           }
-          TrainingBatch training = new TrainingBatch(epoch.number(), batch, indices, split);
+          TrainingBatch training = new TrainingBatch(epoch.number(), batch, indices, view);
           prepare.accept(training);
           return training;
         };

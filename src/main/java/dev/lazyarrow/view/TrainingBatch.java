@@ -1,30 +1,65 @@
 package dev.lazyarrow.view;
 
+import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.format.Feature;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * One batch of a training loop: its rows and their collation into training-ready arrays.
  *
- * <p>Its rows are read on the first call that needs them (a loader's iterator reads them ahead; a
- * plan never does). {@link #tokens} pads a token column into a matrix with an attention mask,
- * {@link #multiHot} turns a list-of-ClassLabel column into multi-label targets, and {@link #longs},
- * {@link #doubles} and {@link #strings} gather scalar columns.
+ * <p>{@link #tokens} pads a token column into a matrix with an attention mask, {@link #multiHot}
+ * turns a list-of-ClassLabel column into multi-label targets, {@link #tensor} stacks a fixed-shape
+ * column (a fixed-size list, an ArrayND) into one array, and {@link #longs}, {@link #doubles} and
+ * {@link #strings} gather scalar columns. Each reads the column straight from the record batches
+ * that hold the rows, holding each one only while it copies from it; no {@link Row} is made. A null
+ * list counts as an empty one; a null scalar, or a null item in a list, fails as it does in a
+ * {@code Row}. {@link #rows()} reads whole rows, and only when called.
+ *
+ * <p>The batches of a loader told its columns (a loader of a {@link Split#select projected split},
+ * or built with {@link LoaderBuilder#columns}) that prefetches ({@link LoaderBuilder#prefetch})
+ * arrive collated: on the loader's threads, each column gets the collation its type calls for,
+ * {@code tokens(column)} for a list of int8..int32, {@code multiHot(column)} for a list of
+ * ClassLabel, {@code tensor(column)} for a fixed-size list or ArrayND, {@code longs(column)} for
+ * integers, {@code doubles(column)} for floating point and {@code strings(column)} for strings.
+ * Those calls are then free and return the prepared arrays, the same ones on every call; any other
+ * call reads the record batches when made. A loader without prefetch, or not told its columns,
+ * prepares nothing but the rows, which a prefetching loader over every column reads ahead.
  */
 public final class TrainingBatch {
   private final int epoch;
   private final long step;
   private final long[] indices;
   private final Split split;
+  private final Map<String, Object> prepared = new ConcurrentHashMap<>();
   private volatile List<Row> rows;
+  private volatile Gather gather;
 
   TrainingBatch(int epoch, long step, long[] indices, Split split) {
     this.epoch = epoch;
     this.step = step;
     this.indices = indices;
     this.split = split;
+  }
+
+  /**
+   * Returns a batch of the rows {@code rows} of {@code split}, in that order, outside any loader
+   * (epoch and step 0): what {@code Split.collate(rows)} calls. Reads nothing until asked.
+   *
+   * @throws IndexOutOfBoundsException if a row is not in {@code [0, split.size())}
+   */
+  public static TrainingBatch of(Split split, long... rows) {
+    Objects.requireNonNull(split, "split");
+    TrainingBatch batch = new TrainingBatch(0, 0, rows.clone(), split);
+    batch.gather();
+    return batch;
   }
 
   /** Returns the epoch this batch belongs to. */
@@ -57,97 +92,175 @@ public final class TrainingBatch {
     return indices.length;
   }
 
-  /** Pads the integer list column {@code column} to the batch's longest row, with 0. */
+  /**
+   * Pads the integer list column {@code column} (int8, int16 or int32 items) to the batch's longest
+   * row, with 0.
+   *
+   * @throws IllegalArgumentException if there is no such column
+   * @throws IllegalStateException if the column is not a list of int8, int16 or int32
+   */
   public Padded tokens(String column) {
-    return tokens(column, Integer.MAX_VALUE, 0);
+    return (Padded)
+        prepared(
+            "tokens", column, () -> Collation.tokens(gather(column), column, Integer.MAX_VALUE, 0));
   }
 
   /**
    * Pads the integer list column {@code column} to the batch's longest row, truncating rows to
    * {@code maxLength} and padding with {@code padValue}.
    *
-   * @throws IllegalArgumentException if {@code maxLength} is not positive
+   * @throws IllegalArgumentException if {@code maxLength} is not positive, or there is no such
+   *     column
+   * @throws IllegalStateException if the column is not a list of int8, int16 or int32
    */
   public Padded tokens(String column, int maxLength, int padValue) {
     if (maxLength <= 0) {
       throw new IllegalArgumentException("max length must be positive: " + maxLength);
     }
-    List<Row> rows = rows();
-    int[][] ids = new int[rows.size()][];
-    int width = 0;
-    for (int r = 0; r < ids.length; r++) {
-      ids[r] = rows.get(r).getIntArray(column);
-      width = Math.max(width, Math.min(maxLength, ids[r].length));
-    }
-    int[] values = new int[ids.length * width];
-    int[] mask = new int[values.length];
-    int[] lengths = new int[ids.length];
-    for (int r = 0; r < ids.length; r++) {
-      int n = Math.min(width, ids[r].length);
-      lengths[r] = n;
-      java.util.Arrays.fill(values, r * width + n, (r + 1) * width, padValue);
-      System.arraycopy(ids[r], 0, values, r * width, n);
-      java.util.Arrays.fill(mask, r * width, r * width + n, 1);
-    }
-    return new Padded(values, mask, lengths, ids.length, width);
+    return Collation.tokens(gather(column), column, maxLength, padValue);
   }
 
   /**
    * Returns multi-hot targets of the list-of-ClassLabel column {@code column}: one row per batch
    * row, one entry per class, 1 where the row carries that label.
    *
+   * @throws IllegalArgumentException if there is no such column
    * @throws IllegalStateException if the column is not a list of ClassLabel
    */
   public float[][] multiHot(String column) {
+    Gather g = gather(column);
     Feature feature = split.features().get(column);
     Feature item = feature == null ? null : feature.element();
     if (item == null || item.kind() != Feature.Kind.CLASS_LABEL) {
       throw new IllegalStateException("column '" + column + "' is not a list of ClassLabel");
     }
-    int classes = item.names().size();
-    List<Row> rows = rows();
-    float[][] out = new float[rows.size()][classes];
-    for (int r = 0; r < out.length; r++) {
-      for (long label : rows.get(r).getLongArray(column)) {
-        if (label < 0 || label >= classes) {
-          throw new IllegalStateException(
-              "row "
-                  + rows.get(r).index()
-                  + " of column '"
-                  + column
-                  + "' holds label "
-                  + label
-                  + ", outside 0.."
-                  + (classes - 1));
+    return (float[][])
+        prepared("multiHot", column, () -> Collation.multiHot(g, column, item.names().size()));
+  }
+
+  /**
+   * Returns a fixed-shape column (a fixed-size list, an {@code Array2D..5D}) as one row-major array
+   * of the batch's rows and its shape, {@code {rows, dimensions...}}.
+   *
+   * @throws IllegalArgumentException if there is no such column
+   * @throws IllegalStateException if the column is not a fixed-shape array of numbers, its rows
+   *     differ in shape or hold nulls, or the batch is empty
+   */
+  public Tensor tensor(String column) {
+    return (Tensor) prepared("tensor", column, () -> Tensors.tensor(gather(column), column));
+  }
+
+  /**
+   * Returns an integer column's values, one per row.
+   *
+   * @throws IllegalArgumentException if there is no such column
+   * @throws IllegalStateException if the column does not hold integers
+   */
+  public long[] longs(String column) {
+    return (long[]) prepared("longs", column, () -> Collation.longs(gather(column), column));
+  }
+
+  /**
+   * Returns a numeric column's values as doubles, one per row.
+   *
+   * @throws IllegalArgumentException if there is no such column
+   * @throws IllegalStateException if the column does not hold numbers
+   */
+  public double[] doubles(String column) {
+    return (double[]) prepared("doubles", column, () -> Collation.doubles(gather(column), column));
+  }
+
+  /**
+   * Returns a string column's values, one per row, null where the row holds null.
+   *
+   * @throws IllegalArgumentException if there is no such column
+   * @throws IllegalStateException if the column does not hold strings
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> strings(String column) {
+    return (List<String>)
+        prepared("strings", column, () -> Collation.strings(gather(column), column));
+  }
+
+  /**
+   * Collates each of {@code columns} the way its type calls for (see the class comment), ahead of
+   * the trainer. A column whose values do not allow it (a null scalar, for instance) is left for
+   * the call to fail on the trainer's thread.
+   *
+   * @throws LazyArrowException if a shard is missing or corrupt
+   */
+  void prepare(List<String> columns) {
+    for (String column : columns) {
+      Field field = split.schema().findField(column);
+      String kind = kind(field, split.features().get(column));
+      try {
+        switch (kind) {
+          case "tokens" -> tokens(column);
+          case "multiHot" -> multiHot(column);
+          case "tensor" -> tensor(column);
+          case "longs" -> longs(column);
+          case "doubles" -> doubles(column);
+          case "strings" -> strings(column);
+          default -> {}
         }
-        out[r][(int) label] = 1f;
+      } catch (IllegalStateException | NullPointerException | ArithmeticException e) {
+        // The trainer may never ask for this collation; if it does, it fails there.
       }
     }
-    return out;
   }
 
-  /** Returns an integer column's values, one per row. */
-  public long[] longs(String column) {
-    List<Row> rows = rows();
-    long[] out = new long[rows.size()];
-    for (int r = 0; r < out.length; r++) {
-      out[r] = rows.get(r).getLong(column);
+  /** Returns the collation a column's type calls for, or "" for none. */
+  private static String kind(Field field, Feature feature) {
+    ArrowType type = field.getType();
+    if (type instanceof ArrowType.ExtensionType ext) {
+      type = ext.storageType();
     }
-    return out;
-  }
-
-  /** Returns a numeric column's values as doubles, one per row. */
-  public double[] doubles(String column) {
-    List<Row> rows = rows();
-    double[] out = new double[rows.size()];
-    for (int r = 0; r < out.length; r++) {
-      out[r] = rows.get(r).getDouble(column);
+    if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList) {
+      ArrowType item = field.getChildren().get(0).getType();
+      Feature element = feature == null ? null : feature.element();
+      if (element != null && element.kind() == Feature.Kind.CLASS_LABEL) {
+        return "multiHot";
+      } else if (item instanceof ArrowType.FixedSizeList) {
+        return "tensor";
+      }
+      return item instanceof ArrowType.Int i && i.getIsSigned() && i.getBitWidth() <= 32
+          ? "tokens"
+          : "";
     }
-    return out;
+    return switch (type.getTypeID()) {
+      case FixedSizeList -> "tensor";
+      case Int -> "longs";
+      case FloatingPoint -> "doubles";
+      case Utf8, LargeUtf8, Utf8View -> "strings";
+      default -> "";
+    };
   }
 
-  /** Returns a string column's values, one per row. */
-  public List<String> strings(String column) {
-    return rows().stream().map(r -> r.getString(column)).toList();
+  private Object prepared(String kind, String column, Supplier<Object> collate) {
+    Object ready = prepared.get(kind + ':' + column);
+    if (ready != null) {
+      return ready;
+    }
+    Object made = collate.get();
+    prepared.put(kind + ':' + column, made);
+    return made;
+  }
+
+  /** Returns the rows in split order, after checking that the split has {@code column}. */
+  private Gather gather(String column) {
+    if (!split.columnNames().contains(column)) {
+      throw new IllegalArgumentException(
+          "no column '" + column + "'; columns are " + split.columnNames());
+    }
+    return gather();
+  }
+
+  private Gather gather() {
+    Gather g = gather;
+    if (g == null) {
+      g = new Gather(split, indices);
+      gather = g;
+    }
+    return g;
   }
 }

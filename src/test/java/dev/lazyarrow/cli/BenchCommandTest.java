@@ -45,7 +45,7 @@ class BenchCommandTest {
   void bench_lazyAndEager_printTheReferenceKeysThenTheJvmFigures() throws IOException {
     Path ds = Fixtures.convert("save_dict", tmp.resolve("dict"));
     List<String> expectedKeys = new ArrayList<>(referenceKeys());
-    assertEquals(9, expectedKeys.size(), expectedKeys.toString());
+    assertEquals(10, expectedKeys.size(), expectedKeys.toString());
     expectedKeys.addAll(EXTRA_KEYS);
     JsonNode lazy = bench(ds, "lazy");
     JsonNode eager = bench(ds, "eager");
@@ -57,6 +57,7 @@ class BenchCommandTest {
       for (String rate : List.of("random_rows_per_s", "seq_rows_per_s", "shuffled_rows_per_s")) {
         assertTrue(figures.get(rate).asDouble() > 0, figures.toString());
       }
+      assertTrue(figures.get("train_rows_per_s").isNull(), "no input_ids and label in save_dict");
       assertTrue(figures.get("first_row_s").asDouble() >= figures.get("open_s").asDouble());
       assertTrue(figures.get("heap_mb_after_open").asDouble() > 0, figures.toString());
     }
@@ -83,8 +84,10 @@ class BenchCommandTest {
     GoldenRowsTest.Run run = GoldenRowsTest.run("bench", ds.toString());
     assertEquals(0, run.status(), run.err());
     List<String> lines = run.out().lines().toList();
-    assertEquals(14, lines.size(), run.out());
+    assertEquals(15, lines.size(), run.out());
     assertTrue(lines.get(0).matches("system +\"lazyarrow\""), lines.get(0));
+    String train = lines.stream().filter(l -> l.startsWith("train_rows_per_s")).findFirst().get();
+    assertTrue(Double.parseDouble(train.split(" +")[1]) > 0, train);
   }
 
   @Test

@@ -3,9 +3,7 @@ package dev.lazyarrow.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lazyarrow.Fixtures;
-import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,23 +21,8 @@ class ForeignShardsTest {
   @ParameterizedTest
   @ValueSource(strings = {"ipc_plain", "ipc_zstd", "ipc_lz4", "feather_default"})
   void dump_pyarrowFileAsShard_reproducesGoldenRows(String name) throws IOException {
-    Path shard = tmp.resolve("train/part-00000.arrow");
-    Files.createDirectories(shard.getParent());
-    Files.copy(Fixtures.path("pyarrow/" + name + ".arrow"), shard);
+    Fixtures.pyarrowShard(name, tmp);
     List<String> golden = Fixtures.golden("pyarrow." + name + ".jsonl");
-    long rows = Fixtures.json(golden.get(0)).get("num_rows").asLong();
-    new Manifest(
-            "pyarrow",
-            new Manifest.Source("arrow_file", name, ""),
-            List.of(
-                new Manifest.SplitEntry(
-                    "train",
-                    rows,
-                    null,
-                    List.of(
-                        new Manifest.Shard("train/part-00000.arrow", rows, Files.size(shard))))))
-        .write(tmp);
-
     List<String> expected = golden.subList(1, golden.size());
     String indices =
         expected.stream()

@@ -26,8 +26,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * Rows per second of a training epoch read through the library's loaders, uncompressed and ZSTD,
  * with a batch cache of {@code cacheFraction} of the data: a global shuffle of all rows, and a
  * block shuffle (record batches shuffled, then rows within windows of {@value #WINDOW} batches),
- * which keeps few batches in use at a time. Each invocation reads the next {@value #ROWS} rows,
- * every column materialized; the cache's hit rate is printed at tear-down.
+ * which keeps few batches in use at a time. Each invocation reads the next {@value #ROWS} rows:
+ * {@link #epoch} materializes every column of every row; {@link #collated} reads what a token
+ * classifier trains on, from the split projected on {@code input_ids} and {@code label}, collated
+ * straight from the record batches (ids padded into an int matrix with a mask, labels into a long
+ * array), with no {@code Row}. The cache's hit rate is printed at tear-down.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -56,6 +59,8 @@ public class EpochBenchmark extends CorpusState {
   private LazyDataset dataset;
   private Loader loader;
   private Iterator<TrainingBatch> epoch;
+  private Loader trainLoader;
+  private Iterator<TrainingBatch> trainEpoch;
 
   @Setup
   public void setup() {
@@ -66,16 +71,22 @@ public class EpochBenchmark extends CorpusState {
     }
     dataset = LazyDataset.newBuilder().maximumCacheBytes((long) (bytes * cacheFraction)).open(path);
     Split train = dataset.split("train");
-    LoaderBuilder builder = train.loader().batchSize(1000);
-    loader =
-        (order.equals("shuffle") ? builder.shuffle(0) : builder.blockShuffle(0, WINDOW)).build();
+    loader = ordered(train.loader()).build();
     epoch = loader.iterator();
+    trainLoader = ordered(train.select("input_ids", "label").loader()).build();
+    trainEpoch = trainLoader.iterator();
+  }
+
+  private LoaderBuilder ordered(LoaderBuilder builder) {
+    builder.batchSize(1000);
+    return order.equals("shuffle") ? builder.shuffle(0) : builder.blockShuffle(0, WINDOW);
   }
 
   @TearDown
   public void close() {
     System.out.println(order + " " + compression + ": " + dataset.cacheStats());
     loader.close();
+    trainLoader.close();
     dataset.close();
   }
 
@@ -89,6 +100,21 @@ public class EpochBenchmark extends CorpusState {
       }
       TrainingBatch batch = epoch.next();
       blackhole.consume(batch.rows());
+      read += batch.size();
+    }
+  }
+
+  /** Collates the next rows of the epoch as a token classifier takes them; no row is made. */
+  @Benchmark
+  public void collated(Blackhole blackhole) {
+    int read = 0;
+    while (read < ROWS) {
+      if (!trainEpoch.hasNext()) {
+        trainEpoch = trainLoader.iterator();
+      }
+      TrainingBatch batch = trainEpoch.next();
+      blackhole.consume(batch.tokens("input_ids"));
+      blackhole.consume(batch.longs("label"));
       read += batch.size();
     }
   }

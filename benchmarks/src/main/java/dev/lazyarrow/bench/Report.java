@@ -40,10 +40,10 @@ public final class Report {
    * for display, and which way is better.
    */
   record Figure(String label, String cache, String key, double scale, String unit, Better better) {
-    /** Returns this figure of one run, scaled, or NaN if the run lacks it. */
+    /** Returns this figure of one run, scaled, or NaN if the run lacks it or has none. */
     double of(Run run) {
       JsonNode v = run.figures().get(key);
-      if (v == null) {
+      if (v == null || v.isNull()) {
         return Double.NaN;
       }
       return v.asDouble() * scale;
@@ -129,6 +129,13 @@ public final class Report {
         new Figure("random rows/s", "warm", "random_rows_per_s", 1, "", Better.HIGHER),
         new Figure("sequential rows/s", "warm", "seq_rows_per_s", 1, "", Better.HIGHER),
         new Figure("shuffled rows/s", "warm", "shuffled_rows_per_s", 1, "", Better.HIGHER),
+        new Figure(
+            "train rows/s (shuffled, input_ids padded, label)",
+            "warm",
+            "train_rows_per_s",
+            1,
+            "",
+            Better.HIGHER),
         new Figure("RSS after open (MB)", "warm", "rss_mb_after_open", 1, "MB", Better.LOWER),
         new Figure(
             "RSS after open above the idle JVM (MB)",

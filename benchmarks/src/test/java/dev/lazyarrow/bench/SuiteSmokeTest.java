@@ -58,6 +58,10 @@ class SuiteSmokeTest {
     }
     assertEquals(
         List.of(
+            "EpochBenchmark.collated block none",
+            "EpochBenchmark.collated block zstd",
+            "EpochBenchmark.collated shuffle none",
+            "EpochBenchmark.collated shuffle zstd",
             "EpochBenchmark.epoch block none",
             "EpochBenchmark.epoch block zstd",
             "EpochBenchmark.epoch shuffle none",

@@ -71,8 +71,9 @@ public final class EmotionTrainer {
   /** Prepares a run that continues from a checkpoint: the model then and the loader's state. */
   public EmotionTrainer(
       LazyDataset dataset, Settings settings, BagOfTokens model, LoaderState state) {
-    this.train = dataset.split("train");
-    this.validation = dataset.split("validation");
+    // The model reads two columns: the projections never touch the text.
+    this.train = dataset.split("train").select("input_ids", "labels");
+    this.validation = dataset.split("validation").select("input_ids", "labels");
     this.settings = settings;
     int labels = train.features().get("labels").element().names().size();
     this.model = model != null ? model.copy() : new BagOfTokens(settings.buckets(), labels);

@@ -1,0 +1,213 @@
+package dev.lazyarrow.djl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
+import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.Split;
+import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.view.LoaderBuilder;
+import dev.lazyarrow.view.LoaderState;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The batches DJL iterates through a {@link LoaderSampler}, with DJL's prefetch on an executor. */
+class LoaderSamplerTest {
+  @TempDir static Path tmp;
+  private static BufferAllocator allocator;
+  private static NDManager manager;
+  private static ExecutorService executor;
+  private static LazyDataset emotion;
+  private static Split train;
+
+  @BeforeAll
+  static void open() throws Exception {
+    allocator = new RootAllocator();
+    manager = NDManager.newBaseManager();
+    executor = Executors.newFixedThreadPool(4);
+    Path dir = tmp.resolve("emotion");
+    Converter.newBuilder().build().convert(Path.of("../samples/data/emotion"), dir);
+    emotion = LazyDataset.newBuilder().allocator(allocator).open(dir);
+    train = emotion.split("train");
+  }
+
+  @AfterAll
+  static void close() {
+    executor.shutdownNow();
+    emotion.close();
+    assertEquals(List.of(), manager.getManagedArrays(), "every NDArray was closed");
+    manager.close();
+    allocator.close(); // fails if an Arrow buffer leaked
+  }
+
+  @Test
+  void sample_shardedAcrossRanks_coversEachRowOncePerEpoch() throws Exception {
+    int world = 3;
+    int[][] seen = new int[2][(int) train.size()];
+    for (int rank = 0; rank < world; rank++) {
+      int r = rank;
+      List<List<Long>> batches = epochs(2, l -> l.shuffle(5).shard(r, world).batchSize(8));
+      assertEquals(2 * 6000 / 8 / world, batches.size());
+      for (int b = 0; b < batches.size(); b++) {
+        for (long row : batches.get(b)) {
+          seen[b < batches.size() / 2 ? 0 : 1][(int) row]++;
+        }
+      }
+    }
+    for (int[] epoch : seen) {
+      for (int row = 0; row < epoch.length; row++) {
+        assertEquals(1, epoch[row], "row " + row);
+      }
+    }
+  }
+
+  @Test
+  void sample_tokenBudgetOnRanks_keepsEveryBatchWithinItAndCoversEveryRow() throws Exception {
+    int[] lengths = new int[(int) train.size()];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = train.get(i).getIntArray("input_ids").length;
+    }
+    boolean[] seen = new boolean[lengths.length];
+    for (int rank = 0; rank < 2; rank++) {
+      int r = rank;
+      try (LazyArrowDataset ds =
+          dataset(l -> l.shuffle(9).shard(r, 2).tokenBudget(512, "input_ids"))) {
+        for (List<Long> batch : iterate(ds)) {
+          long tokens = batch.stream().mapToLong(i -> lengths[(int) (long) i]).sum();
+          assertTrue(tokens <= 512 || batch.size() == 1, tokens + " tokens in " + batch);
+          batch.forEach(i -> seen[(int) (long) i] = true);
+        }
+      }
+    }
+    for (int row = 0; row < seen.length; row++) {
+      assertTrue(seen[row], "row " + row);
+    }
+  }
+
+  @Test
+  void stateAfter_resumedMidEpoch_continuesAsTheUninterruptedRun() throws Exception {
+    UnaryOperator<LoaderBuilder> plan =
+        l -> l.blockShuffle(3, 2).shard(1, 2).tokenBudget(700, "input_ids");
+    List<List<Long>> whole = epochs(2, plan);
+
+    List<List<Long>> interrupted = new ArrayList<>();
+    String checkpoint = null;
+    try (LazyArrowDataset ds = dataset(plan)) {
+      // DJL has read batches ahead when the run stops: they are drained, closed and not trained.
+      for (Batch batch : ds.getData(manager, executor)) {
+        try (batch) {
+          if (checkpoint == null) {
+            interrupted.add(batch.getIndices().stream().map(i -> (Long) i).toList());
+            if (interrupted.size() == 37) {
+              checkpoint = LoaderSampler.stateAfter(batch).toJson();
+            }
+          }
+        }
+      }
+    }
+    LoaderState state = LoaderState.fromJson(checkpoint);
+    assertEquals(0, state.epoch());
+    assertEquals(2 * 37, state.step(), "global batches of both ranks");
+    try (LazyArrowDataset ds = dataset(l -> l.resume(state))) {
+      while (interrupted.size() < whole.size()) {
+        interrupted.addAll(iterate(ds));
+      }
+    }
+    assertEquals(whole, interrupted);
+    assertNotEquals(whole.subList(0, 10), whole.subList(whole.size() / 2, whole.size() / 2 + 10));
+  }
+
+  @Test
+  void getBatchSize_tokenBudget_isUnfixed() {
+    try (LoaderSampler budget =
+            new LoaderSampler(train.loader().tokenBudget(9, "input_ids").build());
+        LoaderSampler fixed = new LoaderSampler(train.loader().batchSize(9).build())) {
+      assertEquals(-1, budget.getBatchSize());
+      assertEquals(9, fixed.getBatchSize());
+      assertEquals(667, fixed.batchesPerEpoch());
+    }
+  }
+
+  @Test
+  void sample_limitedDataset_isRefused() {
+    try (LazyArrowDataset ds =
+        LazyArrowDataset.builder()
+            .setSplit(train)
+            .addData("input_ids")
+            .setSampling(l -> l.batchSize(4))
+            .optLimit(100)
+            .build()) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> ds.getData(manager));
+      assertEquals(
+          "the loader plans a split of 6000 rows; the dataset must have as many (no optLimit),"
+              + " found 100",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void stateAfter_batchOfAnotherSampler_isRefused() throws Exception {
+    try (LazyArrowDataset ds =
+        LazyArrowDataset.builder()
+            .setSplit(train)
+            .addData("input_ids")
+            .setSampling(4, false)
+            .build()) {
+      Batch batch = ds.getData(manager).iterator().next();
+      try (batch) {
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> LoaderSampler.stateAfter(batch));
+        assertTrue(e.getMessage().startsWith("the batch was not sampled by a LoaderSampler"));
+      }
+    }
+  }
+
+  /** Returns the batches of {@code epochs} epochs of a fresh dataset sampled by {@code plan}. */
+  private static List<List<Long>> epochs(int epochs, UnaryOperator<LoaderBuilder> plan)
+      throws Exception {
+    List<List<Long>> batches = new ArrayList<>();
+    try (LazyArrowDataset ds = dataset(plan)) {
+      for (int e = 0; e < epochs; e++) {
+        batches.addAll(iterate(ds));
+      }
+    }
+    return batches;
+  }
+
+  /** Runs one {@code getData} iteration, as {@code trainer.iterateDataset} does, to its end. */
+  private static List<List<Long>> iterate(LazyArrowDataset ds) throws Exception {
+    List<List<Long>> batches = new ArrayList<>();
+    for (Batch batch : ds.getData(manager, executor)) {
+      try (batch) {
+        assertEquals(batch.getSize(), batch.getData().get("input_ids").getShape().get(0));
+        batches.add(batch.getIndices().stream().map(i -> (Long) i).toList());
+      }
+    }
+    return batches;
+  }
+
+  private static LazyArrowDataset dataset(UnaryOperator<LoaderBuilder> plan) {
+    return LazyArrowDataset.builder()
+        .setSplit(train)
+        .addData("input_ids")
+        .addLabels("labels")
+        .setSampling(plan)
+        .optPrefetchNumber(3)
+        .build();
+  }
+}
