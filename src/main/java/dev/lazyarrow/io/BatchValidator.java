@@ -2,6 +2,8 @@ package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,9 @@ final class BatchValidator {
   private final Iterator<ArrowFieldNode> nodes;
   private final Iterator<Long> variadicCounts;
   private final BatchBuffers buffers;
-  private String column;
+
+  /** The names from the top-level column down to the field being checked, for messages. */
+  private final Deque<String> column = new ArrayDeque<>();
 
   private BatchValidator(
       Path file,
@@ -77,10 +81,10 @@ final class BatchValidator {
     BatchValidator v = new BatchValidator(file, batch, data, dictionaries, allocator);
     try (v.buffers) {
       for (Field field : fields) {
-        v.column = field.getName();
+        v.column.addLast(field.getName());
         v.field(field, data.getLength(), true, 1);
+        v.column.removeLast();
       }
-      v.column = null;
       if (v.nodes.hasNext() || v.buffers.left() > 0 || v.variadicCounts.hasNext()) {
         throw v.fail("holds more field nodes, buffers or view buffer counts than its schema has");
       }
@@ -147,12 +151,11 @@ final class BatchValidator {
   }
 
   private void children(Field field, long needs, int depth) {
-    String parent = column;
     for (Field child : field.getChildren()) {
-      column = parent + "." + child.getName();
+      column.addLast(child.getName());
       field(child, needs, false, depth + 1);
+      column.removeLast();
     }
-    column = parent;
   }
 
   /** Returns the validity buffer, or null if the node says every value is valid or every null. */
@@ -272,6 +275,10 @@ final class BatchValidator {
 
   private LazyArrowException fail(String what) {
     return new LazyArrowException(
-        file, batch + (column == null ? "" : ", column '" + column + "'") + ": " + what);
+        file,
+        batch
+            + (column.isEmpty() ? "" : ", column '" + String.join(".", column) + "'")
+            + ": "
+            + what);
   }
 }
