@@ -176,16 +176,20 @@ final class ShardFooter {
 
   /** Reads the header of a record batch message, checking that it is one. */
   static RecordBatch recordBatch(Path file, ArrowBlock block, Message message) {
-    if (message.headerType() != MessageHeader.RecordBatch) {
-      throw new LazyArrowException(
-          file,
-          "block at offset "
-              + block.getOffset()
-              + " is not a record batch (message type "
-              + message.headerType()
-              + ")");
+    try {
+      if (message.headerType() != MessageHeader.RecordBatch) {
+        throw new LazyArrowException(
+            file,
+            "block at offset "
+                + block.getOffset()
+                + " is not a record batch (message type "
+                + message.headerType()
+                + ")");
+      }
+      return (RecordBatch) message.header(new RecordBatch());
+    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      throw new LazyArrowException(file, "corrupt message at offset " + block.getOffset(), e);
     }
-    return (RecordBatch) message.header(new RecordBatch());
   }
 
   private static long[] batchStarts(Path file, FileChannel channel, ArrowFooter footer)

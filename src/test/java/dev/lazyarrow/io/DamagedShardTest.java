@@ -10,6 +10,7 @@ import dev.lazyarrow.Fixtures;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
+import dev.lazyarrow.convert.Converter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -136,6 +137,41 @@ class DamagedShardTest {
     Files.delete(shard);
     Files.createDirectory(shard);
     assertMessage(readFails(split -> split.get(0)), "not a regular file but a folder");
+  }
+
+  @Test
+  void load_dictionaryIndexOutsideItsDictionary_isRefused() throws IOException {
+    // pyarrow's file: int64 (buffers 0-1), string (2-4), then a dictionary column (5-6).
+    Path file = Files.copy(Fixtures.path("pyarrow/ipc_plain.arrow"), tmp.resolve("dict.arrow"));
+    ShardBytes pyarrow = ShardBytes.of(file);
+    pyarrow.putInt(pyarrow.bufferData(0, 6), 1_000_000);
+    pyarrow.write();
+    try (BufferAllocator allocator = new RootAllocator();
+        ShardFile shard = new ShardFile(file, -1, -1, allocator)) {
+      LazyArrowException e = assertThrows(LazyArrowException.class, () -> shard.load(0));
+      assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+      assertTrue(e.getMessage().contains("has dictionary index 1000000 at row 0"), e.getMessage());
+    }
+  }
+
+  @Test
+  void load_compressedBufferDeclaringHugeSize_isRefusedBeforeAllocating() throws IOException {
+    Path zstd = tmp.resolve("zstd");
+    Converter.newBuilder()
+        .compression(Converter.Compression.ZSTD)
+        .build()
+        .convert(Fixtures.path("hf/save_dict"), zstd);
+    Path file = zstd.resolve("train/part-00000.arrow");
+    ShardBytes compressed = ShardBytes.of(file);
+    compressed.putLong(compressed.bufferData(0, 2), 1L << 40); // the text values' declared size
+    compressed.write();
+    try (BufferAllocator allocator = new RootAllocator();
+        ShardFile shard = new ShardFile(file, -1, -1, allocator)) {
+      LazyArrowException e = assertThrows(LazyArrowException.class, () -> shard.load(0));
+      assertTrue(
+          e.getMessage().contains("column 'text': declares a values buffer of 1099511627776"),
+          e.getMessage());
+    }
   }
 
   @Test
