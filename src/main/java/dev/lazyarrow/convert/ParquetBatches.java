@@ -5,6 +5,7 @@ import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Feature;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,12 +20,17 @@ import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.RecordReader;
@@ -46,6 +52,15 @@ final class ParquetBatches implements BatchReader {
 
   /** Rows between two checks of a batch's size: the check sums every buffer. */
   private static final int SIZE_CHECK_ROWS = 256;
+
+  /** Bytes a page may decompress to in any file: writers make pages of about 1 MiB. */
+  private static final long PAGE_FLOOR = 64L << 20;
+
+  /** Times its file's size a page may decompress to, above {@link #PAGE_FLOOR}. */
+  private static final long PAGE_RATIO = 32;
+
+  /** Bytes no page may decompress to: Parquet-MR would hold them in one array of the heap. */
+  private static final long PAGE_CEILING = 1L << 30;
 
   private final Path file;
   private final ParquetFileReader reader;
@@ -94,7 +109,13 @@ final class ParquetBatches implements BatchReader {
       throws IOException {
     ParquetFileReader reader;
     try {
-      reader = ParquetFileReader.open(new LocalInputFile(file));
+      long size = java.nio.file.Files.size(file);
+      long bound = Math.min(PAGE_CEILING, Math.max(PAGE_FLOOR, PAGE_RATIO * size));
+      ParquetReadOptions options =
+          ParquetReadOptions.builder()
+              .withCodecFactory(new BoundedCodecs(file, bound, HadoopCodecs.newFactory(0)))
+              .build();
+      reader = ParquetFileReader.open(new LocalInputFile(file), options);
     } catch (IOException | RuntimeException e) {
       throw new LazyArrowException(file, "unreadable Parquet: " + e.getMessage(), e);
     }
@@ -144,6 +165,20 @@ final class ParquetBatches implements BatchReader {
 
   @Override
   public boolean next() throws IOException {
+    try {
+      return readBatch();
+    } catch (RuntimeException e) {
+      // Parquet-MR may wrap the refusal of a page (BoundedCodecs) in its own exception.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof LazyArrowException lae) {
+          throw lae;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private boolean readBatch() throws IOException {
     root.allocateNew();
     int n = 0;
     while (n == 0 || bytes() < batchBytes) {
@@ -234,5 +269,61 @@ final class ParquetBatches implements BatchReader {
     List<Field> fields = new ArrayList<>();
     parquet.getFields().forEach(t -> fields.add(ParquetValues.arrowField(t)));
     return new Schema(fields, metadata);
+  }
+
+  /**
+   * Parquet-MR's codecs, refusing a page whose header claims a negative size or more than {@code
+   * bound} bytes uncompressed: Parquet-MR allocates the claimed size before it decompresses, and
+   * the header is read from the file. The bound is the larger of {@link #PAGE_FLOOR} and {@link
+   * #PAGE_RATIO} times the file's size, at most {@link #PAGE_CEILING}. Uncompressed pages pass
+   * through here too, though Parquet-MR allocates nothing for them.
+   */
+  private record BoundedCodecs(Path file, long bound, CompressionCodecFactory codecs)
+      implements CompressionCodecFactory {
+    @Override
+    public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+      return codecs.getCompressor(codec);
+    }
+
+    @Override
+    public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
+      BytesInputDecompressor decompressor = codecs.getDecompressor(codec);
+      return new BytesInputDecompressor() {
+        @Override
+        public BytesInput decompress(BytesInput bytes, int size) throws IOException {
+          check(size);
+          return decompressor.decompress(bytes, size);
+        }
+
+        @Override
+        public void decompress(ByteBuffer input, int inputSize, ByteBuffer output, int size)
+            throws IOException {
+          check(size);
+          decompressor.decompress(input, inputSize, output, size);
+        }
+
+        @Override
+        public void release() {
+          decompressor.release();
+        }
+      };
+    }
+
+    @Override
+    public void release() {
+      codecs.release();
+    }
+
+    private void check(int size) {
+      if (size < 0 || size > bound) {
+        throw new LazyArrowException(
+            file,
+            "a page claims "
+                + size
+                + " bytes uncompressed; a page of this file may hold 0 to "
+                + bound
+                + " bytes");
+      }
+    }
   }
 }
