@@ -122,6 +122,8 @@ final class ShardWriter implements AutoCloseable {
 
   private void openShard() throws IOException {
     Path folder = dir.resolve(Names.requirePlain(dir, "split name", split));
+    // A sink's folder (a Spark task's staging folder) may not exist yet.
+    Files.createDirectories(dir);
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectory(folder);
     }
