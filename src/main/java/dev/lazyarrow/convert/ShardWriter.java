@@ -122,8 +122,11 @@ final class ShardWriter implements AutoCloseable {
 
   private void openShard() throws IOException {
     Path folder = dir.resolve(Names.requirePlain(dir, "split name", split));
-    // A sink's folder (a Spark task's staging folder) may not exist yet.
-    Files.createDirectories(dir);
+    // A sink's own folder (a Spark task's, in its job's staging folder) may not exist yet; its
+    // parent must: a task still running after its job was aborted must not recreate the staging.
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectory(dir);
+    }
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectory(folder);
     }

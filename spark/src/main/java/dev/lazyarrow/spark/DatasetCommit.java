@@ -9,7 +9,9 @@ import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -130,7 +132,17 @@ final class DatasetCommit implements BatchWrite {
 
   @Override
   public void abort(WriterCommitMessage[] messages) {
-    Paths.delete(staging);
+    // Tasks of a failed job may still be running: the staging folder is first renamed away, so that
+    // none can create a file in it while it is deleted (their paths no longer resolve).
+    Path aborted = staging.resolveSibling(staging.getFileName() + ".aborted");
+    try {
+      Files.move(staging, aborted, StandardCopyOption.ATOMIC_MOVE);
+      Paths.delete(aborted);
+    } catch (NoSuchFileException e) {
+      // Nothing is staged any more.
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + staging + " aside", e);
+    }
     if (createdDir) {
       try {
         Files.deleteIfExists(dir);

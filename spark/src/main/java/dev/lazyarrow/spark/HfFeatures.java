@@ -58,7 +58,7 @@ final class HfFeatures {
 
   private static JsonNode label(Field f, List<String> names) {
     ObjectNode label = JSON.createObjectNode();
-    label.putPOJO("names", names);
+    names.forEach(label.putArray("names")::add);
     label.put("_type", "ClassLabel");
     if (isInt64(f.getType())) {
       return label;
