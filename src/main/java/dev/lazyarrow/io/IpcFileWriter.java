@@ -1,11 +1,13 @@
 package dev.lazyarrow.io;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.compression.CompressionCodec;
@@ -30,13 +32,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * again. Readers that do not know the trailer (pyarrow) read the footer flatbuffer and ignore it.
  * The format is documented beside its reader, {@link ShardFooter}.
  *
- * <p>Each checksum is computed from the bytes read back from the file once written, so that it
- * covers exactly what a reader will find.
+ * <p>Each checksum is computed from the bytes as they are written, so nothing is read back.
  */
 public final class IpcFileWriter implements AutoCloseable {
   private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
 
-  private final FileChannel channel;
+  private final Summing summing;
   private final WriteChannel out;
   private final Schema schema;
   private final VectorUnloader unloader;
@@ -47,17 +48,17 @@ public final class IpcFileWriter implements AutoCloseable {
   private boolean ended;
 
   /**
-   * Creates a writer of the batches loaded in {@code root} into {@code channel}, open for reading
-   * and writing at position 0, compressed with {@code codec}, whose footer carries {@code
-   * footerMetadata} as it is when {@link #end} is called.
+   * Creates a writer of the batches loaded in {@code root} into {@code channel}, open for writing
+   * at position 0, compressed with {@code codec}, whose footer carries {@code footerMetadata} as it
+   * is when {@link #end} is called.
    */
   public IpcFileWriter(
       VectorSchemaRoot root,
-      FileChannel channel,
+      WritableByteChannel channel,
       Map<String, String> footerMetadata,
       CompressionCodec codec) {
-    this.channel = channel;
-    this.out = HeapChannels.writing(channel);
+    this.summing = new Summing(channel);
+    this.out = HeapChannels.writing(summing);
     this.schema = root.getSchema();
     this.unloader = new VectorUnloader(root, true, codec, true);
     this.footerMetadata = footerMetadata;
@@ -77,11 +78,9 @@ public final class IpcFileWriter implements AutoCloseable {
   public void writeBatch() throws IOException {
     start();
     try (ArrowRecordBatch batch = unloader.getRecordBatch()) {
-      ArrowBlock block = MessageSerializer.serialize(out, batch, IpcOption.DEFAULT);
-      blocks.add(block);
-      crcs.add(
-          Checksums.crc(
-              channel, block.getOffset(), block.getMetadataLength() + block.getBodyLength()));
+      summing.batch.reset();
+      blocks.add(MessageSerializer.serialize(out, batch, IpcOption.DEFAULT));
+      crcs.add((int) summing.batch.getValue());
     }
   }
 
@@ -104,7 +103,7 @@ public final class IpcFileWriter implements AutoCloseable {
         new ArrowFooter(
             schema, List.of(), blocks, footerMetadata, IpcOption.DEFAULT.metadataVersion),
         false);
-    out.writeIntLittleEndian(Checksums.crc(channel, 0, out.getCurrentPosition()));
+    out.writeIntLittleEndian((int) summing.all.getValue());
     out.write(Checksums.TRAILER_MAGIC.getBytes(StandardCharsets.US_ASCII));
     out.writeIntLittleEndian((int) (out.getCurrentPosition() - footerStart));
     out.write(MAGIC);
@@ -114,5 +113,39 @@ public final class IpcFileWriter implements AutoCloseable {
   @Override
   public void close() throws IOException {
     out.close();
+  }
+
+  /**
+   * A channel that passes writes on to the file and sums them: the CRC32C of every byte written,
+   * and of those written since {@code batch} was last reset (one record batch's block).
+   */
+  private static final class Summing implements WritableByteChannel {
+    final CRC32C all = new CRC32C();
+    final CRC32C batch = new CRC32C();
+    private final WritableByteChannel file;
+
+    Summing(WritableByteChannel file) {
+      this.file = file;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      ByteBuffer written = src.duplicate();
+      int n = file.write(src);
+      written.limit(written.position() + n);
+      all.update(written.duplicate());
+      batch.update(written);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return file.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      file.close();
+    }
   }
 }
