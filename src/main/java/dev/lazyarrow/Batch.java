@@ -2,6 +2,7 @@ package dev.lazyarrow;
 
 import dev.lazyarrow.cache.BatchCache.Lease;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -19,17 +20,49 @@ public final class Batch implements AutoCloseable {
   private final Columns columns;
   private final long firstRow;
   private final Lease<CachedBatch> lease;
+
+  /** The rows held, local to the record batch starting at firstRow; null for all its rows. */
+  private final int[] rows;
+
   private VectorSchemaRoot projected;
 
   Batch(Columns columns, long firstRow, Lease<CachedBatch> lease) {
+    this(columns, firstRow, lease, null);
+  }
+
+  /**
+   * A batch holding only the rows {@code rows} (ascending, local) of the record batch whose first
+   * row is {@code firstRow}: rows read by ranges ({@link ReadMode}).
+   */
+  Batch(Columns columns, long firstRow, Lease<CachedBatch> lease, int[] rows) {
     this.columns = columns;
     this.firstRow = firstRow;
     this.lease = lease;
+    this.rows = rows;
   }
 
-  /** Returns the split index of this batch's first row. */
+  /** Returns the split index of this batch's first row (its lowest, for rows read by ranges). */
   public long firstRow() {
-    return firstRow;
+    return rows == null ? firstRow : firstRow + rows[0];
+  }
+
+  /**
+   * Returns whether this batch holds split row {@code row}: a batch of rows read by ranges ({@link
+   * ReadMode}) holds only those asked for.
+   */
+  public boolean holds(long row) {
+    return indexOf(row) >= 0;
+  }
+
+  /** Returns the position in this batch of split row {@code row}, or -1 if it does not hold it. */
+  public int indexOf(long row) {
+    long local = row - firstRow;
+    if (rows == null) {
+      return local >= 0 && local < size() ? (int) local : -1;
+    }
+    return local < 0 || local > Integer.MAX_VALUE
+        ? -1
+        : Math.max(-1, Arrays.binarySearch(rows, (int) local));
   }
 
   /** Returns the number of rows in this batch. */
@@ -78,7 +111,8 @@ public final class Batch implements AutoCloseable {
   }
 
   /**
-   * Returns row {@code i} of this batch (split row {@code firstRow() + i}) as plain Java values.
+   * Returns row {@code i} of this batch (split row {@code firstRow() + i}, unless the batch holds
+   * rows read by ranges) as plain Java values.
    *
    * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, size())}
    */
@@ -86,7 +120,8 @@ public final class Batch implements AutoCloseable {
     if (i < 0 || i >= size()) {
       throw new IndexOutOfBoundsException("row " + i + " outside 0.." + (size() - 1) + " of batch");
     }
-    return new Row(columns, firstRow + i, lease.value().values(i, columns.source));
+    return new Row(
+        columns, rows == null ? firstRow + i : firstRow + rows[i], lease.value().values(i, columns.source));
   }
 
   /** Releases this batch; idempotent. */

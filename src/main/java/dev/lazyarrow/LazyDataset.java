@@ -45,7 +45,8 @@ public final class LazyDataset implements AutoCloseable {
       Manifest manifest,
       BufferAllocator allocator,
       long cacheBytes,
-      boolean verifyChecksums) {
+      boolean verifyChecksums,
+      ReadMode readMode) {
     this.dir = dir;
     this.manifest = manifest;
     this.allocator = allocator;
@@ -53,7 +54,7 @@ public final class LazyDataset implements AutoCloseable {
     List<Manifest.SplitEntry> entries = manifest.splits();
     for (int i = 0; i < entries.size(); i++) {
       Manifest.SplitEntry entry = entries.get(i);
-      splits.put(entry.name(), new Split(i, entry, realDir, allocator, cache, verifyChecksums));
+      splits.put(entry.name(), new Split(i, entry, realDir, allocator, cache, verifyChecksums, readMode));
     }
   }
 
@@ -172,8 +173,25 @@ public final class LazyDataset implements AutoCloseable {
     private BufferAllocator parent;
     private boolean keepInMemory;
     private boolean verifyChecksums;
+    private ReadMode readMode;
 
     private Builder() {}
+
+    /**
+     * Chooses how rows are read from the shard files (see {@link ReadMode}): {@link ReadMode#AUTO}
+     * unless set, which maps record batches that are in memory or read sequentially and reads
+     * scattered rows of the others with positional reads of exactly their bytes. With {@link
+     * #verifyChecksums}, every batch is read whole through the mapping, as its checksum needs.
+     *
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder readMode(ReadMode mode) {
+      if (readMode != null) {
+        throw new IllegalStateException("read mode was already set to " + readMode);
+      }
+      this.readMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
 
     /**
      * Checks each record batch against the CRC32C its shard records on the batch's first load, so
@@ -268,7 +286,14 @@ public final class LazyDataset implements AutoCloseable {
       try {
         long bound =
             keepInMemory ? Long.MAX_VALUE : cacheBytes == -1 ? DEFAULT_CACHE_BYTES : cacheBytes;
-        dataset = new LazyDataset(dir, realDir, manifest, allocator, bound, verifyChecksums);
+        dataset = new LazyDataset(
+                dir,
+                realDir,
+                manifest,
+                allocator,
+                bound,
+                verifyChecksums,
+                readMode == null ? ReadMode.AUTO : readMode);
       } catch (RuntimeException e) {
         allocator.close();
         throw e;

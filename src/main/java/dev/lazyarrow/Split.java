@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -37,6 +38,7 @@ public final class Split implements Iterable<Row> {
   private final Map<String, Feature> features;
   private final BatchCache<BatchKey, CachedBatch> cache;
   private final boolean verifyChecksums;
+  private final ReadMode readMode;
   private volatile Columns columns;
 
   /** The selected columns of a projection, in their order; null for every column. */
@@ -53,9 +55,11 @@ public final class Split implements Iterable<Row> {
       Path dir,
       BufferAllocator allocator,
       BatchCache<BatchKey, CachedBatch> cache,
-      boolean verifyChecksums) {
+      boolean verifyChecksums,
+      ReadMode readMode) {
     this.ordinal = ordinal;
     this.verifyChecksums = verifyChecksums;
+    this.readMode = readMode;
     this.name = entry.name();
     this.size = entry.rows();
     this.cache = cache;
@@ -96,6 +100,7 @@ public final class Split implements Iterable<Row> {
     this.features = base.features;
     this.cache = base.cache;
     this.verifyChecksums = base.verifyChecksums;
+    this.readMode = base.readMode;
     this.selection = selection;
     this.view = base.columns().select(selection);
   }
@@ -227,10 +232,15 @@ public final class Split implements Iterable<Row> {
       long local = index - shardStarts[shard];
       ShardFile file = shard(shard);
       int batch = file.batchOf(local);
+      int row = (int) (local - file.batchStart(batch));
+      if (byRanges(shard, batch, 1)) {
+        try (Batch b = RowGroups.one(this, shard, batch, index - row, row)) {
+          return b.row(b.indexOf(index));
+        }
+      }
       try (Lease<CachedBatch> lease = lease(shard, batch)) {
         Columns v = view();
-        return new Row(
-            v, index, lease.value().values((int) (local - file.batchStart(batch)), v.source));
+        return new Row(v, index, lease.value().values(row, v.source));
       }
     } finally {
       cache.exit();
@@ -246,6 +256,17 @@ public final class Split implements Iterable<Row> {
    */
   public List<Row> take(long... indices) {
     Objects.requireNonNull(indices, "indices");
+    if (readMode != ReadMode.MAPPED && !verifyChecksums) {
+      for (long index : indices) {
+        checkIndex(index);
+      }
+      cache.enter();
+      try {
+        return RowGroups.take(this, indices);
+      } finally {
+        cache.exit();
+      }
+    }
     List<Row> rows = new ArrayList<>(indices.length);
     Columns v = view();
     Lease<CachedBatch> lease = null;
@@ -366,6 +387,70 @@ public final class Split implements Iterable<Row> {
     };
   }
 
+  /**
+   * Returns the record batches holding the ascending split rows {@code sortedRows}, in order, each
+   * to be closed after use, as a collation walks them: a batch whose rows the {@link ReadMode}
+   * reads by ranges holds only those rows (see {@link Batch#holds}), the others are leased whole
+   * when handed out. Closing the stream releases the batches not handed out.
+   *
+   * @throws IndexOutOfBoundsException if a row is not in {@code [0, size())}
+   * @throws IllegalArgumentException if the rows do not ascend
+   * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
+   */
+  public Stream<Batch> batchesHolding(long[] sortedRows) {
+    for (int i = 0; i < sortedRows.length; i++) {
+      checkIndex(sortedRows[i]);
+      if (i > 0 && sortedRows[i] < sortedRows[i - 1]) {
+        throw new IllegalArgumentException(
+            "rows must ascend: " + sortedRows[i - 1] + " then " + sortedRows[i]);
+      }
+    }
+    cache.enter();
+    try {
+      return RowGroups.holding(this, sortedRows);
+    } finally {
+      cache.exit();
+    }
+  }
+
+  /**
+   * Returns whether {@code rows} rows of record batch {@code batch} of shard {@code shard} are read
+   * by ranges rather than through the batch: never when mapped or checking checksums (which need
+   * the whole batch) or when the batch is cached; always for {@link ReadMode#RANGES}; for {@link
+   * ReadMode#AUTO}, when they are under a quarter of the batch and its pages are not all in memory.
+   */
+  boolean byRanges(int shard, int batch, int rows) {
+    if (readMode == ReadMode.MAPPED
+        || verifyChecksums
+        || cache.contains(new BatchKey(ordinal, shard, batch))) {
+      return false;
+    }
+    return readMode == ReadMode.RANGES
+        || (rows * 4L < batchEnd(shard, batch) - shards[shard].batchStart(batch)
+            && !shards[shard].isResident(batch));
+  }
+
+  /** Returns the leased batch {@code batch} of shard {@code shard}, which starts at split row {@code first}. */
+  Batch leased(int shard, int batch, long first) {
+    return new Batch(view(), first, lease(shard, batch));
+  }
+
+  int shardOf(long index) {
+    return ShardFile.locate(shardStarts, index);
+  }
+
+  long shardStart(int shard) {
+    return shardStarts[shard];
+  }
+
+  ShardFile shardFile(int k) {
+    return shard(k);
+  }
+
+  BatchCache<BatchKey, CachedBatch> cache() {
+    return cache;
+  }
+
   @Override
   public String toString() {
     return "Split "
@@ -475,7 +560,7 @@ public final class Split implements Iterable<Row> {
   }
 
   /** Returns the columns this split shows: the selected ones of a projection, else all. */
-  private Columns view() {
+  Columns view() {
     Columns v = view;
     return v != null ? v : columns();
   }

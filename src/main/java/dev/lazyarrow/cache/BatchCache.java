@@ -132,6 +132,21 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
     }
   }
 
+  /** Returns whether the batch for {@code key} is resident; loads nothing and counts nothing. */
+  public boolean contains(K key) {
+    return cache.asMap().containsKey(key);
+  }
+
+  /**
+   * Returns a lease on {@code value}, a batch outside the cache (rows read by ranges, say), closed
+   * when the lease is released, or by {@link #close} if it still is not.
+   */
+  public Lease<V> own(V value) {
+    Entry<V> entry = new Entry<>(value, 1, this);
+    live.add(entry);
+    return new Lease<>(entry);
+  }
+
   /**
    * Marks a read in flight until the matching {@link #exit}: {@link #close} waits for every one to
    * exit before it frees anything, so that a read (or a load) racing it never finds its memory gone

@@ -35,6 +35,8 @@ final class DumpCommand implements Callable<Integer> {
 
   @Mixin SplitOptions input;
 
+  @Mixin ReadModeOption readMode;
+
   @ArgGroup(multiplicity = "1")
   Selection selection;
 
@@ -59,7 +61,7 @@ final class DumpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (LazyDataset ds = LazyDataset.open(input.dataset)) {
+    try (LazyDataset ds = readMode.builder().open(input.dataset)) {
       Split s = input.choose(ds);
       long[] indices = selection.rows != null ? selection.rows : range(selection.range, s.size());
       for (long i : indices) {

@@ -3,6 +3,8 @@ package dev.lazyarrow.io;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.format.SafeFiles;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
@@ -26,10 +29,22 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * lazily mapped segments and the batches whose checksum was checked.
  */
 final class OpenShard {
+  /**
+   * The most bytes of record batch metadata kept per shard for range reads: a batch's is a few
+   * hundred bytes, so this holds thousands.
+   */
+  static final long HEADER_BYTES = 1 << 20;
+
   final Path path;
   final FileChannel channel;
   final Map<Long, Dictionary> dictionaries = new HashMap<>();
   private final BitSet verified = new BitSet();
+  private final Cache<Integer, RecordBatch> headers =
+      Caffeine.newBuilder()
+          .maximumWeight(HEADER_BYTES)
+          .weigher((Integer batch, RecordBatch header) -> header.getByteBuffer().capacity())
+          .executor(Runnable::run)
+          .build();
   long size;
   FileTime modified;
   BlockTable blocks;
@@ -108,6 +123,41 @@ final class OpenShard {
   long rows(int batch) {
     long[] starts = blocks.batchStarts();
     return starts[batch + 1] - starts[batch];
+  }
+
+  /**
+   * Returns the metadata of record batch {@code index}, read with one positional read (never
+   * through the mapping, whose page faults read around) and kept while the bound allows, checked:
+   * its buffers inside its body, its rows those the footer says.
+   */
+  RecordBatch header(int index) {
+    RecordBatch cached = headers.getIfPresent(index);
+    if (cached != null) {
+      return cached;
+    }
+    ArrowBlock block = blocks.batchBlocks().get(index);
+    RecordBatch header;
+    try {
+      header =
+          ShardFooter.recordBatch(
+              path,
+              block,
+              ShardFooter.message(
+                  path,
+                  block,
+                  ShardFooter.readFully(channel, block.getOffset(), block.getMetadataLength())));
+    } catch (IOException e) {
+      throw new LazyArrowException(path, "cannot read record batch " + index + ": " + e, e);
+    }
+    RecordBatches.checkBuffers(path, "record batch " + index, header, block.getBodyLength());
+    if (header.length() != rows(index)) {
+      throw new LazyArrowException(
+          path,
+          "record batch " + index + " holds " + header.length() + " rows, the footer says "
+              + rows(index));
+    }
+    headers.put(index, header);
+    return header;
   }
 
   /** Checks that the file still has the size and modification time it had when opened. */

@@ -62,16 +62,32 @@ final class RecordBatches {
           ? lae
           : new LazyArrowException(file, "corrupt record batch " + index + ": " + e, e);
     }
-    VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+    return vectors(
+        file, "record batch " + index, schema, dictionaries, batch, allocator, inAllocatorMemory);
+  }
+
+  /**
+   * Checks {@code batch} against {@code schema} with {@link BatchValidator} and loads it into a new
+   * root of that schema; the batch is closed either way.
+   */
+  static ShardFile.LoadedBatch vectors(
+      Path file,
+      String what,
+      Schema schema,
+      Map<Long, Dictionary> dictionaries,
+      ArrowRecordBatch batch,
+      BufferAllocator allocator,
+      boolean inAllocatorMemory) {
+    VectorSchemaRoot root;
+    try {
+      root = VectorSchemaRoot.create(schema, allocator);
+    } catch (RuntimeException e) {
+      batch.close();
+      throw e;
+    }
     try (batch;
         ArrowRecordBatch plain =
-            BatchValidator.check(
-                file,
-                "record batch " + index,
-                schema.getFields(),
-                batch,
-                dictionaries,
-                allocator)) {
+            BatchValidator.check(file, what, schema.getFields(), batch, dictionaries, allocator)) {
       new VectorLoader(root).load(plain);
       Set<FieldVector> noNulls = Collections.newSetFromMap(new IdentityHashMap<>());
       collectNoNulls(root.getFieldVectors(), batch.getNodes().iterator(), noNulls);
@@ -80,7 +96,7 @@ final class RecordBatches {
       root.close();
       throw e instanceof LazyArrowException lae
           ? lae.file() == null ? new LazyArrowException(file, lae.getMessage(), lae) : lae
-          : new LazyArrowException(file, "corrupt record batch " + index + ": " + e, e);
+          : new LazyArrowException(file, "corrupt " + what + ": " + e, e);
     }
   }
 

@@ -34,6 +34,14 @@ final class Segment {
     return buffer.slice((int) (offset - fileOffset), bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
   }
 
+  /**
+   * Returns whether every page of {@code bytes} bytes at file position {@code offset} is in memory:
+   * {@code mincore}, which reads nothing.
+   */
+  boolean isLoaded(long offset, long bytes) {
+    return buffer.slice((int) (offset - fileOffset), (int) bytes).isLoaded();
+  }
+
   void retain() {
     int before = references.getAndIncrement();
     if (before <= 0) {

@@ -91,6 +91,12 @@ final class Segments {
         .slice(block.getOffset(), (int) (block.getMetadataLength() + block.getBodyLength()));
   }
 
+  /** Returns whether every page of the body of {@code block} is in memory; reads nothing. */
+  boolean isLoaded(ArrowBlock block) {
+    return segmentOf(block)
+        .isLoaded(block.getOffset() + block.getMetadataLength(), block.getBodyLength());
+  }
+
   /** Wraps the body of {@code block} as an Arrow buffer that keeps its mapping alive. */
   ArrowBuf body(BufferAllocator allocator, ArrowBlock block) {
     Segment segment = segmentOf(block);

@@ -5,6 +5,7 @@ import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
@@ -225,6 +226,41 @@ public final class ShardFile implements AutoCloseable {
     }
   }
 
+  /** Rows {@code rows} (ascending, distinct, local to the batch) of record batch {@code batch}. */
+  public record RowRequest(ShardFile shard, int batch, int[] rows) {}
+
+  /**
+   * Rows read by {@link #readRows}: a small record batch in allocator memory, owned by the caller,
+   * whose row {@code i} is row {@code rows[i]} of the record batch in the file.
+   */
+  public record RowsRead(LoadedBatch batch, int[] rows) {}
+
+  /**
+   * Reads the rows of each request with positional reads, many in flight, never through the
+   * mapping: the batch's metadata (kept, bounded, for the next read), then the rows' validity,
+   * offsets and values of the columns at {@code columns} (schema positions) only, the values byte
+   * for byte as in the file. Other columns come back as empty vectors. A compressed batch's
+   * selected buffers are read whole and decompressed, and it comes back with every row. What is
+   * read is validated like a loaded batch.
+   *
+   * @throws IllegalArgumentException if a request's rows are not ascending and inside its batch
+   * @throws LazyArrowException naming the file if it changed since it was opened or what was read
+   *     is corrupt; nothing read stays allocated
+   */
+  public static List<RowsRead> readRows(List<RowRequest> requests, int[] columns) {
+    return RangeReads.read(requests, columns);
+  }
+
+  /**
+   * Returns whether every page of record batch {@code index}'s body is in memory (the page cache),
+   * so that reading it through the mapping faults nothing from disk; asks the kernel ({@code
+   * mincore}), reads nothing.
+   */
+  public boolean isResident(int index) {
+    OpenShard s = state();
+    return s.segments.isLoaded(s.blocks.batchBlocks().get(index));
+  }
+
   /** Returns whether the shard's writer recorded checksums; reads the footer or index. */
   public boolean hasChecksums() {
     return state().blocks.checksums() != null;
@@ -314,7 +350,7 @@ public final class ShardFile implements AutoCloseable {
     }
   }
 
-  private OpenShard state() {
+  OpenShard state() {
     OpenShard s = state;
     return s != null ? s : open();
   }

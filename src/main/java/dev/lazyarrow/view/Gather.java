@@ -4,7 +4,9 @@ import dev.lazyarrow.Batch;
 import dev.lazyarrow.Split;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The rows of a training batch sorted into split order, and a walk over the record batches that
@@ -79,20 +81,20 @@ final class Gather {
   void walk(Visitor visitor) {
     int[] local = new int[sorted.length];
     int k = 0;
-    while (k < sorted.length) {
-      try (Batch batch = split.batchAt(sorted[k])) {
-        long first = batch.firstRow();
-        long end = first + batch.size();
-        int from = k;
-        while (k < sorted.length && sorted[k] < end) {
-          local[k] = (int) (sorted[k] - first);
-          k++;
+    try (Stream<Batch> batches = split.batchesHolding(sorted)) {
+      Iterator<Batch> it = batches.iterator();
+      while (k < sorted.length) {
+        try (Batch batch = it.next()) {
+          int from = k;
+          for (int at; k < sorted.length && (at = batch.indexOf(sorted[k])) >= 0; k++) {
+            local[k] = at;
+          }
+          if (k == from) {
+            throw new IllegalStateException(
+                "row " + sorted[k] + " is not in the record batch that should hold it");
+          }
+          visitor.visit(batch, local, slots, from, k);
         }
-        if (k == from) {
-          throw new IllegalStateException(
-              "row " + sorted[k] + " is not in the record batch that should hold it");
-        }
-        visitor.visit(batch, local, slots, from, k);
       }
     }
   }

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Converts every fixture (save_to_disk, load_dataset cache, Hub Parquet, files pyarrow wrote) and
- * checks dump against the rows datasets or pyarrow returned.
+ * checks dump against the rows datasets or pyarrow returned, read through the mapping and by
+ * positional reads of the rows' bytes alike.
  */
 class GoldenRowsTest {
   @TempDir Path tmp;
@@ -96,9 +97,12 @@ class GoldenRowsTest {
         rows.stream()
             .map(r -> Fixtures.json(r).get("index").asText())
             .collect(Collectors.joining(","));
-    Run dump = run("dump", out.toString(), "--split", split, "--rows", indices);
-    assertEquals(0, dump.status, dump.err);
-    assertEquals(rows, dump.out.lines().toList());
+    for (String mode : new String[] {"mapped", "ranges", "auto"}) {
+      Run dump =
+          run("dump", out.toString(), "--split", split, "--rows", indices, "--read-mode", mode);
+      assertEquals(0, dump.status, dump.err);
+      assertEquals(rows, dump.out.lines().toList(), "--read-mode " + mode);
+    }
   }
 
   record Run(int status, String out, String err) {}
