@@ -18,6 +18,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
@@ -42,12 +45,17 @@ import picocli.CommandLine.Spec;
           + " before its clock starts (open_first_s times it); the timed passes run on that dataset"
           + " first, so that the JIT has compiled them.",
       "--mode eager copies the whole split into memory while opening (keepInMemory), as eager "
-          + "loaders do, then measures the same work."
+          + "loaders do, then measures the same work.",
+      "--passes runs only some of the passes (the others print null), so that each can be timed"
+          + " right after the page cache is dropped (benchmarks/cold.sh); random_read_bytes_per_row"
+          + " and train_read_bytes_per_row are what the process read from disk per row in those"
+          + " passes (/proc/self/io)."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  lazyarrow bench emotion --split train",
-      "  lazyarrow bench emotion --split train --mode eager --json"
+      "  lazyarrow bench emotion --split train --mode eager --json",
+      "  lazyarrow bench big --passes random,train --threads 32 --read-mode ranges"
     })
 final class BenchCommand implements Callable<Integer> {
   static final int RANDOM_ROWS = 20_000;
@@ -88,6 +96,25 @@ final class BenchCommand implements Callable<Integer> {
       description = "lazy (default) or eager: copy the whole split into memory while opening")
   Mode mode;
 
+  @Mixin ReadModeOption readMode;
+
+  /** The passes, in the order they run. */
+  static final List<String> PASSES = List.of("random", "seq", "shuffled", "train");
+
+  @Option(
+      names = "--passes",
+      paramLabel = "<pass>[,<pass>...]",
+      split = ",",
+      description = "the passes to run, of random, seq, shuffled and train (default: all)")
+  List<String> passes = PASSES;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "<n>",
+      defaultValue = "1",
+      description = "threads reading the random pass's rows at once (default 1, as the reference)")
+  int threads;
+
   @Option(names = "--json", description = "print one JSON line, as hf_reference.py does")
   boolean json;
 
@@ -99,7 +126,17 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    for (String pass : passes) {
+      if (!PASSES.contains(pass)) {
+        throw new IllegalArgumentException(
+            "--passes takes " + String.join(", ", PASSES) + "; not '" + pass + "'");
+      }
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("--threads must be at least 1: " + threads);
+    }
     ObjectNode out = JSON.createObjectNode();
+    double[] bytesPerRow = {Double.NaN, Double.NaN};
     double idle = rssMb();
     Path warmup = extractWarmup();
     try (RootAllocator allocator = new RootAllocator()) {
@@ -128,11 +165,20 @@ final class BenchCommand implements Callable<Integer> {
         out.put("bytes", s.bytes());
         out.put("open_s", openS);
         out.put("first_row_s", firstRowS);
-        out.put("random_rows_per_s", random(s, RANDOM_ROWS));
-        out.put("seq_rows_per_s", sequential(s, Math.min(n, SEQUENTIAL_ROWS)));
-        out.put("shuffled_rows_per_s", shuffled(s, Math.min(n, SHUFFLED_ROWS)));
-        if (s.columnNames().containsAll(TRAIN_COLUMNS)) {
-          out.put("train_rows_per_s", train(s, Math.min(n, TRAIN_ROWS)));
+        if (passes.contains("random")) {
+          long read = DiskReads.bytes();
+          out.put("random_rows_per_s", random(s, RANDOM_ROWS, threads));
+          bytesPerRow[0] = DiskReads.perRow(read, RANDOM_ROWS);
+        } else {
+          out.putNull("random_rows_per_s");
+        }
+        put(out, "seq_rows_per_s", passes.contains("seq"), () -> sequential(s, Math.min(n, SEQUENTIAL_ROWS)));
+        put(out, "shuffled_rows_per_s", passes.contains("shuffled"), () -> shuffled(s, Math.min(n, SHUFFLED_ROWS)));
+        if (passes.contains("train") && s.columnNames().containsAll(TRAIN_COLUMNS)) {
+          long read = DiskReads.bytes();
+          long rows = Math.min(n, TRAIN_ROWS);
+          out.put("train_rows_per_s", train(s, rows));
+          bytesPerRow[1] = DiskReads.perRow(read, rows);
         } else {
           out.putNull("train_rows_per_s");
         }
@@ -142,6 +188,8 @@ final class BenchCommand implements Callable<Integer> {
         out.put("heap_mb_after_open", heap.getUsed() / MB);
         out.put("heap_mb_committed", heap.getCommitted() / MB);
         out.put("arrow_mb_after_open", arrow);
+        out.put("random_read_bytes_per_row", bytesPerRow[0]);
+        out.put("train_read_bytes_per_row", bytesPerRow[1]);
       }
     } finally {
       deleteTree(warmup);
@@ -157,7 +205,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private LazyDataset open(Path dir, RootAllocator allocator) {
-    LazyDataset.Builder builder = LazyDataset.newBuilder().allocator(allocator);
+    LazyDataset.Builder builder = readMode.builder().allocator(allocator);
     if (verifyChecksums) {
       builder.verifyChecksums();
     }
@@ -172,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
     try (LazyDataset small = open(dir, allocator)) {
       Split s = small.splits().get(0);
       for (int round = 0; round < 2; round++) {
-        random(s, WARMUP_ROWS);
+        random(s, WARMUP_ROWS, threads);
         sequential(s, WARMUP_ROWS);
         shuffled(s, WARMUP_ROWS);
         train(s, WARMUP_ROWS);
@@ -180,18 +228,52 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Reads {@code rows} uniformly random rows. */
-  private static double random(Split s, int rows) {
+  /** Puts a pass's figure, or null if the pass is not run. */
+  private static void put(ObjectNode out, String key, boolean run, DoubleSupplier pass) {
+    if (run) {
+      out.put(key, pass.getAsDouble());
+    } else {
+      out.putNull(key);
+    }
+  }
+
+  /** Reads {@code rows} uniformly random rows with {@code get}, from {@code threads} threads. */
+  private static double random(Split s, int rows, int threads) {
     SplittableRandom random = new SplittableRandom(1);
     long[] indices = new long[rows];
     for (int i = 0; i < rows; i++) {
       indices[i] = random.nextLong(s.size());
     }
     long t = System.nanoTime();
-    for (long i : indices) {
-      sink = s.get(i);
+    if (threads == 1) {
+      for (long i : indices) {
+        sink = s.get(i);
+      }
+    } else {
+      AtomicInteger next = new AtomicInteger();
+      IntStream.range(0, threads)
+          .mapToObj(
+              k ->
+                  new Thread(
+                      () -> {
+                        for (int i = next.getAndIncrement(); i < rows; i = next.getAndIncrement()) {
+                          sink = s.get(indices[i]);
+                        }
+                      }))
+          .peek(Thread::start)
+          .toList()
+          .forEach(BenchCommand::join);
     }
     return rows / seconds(t);
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the random pass ran", e);
+    }
   }
 
   private static double sequential(Split s, long limit) {

@@ -24,7 +24,9 @@ class BenchCommandTest {
           "rss_mb_idle",
           "heap_mb_after_open",
           "heap_mb_committed",
-          "arrow_mb_after_open");
+          "arrow_mb_after_open",
+          "random_read_bytes_per_row",
+          "train_read_bytes_per_row");
 
   @TempDir Path tmp;
 
@@ -70,6 +72,30 @@ class BenchCommandTest {
     assertTrue(lazy.get("arrow_mb_after_open").asDouble() < 0.5 * bytesMb, lazy.toString());
   }
 
+  @Test
+  void bench_somePassesByRanges_printsNullForTheOthers() {
+    Path ds = Fixtures.convert("save_dict", tmp.resolve("dict"));
+    GoldenRowsTest.Run run =
+        GoldenRowsTest.run(
+            "bench", ds.toString(), "--split", "train", "--passes", "random", "--threads", "4",
+            "--read-mode",
+            "ranges", "--json");
+    assertEquals(0, run.status(), run.err());
+    JsonNode figures = Fixtures.json(run.out());
+    assertTrue(figures.get("random_rows_per_s").asDouble() > 0, figures.toString());
+    assertTrue(figures.get("seq_rows_per_s").isNull(), figures.toString());
+    assertTrue(figures.get("shuffled_rows_per_s").isNull(), figures.toString());
+  }
+
+  @Test
+  void bench_unknownPass_isAUsageErrorListingThePasses() {
+    Path ds = Fixtures.convert("save_dict", tmp.resolve("dict"));
+    GoldenRowsTest.Run run = GoldenRowsTest.run("bench", ds.toString(), "--passes", "random,fast");
+    assertEquals(2, run.status(), run.err());
+    assertTrue(
+        run.err().contains("--passes takes random, seq, shuffled, train; not 'fast'"), run.err());
+  }
+
   private static JsonNode bench(Path ds, String mode) {
     GoldenRowsTest.Run run =
         GoldenRowsTest.run("bench", ds.toString(), "--split", "train", "--mode", mode, "--json");
@@ -84,7 +110,7 @@ class BenchCommandTest {
     GoldenRowsTest.Run run = GoldenRowsTest.run("bench", ds.toString());
     assertEquals(0, run.status(), run.err());
     List<String> lines = run.out().lines().toList();
-    assertEquals(15, lines.size(), run.out());
+    assertEquals(17, lines.size(), run.out());
     assertTrue(lines.get(0).matches("system +\"lazyarrow\""), lines.get(0));
     String train = lines.stream().filter(l -> l.startsWith("train_rows_per_s")).findFirst().get();
     assertTrue(Double.parseDouble(train.split(" +")[1]) > 0, train);
