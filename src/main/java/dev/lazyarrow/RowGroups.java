@@ -29,10 +29,10 @@ final class RowGroups {
    * after use; closing the stream closes those not handed out. Groups read by ranges are read
    * before the first is handed out; leased ones are leased only when handed out.
    */
-  static Stream<Batch> holding(Split split, long[] sorted) {
+  static Stream<Batch> holding(Split split, long[] sorted, Columns shown) {
     List<Group> groups = group(split, sorted);
     List<Group> ranged = groups.stream().filter(Group::ranges).toList();
-    Iterator<Batch> read = ranged.isEmpty() ? null : read(split, ranged).iterator();
+    Iterator<Batch> read = ranged.isEmpty() ? null : read(split, ranged, shown).iterator();
     Iterator<Batch> batches =
         new Iterator<>() {
           private int next;
@@ -48,7 +48,7 @@ final class RowGroups {
               throw new NoSuchElementException("no record batch left");
             }
             Group g = groups.get(next++);
-            return g.ranges() ? read.next() : split.leased(g.shard(), g.batch(), g.firstRow());
+            return g.ranges() ? read.next() : split.leased(shown, g.shard(), g.batch(), g.firstRow());
           }
         };
     Stream<Batch> stream =
@@ -64,11 +64,11 @@ final class RowGroups {
   }
 
   /** Returns the rows at {@code indices}, in that order, read by groups. */
-  static List<Row> take(Split split, long[] indices) {
+  static List<Row> take(Split split, long[] indices, Columns shown) {
     long[] sorted = indices.clone();
     Arrays.sort(sorted);
     Row[] rows = new Row[sorted.length];
-    try (Stream<Batch> batches = holding(split, sorted)) {
+    try (Stream<Batch> batches = holding(split, sorted, shown)) {
       Iterator<Batch> it = batches.iterator();
       int k = 0;
       while (k < sorted.length) {
@@ -87,13 +87,12 @@ final class RowGroups {
   }
 
   /** Reads the rows of {@code groups} by ranges, jointly, as batches owned by the caller. */
-  private static List<Batch> read(Split split, List<Group> groups) {
+  private static List<Batch> read(Split split, List<Group> groups, Columns shown) {
     List<ShardFile.RowRequest> requests = new ArrayList<>(groups.size());
     for (Group g : groups) {
       requests.add(new ShardFile.RowRequest(split.shardFile(g.shard()), g.batch(), g.rows()));
     }
-    Columns view = split.view();
-    List<ShardFile.RowsRead> read = ShardFile.readRows(requests, view.source);
+    List<ShardFile.RowsRead> read = ShardFile.readRows(requests, shown.source);
     List<Batch> batches = new ArrayList<>(read.size());
     for (int i = 0; i < read.size(); i++) {
       ShardFile file = requests.get(i).shard();
@@ -106,14 +105,15 @@ final class RowGroups {
         batches.forEach(Batch::close);
         throw e;
       }
-      batches.add(new Batch(view, groups.get(i).firstRow(), lease, read.get(i).rows()));
+      batches.add(new Batch(shown, groups.get(i).firstRow(), lease, read.get(i).rows()));
     }
     return batches;
   }
 
   /** Returns the batch holding split row {@code index}, read by ranges: that row only, if it can. */
-  static Batch one(Split split, int shard, int batch, long firstRow, int row) {
-    return read(split, List.of(new Group(shard, batch, firstRow, new int[] {row}, true))).get(0);
+  static Batch one(Split split, Columns shown, int shard, int batch, long firstRow, int row) {
+    return read(split, List.of(new Group(shard, batch, firstRow, new int[] {row}, true)), shown)
+        .get(0);
   }
 
   private static List<Group> group(Split split, long[] sorted) {

@@ -234,7 +234,7 @@ public final class Split implements Iterable<Row> {
       int batch = file.batchOf(local);
       int row = (int) (local - file.batchStart(batch));
       if (byRanges(shard, batch, 1)) {
-        try (Batch b = RowGroups.one(this, shard, batch, index - row, row)) {
+        try (Batch b = RowGroups.one(this, view(), shard, batch, index - row, row)) {
           return b.row(b.indexOf(index));
         }
       }
@@ -262,7 +262,7 @@ public final class Split implements Iterable<Row> {
       }
       cache.enter();
       try {
-        return RowGroups.take(this, indices);
+        return RowGroups.take(this, indices, view());
       } finally {
         cache.exit();
       }
@@ -391,13 +391,14 @@ public final class Split implements Iterable<Row> {
    * Returns the record batches holding the ascending split rows {@code sortedRows}, in order, each
    * to be closed after use, as a collation walks them: a batch whose rows the {@link ReadMode}
    * reads by ranges holds only those rows (see {@link Batch#holds}), the others are leased whole
-   * when handed out. Closing the stream releases the batches not handed out.
+   * when handed out. Given {@code columns}, the batches show only those (and read only those by
+   * ranges); given none, this split's. Closing the stream releases the batches not handed out.
    *
    * @throws IndexOutOfBoundsException if a row is not in {@code [0, size())}
-   * @throws IllegalArgumentException if the rows do not ascend
+   * @throws IllegalArgumentException if the rows do not ascend, or a column is not this split's
    * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
    */
-  public Stream<Batch> batchesHolding(long[] sortedRows) {
+  public Stream<Batch> batchesHolding(long[] sortedRows, String... columns) {
     for (int i = 0; i < sortedRows.length; i++) {
       checkIndex(sortedRows[i]);
       if (i > 0 && sortedRows[i] < sortedRows[i - 1]) {
@@ -407,7 +408,8 @@ public final class Split implements Iterable<Row> {
     }
     cache.enter();
     try {
-      return RowGroups.holding(this, sortedRows);
+      return RowGroups.holding(
+          this, sortedRows, columns.length == 0 ? view() : view().select(columns));
     } finally {
       cache.exit();
     }
@@ -430,9 +432,9 @@ public final class Split implements Iterable<Row> {
             && !shards[shard].isResident(batch));
   }
 
-  /** Returns the leased batch {@code batch} of shard {@code shard}, which starts at split row {@code first}. */
-  Batch leased(int shard, int batch, long first) {
-    return new Batch(view(), first, lease(shard, batch));
+  /** Returns batch {@code batch} of shard {@code shard}, starting at split row {@code first}. */
+  Batch leased(Columns shown, int shard, int batch, long first) {
+    return new Batch(shown, first, lease(shard, batch));
   }
 
   int shardOf(long index) {

@@ -125,13 +125,18 @@ final class OpenShard {
     return starts[batch + 1] - starts[batch];
   }
 
+  /** Returns the metadata of record batch {@code index} if it is kept, else null; reads nothing. */
+  RecordBatch keptHeader(int index) {
+    return headers.getIfPresent(index);
+  }
+
   /**
    * Returns the metadata of record batch {@code index}, read with one positional read (never
    * through the mapping, whose page faults read around) and kept while the bound allows, checked:
    * its buffers inside its body, its rows those the footer says.
    */
   RecordBatch header(int index) {
-    RecordBatch cached = headers.getIfPresent(index);
+    RecordBatch cached = keptHeader(index);
     if (cached != null) {
       return cached;
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -59,12 +60,18 @@ final class RangeReads {
     int n = requests.size();
     Plan[] plans = new Plan[n];
     List<Callable<Plan>> headers = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ShardFile.RowRequest r = requests.get(i);
-      int at = i;
-      headers.add(() -> plans[at] = plan(r, sorted));
-    }
     try {
+      for (int i = 0; i < n; i++) {
+        ShardFile.RowRequest r = requests.get(i);
+        OpenShard s = r.shard().state();
+        RecordBatch kept = s.keptHeader(r.batch());
+        int at = i;
+        if (kept != null) {
+          plans[i] = new Plan(s, r, kept, sorted);
+        } else {
+          headers.add(() -> plans[at] = new Plan(s, r, s.header(r.batch()), sorted));
+        }
+      }
       run(headers);
       List<Callable<ColumnGather.Parts>> reads = new ArrayList<>();
       for (Plan p : plans) {
@@ -115,32 +122,27 @@ final class RangeReads {
     }
   }
 
-  /** What to read of one batch: its header, rows and the selected columns' places. */
-  private static Plan plan(ShardFile.RowRequest r, int[] columns) {
-    OpenShard s = r.shard().state();
-    RecordBatch header = s.header(r.batch());
-    return new Plan(s, r, header, columns);
-  }
-
   /**
    * Runs {@code tasks}, which keep what they read where the caller releases it, on the pool (the
    * caller's thread if there is one task) and waits for all of them before it throws the first
    * fault: a task abandoned while running would leak the buffers it is filling.
    */
   private static <T> void run(List<Callable<T>> tasks) {
-    if (tasks.size() == 1) {
-      try {
-        tasks.get(0).call();
-        return;
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
+    if (tasks.isEmpty()) {
+      return;
     }
-    List<Future<T>> futures = new ArrayList<>(tasks.size());
+    List<FutureTask<T>> futures = new ArrayList<>(tasks.size());
     for (Callable<T> task : tasks) {
-      futures.add(POOL.submit(task));
+      futures.add(new FutureTask<>(task));
+    }
+    for (int i = 1; i < futures.size(); i++) {
+      POOL.execute(futures.get(i));
+    }
+    // The caller reads too, from the end, while the pool takes from the start: a task already
+    // started by the other side is skipped (FutureTask runs once).
+    futures.get(0).run();
+    for (int i = futures.size() - 1; i > 0; i--) {
+      futures.get(i).run();
     }
     RuntimeException first = null;
     boolean interrupted = false;
@@ -158,7 +160,7 @@ final class RangeReads {
                   : new IllegalStateException(e.getCause());
           if (first == null) {
             first = cause;
-          } else {
+          } else if (first != cause) {
             first.addSuppressed(cause);
           }
           break;

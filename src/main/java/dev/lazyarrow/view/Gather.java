@@ -19,6 +19,9 @@ final class Gather {
   private final long[] sorted;
   private final int[] slots;
 
+  /** The columns a walk reads, for the record batches read by ranges; empty for all. */
+  private final String[] columns;
+
   /** Takes the rows of one walk and the local rows and output slots of each of its batches. */
   @FunctionalInterface
   interface Visitor {
@@ -29,9 +32,19 @@ final class Gather {
     void visit(Batch batch, int[] local, int[] slots, int from, int to);
   }
 
+  /** The same rows as {@code of}, walked for {@code columns} only. */
+  private Gather(Gather of, String[] columns) {
+    this.split = of.split;
+    this.rows = of.rows;
+    this.sorted = of.sorted;
+    this.slots = of.slots;
+    this.columns = columns;
+  }
+
   Gather(Split split, long[] rows) {
     this.split = split;
     this.rows = rows;
+    this.columns = new String[0];
     int n = rows.length;
     this.sorted = new long[n];
     this.slots = new int[n];
@@ -77,11 +90,20 @@ final class Gather {
     return split;
   }
 
+  /**
+   * Returns a gather of the same rows whose walks read only {@code column} where rows are read by
+   * ranges ({@link dev.lazyarrow.ReadMode}): each collation reads its own column, never the
+   * others'.
+   */
+  Gather only(String column) {
+    return new Gather(this, new String[] {column});
+  }
+
   /** Visits every record batch holding some of the rows, in split order. */
   void walk(Visitor visitor) {
     int[] local = new int[sorted.length];
     int k = 0;
-    try (Stream<Batch> batches = split.batchesHolding(sorted)) {
+    try (Stream<Batch> batches = split.batchesHolding(sorted, columns)) {
       Iterator<Batch> it = batches.iterator();
       while (k < sorted.length) {
         try (Batch batch = it.next()) {

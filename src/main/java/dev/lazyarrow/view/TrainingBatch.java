@@ -252,7 +252,7 @@ public final class TrainingBatch {
       throw new IllegalArgumentException(
           "no column '" + column + "'; columns are " + split.columnNames());
     }
-    return gather();
+    return gather().only(column);
   }
 
   private Gather gather() {
