@@ -86,6 +86,23 @@ final class RowGroups {
     return out;
   }
 
+  /**
+   * Reads the groups of {@code sorted} that are read by ranges, and keeps nothing; returns how
+   * many rows they hold.
+   */
+  static int readAhead(Split split, long[] sorted, Columns shown) {
+    List<ShardFile.RowRequest> requests = new ArrayList<>();
+    int rows = 0;
+    for (Group g : group(split, sorted)) {
+      if (g.ranges()) {
+        requests.add(new ShardFile.RowRequest(split.shardFile(g.shard()), g.batch(), g.rows()));
+        rows += g.rows().length;
+      }
+    }
+    ShardFile.readRowsAhead(requests, shown.source);
+    return rows;
+  }
+
   /** Reads the rows of {@code groups} by ranges, jointly, as batches owned by the caller. */
   private static List<Batch> read(Split split, List<Group> groups, Columns shown) {
     List<ShardFile.RowRequest> requests = new ArrayList<>(groups.size());

@@ -416,6 +416,30 @@ public final class Split implements Iterable<Row> {
   }
 
   /**
+   * Reads ahead, by ranges, those of {@code rows} that the {@link ReadMode} would read by ranges,
+   * and keeps nothing: their bytes land in the page cache, where the reads that follow find them.
+   * What a loader calls for its coming batches; returns once the reads are done. Rows read through
+   * the mapping are left alone.
+   *
+   * @return how many distinct rows were read ahead
+   * @throws IndexOutOfBoundsException if a row is not in {@code [0, size())}
+   * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
+   */
+  public int readAhead(long... rows) {
+    long[] sorted = rows.clone();
+    java.util.Arrays.sort(sorted);
+    for (long row : sorted) {
+      checkIndex(row);
+    }
+    cache.enter();
+    try {
+      return RowGroups.readAhead(this, sorted, view());
+    } finally {
+      cache.exit();
+    }
+  }
+
+  /**
    * Returns whether {@code rows} rows of record batch {@code batch} of shard {@code shard} are read
    * by ranges rather than through the batch: never when mapped or checking checksums (which need
    * the whole batch) or when the batch is cached; always for {@link ReadMode#RANGES}; for {@link

@@ -90,6 +90,19 @@ class ReadModeTest {
   }
 
   @Test
+  void readAhead_byMode_readsOnlyTheRowsRangesWouldRead() {
+    Path dir = Fixtures.convert("save_dict", tmp.resolve("out"));
+    long[] rows = {2999, 5, 1200, 5, 17};
+    try (LazyDataset ds = LazyDataset.newBuilder().readMode(ReadMode.RANGES).open(dir)) {
+      assertEquals(4, ds.split("train").readAhead(rows), "row 5 counts once");
+      assertEquals(0, ds.cacheStats().misses());
+    }
+    try (LazyDataset ds = LazyDataset.newBuilder().readMode(ReadMode.MAPPED).open(dir)) {
+      assertEquals(0, ds.split("train").readAhead(rows));
+    }
+  }
+
+  @Test
   void readMode_setTwice_isRefusedNamingTheFirst() {
     LazyDataset.Builder builder = LazyDataset.newBuilder().readMode(ReadMode.RANGES);
     IllegalStateException e =

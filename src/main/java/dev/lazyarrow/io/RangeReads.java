@@ -54,6 +54,16 @@ final class RangeReads {
 
   /** Reads the requested rows of each request's batch; see {@link ShardFile#readRows}. */
   static List<ShardFile.RowsRead> read(List<ShardFile.RowRequest> requests, int[] columns) {
+    return read(requests, columns, true);
+  }
+
+  /** Reads what {@link #read} would and keeps none of it; see {@link ShardFile#readRowsAhead}. */
+  static void readAhead(List<ShardFile.RowRequest> requests, int[] columns) {
+    read(requests, columns, false);
+  }
+
+  private static List<ShardFile.RowsRead> read(
+      List<ShardFile.RowRequest> requests, int[] columns, boolean keep) {
     check(requests, columns);
     int[] sorted = columns.clone();
     Arrays.sort(sorted);
@@ -81,6 +91,9 @@ final class RangeReads {
         }
       }
       run(reads);
+      if (!keep) {
+        return List.of();
+      }
       List<ShardFile.RowsRead> out = new ArrayList<>(n);
       try {
         for (Plan p : plans) {

@@ -252,6 +252,17 @@ public final class ShardFile implements AutoCloseable {
   }
 
   /**
+   * Reads what {@link #readRows} would, and keeps none of it: the bytes land in the page cache,
+   * where reading the rows afterwards finds them. Not validated beyond what sizes the reads.
+   *
+   * @throws IllegalArgumentException if a request's rows are not ascending and inside its batch
+   * @throws LazyArrowException naming the file if it changed or what was read is corrupt
+   */
+  public static void readRowsAhead(List<RowRequest> requests, int[] columns) {
+    RangeReads.readAhead(requests, columns);
+  }
+
+  /**
    * Returns whether every page of record batch {@code index}'s body is in memory (the page cache),
    * so that reading it through the mapping faults nothing from disk; asks the kernel ({@code
    * mincore}), reads nothing.

@@ -55,8 +55,9 @@ final class SplitLoader implements Loader {
   @Override
   public Iterator<TrainingBatch> iterator() {
     if (prefetch == 0) {
-      // Work on the trainer's own thread gains nothing by being early: leave it to the calls.
-      return iterate(batch -> {}, 0);
+      // Collation on the trainer's own thread gains nothing by being early: leave it to the calls,
+      // but read the coming batches' rows ahead, so that their reads are in flight meanwhile.
+      return iterate(batch -> {}, -1);
     }
     if (!view.isProjection()) {
       return iterate(TrainingBatch::rows, prefetch);
@@ -95,7 +96,9 @@ final class SplitLoader implements Loader {
   private record Epoch(int number, Sampler order, BatchPlan plan) {}
 
   /**
-   * Iterates the rest of the epoch, running {@code prepare} on each batch before handing it out.
+   * Iterates the rest of the epoch, running {@code prepare} on each batch before handing it out:
+   * {@code ahead} batches prepared ahead on the loader's threads, or none if 0, or, if -1, none
+   * but with the coming batches' rows read ahead ({@link ReadAhead}).
    */
   private Iterator<TrainingBatch> iterate(
       java.util.function.Consumer<TrainingBatch> prepare, int ahead) {
@@ -115,6 +118,20 @@ final class SplitLoader implements Loader {
           prepare.accept(training);
           return training;
         };
+    ReadAhead readAhead =
+        ahead < 0
+            ? new ReadAhead(
+                view,
+                rounds,
+                round -> {
+                  long[] positions = epoch.plan().positions(partition.batch(round));
+                  long[] indices = new long[positions.length];
+                  for (int i = 0; i < indices.length; i++) {
+                    indices[i] = epoch.order().row(positions[i]);
+                  }
+                  return indices;
+                })
+            : null;
     Iterator<TrainingBatch> source =
         ahead > 0
             ? new Prefetcher<>(rounds, produce, ahead, pool())
@@ -128,6 +145,9 @@ final class SplitLoader implements Loader {
 
               @Override
               public TrainingBatch next() {
+                if (readAhead != null) {
+                  readAhead.handingOut(round);
+                }
                 return produce.apply(round++);
               }
             };
