@@ -148,7 +148,10 @@ final class RangeReads {
     for (Callable<T> task : tasks) {
       futures.add(new FutureTask<>(task));
     }
-    for (int i = 1; i < futures.size(); i++) {
+    // A pool with work queued is saturated (many readers at once): handing it more would only add
+    // thread switches, so the caller then reads its own.
+    boolean saturated = !POOL.getQueue().isEmpty();
+    for (int i = 1; i < futures.size() && !saturated; i++) {
       POOL.execute(futures.get(i));
     }
     // The caller reads too, from the end, while the pool takes from the start: a task already
