@@ -257,15 +257,7 @@ public final class Split implements Iterable<Row> {
   public List<Row> take(long... indices) {
     Objects.requireNonNull(indices, "indices");
     if (readMode != ReadMode.MAPPED && !verifyChecksums) {
-      for (long index : indices) {
-        checkIndex(index);
-      }
-      cache.enter();
-      try {
-        return RowGroups.take(this, indices, view());
-      } finally {
-        cache.exit();
-      }
+      return inRead(indices, () -> RowGroups.take(this, indices, view()));
     }
     List<Row> rows = new ArrayList<>(indices.length);
     Columns v = view();
@@ -428,12 +420,17 @@ public final class Split implements Iterable<Row> {
   public int readAhead(long... rows) {
     long[] sorted = rows.clone();
     java.util.Arrays.sort(sorted);
-    for (long row : sorted) {
+    return inRead(sorted, () -> RowGroups.readAhead(this, sorted, view()));
+  }
+
+  /** Checks {@code rows}, then runs {@code read} as a read in flight, which close waits for. */
+  private <T> T inRead(long[] rows, java.util.function.Supplier<T> read) {
+    for (long row : rows) {
       checkIndex(row);
     }
     cache.enter();
     try {
-      return RowGroups.readAhead(this, sorted, view());
+      return read.get();
     } finally {
       cache.exit();
     }

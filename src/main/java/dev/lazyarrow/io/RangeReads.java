@@ -11,10 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
@@ -48,7 +45,7 @@ final class RangeReads {
   /** Reads in flight at most: what a local NVMe or cloud volume needs to reach its rate. */
   static final int READERS = 32;
 
-  private static final ThreadPoolExecutor POOL = pool();
+  private static final ThreadPoolExecutor POOL = DaemonPool.of("lazyarrow-range-read", READERS);
 
   private RangeReads() {}
 
@@ -189,24 +186,6 @@ final class RangeReads {
     if (first != null) {
       throw first;
     }
-  }
-
-  private static ThreadPoolExecutor pool() {
-    AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            READERS,
-            READERS,
-            10,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            task -> {
-              Thread t = new Thread(task, "lazyarrow-range-read-" + count.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   /** One batch's reads: where each selected column lies, and what was read of it. */

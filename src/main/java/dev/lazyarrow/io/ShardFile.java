@@ -329,14 +329,7 @@ public final class ShardFile implements AutoCloseable {
     ArrowBlock block = s.blocks.batchBlocks().get(index);
     ArrowBuf body = null;
     try {
-      RecordBatch header =
-          ShardFooter.recordBatch(
-              path,
-              block,
-              ShardFooter.message(
-                  path,
-                  block,
-                  ShardFooter.readFully(s.channel, block.getOffset(), block.getMetadataLength())));
+      RecordBatch header = s.header(index);
       body = allocator.buffer(block.getBodyLength());
       Memory.copyFromFile(
           s.channel, block.getOffset() + block.getMetadataLength(), body, block.getBodyLength());

@@ -1,11 +1,9 @@
 package dev.lazyarrow.view;
 
 import dev.lazyarrow.Split;
+import dev.lazyarrow.io.DaemonPool;
 import java.util.ArrayDeque;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
@@ -39,7 +37,7 @@ final class ReadAhead {
    * The threads that read ahead, shared by every loader and gone when idle, so that a loader
    * without prefetch owns no thread its caller must close.
    */
-  private static final ThreadPoolExecutor POOL = pool();
+  private static final ThreadPoolExecutor POOL = DaemonPool.of("lazyarrow-read-ahead", THREADS);
 
   private final AtomicLong handedOut = new AtomicLong(-1);
   /** The rows of each batch read ahead and not yet handed out, by round. */
@@ -82,23 +80,5 @@ final class ReadAhead {
     } catch (RuntimeException e) {
       // Only a hint: the trainer's own read of these rows reports what is wrong with them.
     }
-  }
-
-  private static ThreadPoolExecutor pool() {
-    AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            THREADS,
-            THREADS,
-            10,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            task -> {
-              Thread t = new Thread(task, "lazyarrow-read-ahead-" + count.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -87,46 +88,46 @@ class RangeReadTest {
 
   @Test
   void get_listOffsetPastItsValuesThroughRanges_failsNamingTheFile() {
-    Path dir = Fixtures.convert("save_dict", tmp.resolve("out"));
-    Path shard = dir.resolve("train/part-00000.arrow");
-    ShardBytes bytes = ShardBytes.of(shard);
     // The labels offsets (buffer 4) of row 0 become 0..2^30: far past the 1,000-odd items.
-    bytes.putInt(bytes.bufferData(0, 4) + 4, 0x40000000);
-    bytes.write();
-    LazyArrowException e = rangeReadFails(dir, 0);
-    assertTrue(e.getMessage().startsWith(shard.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("has offset 1073741824 after 0"), e.getMessage());
+    rangeReadFails(
+        bytes -> bytes.putInt(bytes.bufferData(0, 4) + 4, 0x40000000),
+        0,
+        "has offset 1073741824 after 0");
   }
 
   @Test
   void get_stringOffsetsDecreasingThroughRanges_failsNamingTheFile() {
-    Path dir = Fixtures.convert("save_dict", tmp.resolve("out"));
-    Path shard = dir.resolve("train/part-00000.arrow");
-    ShardBytes bytes = ShardBytes.of(shard);
     // The text offsets (buffer 1): offset 6 drops below offset 5.
-    long at = bytes.bufferData(0, 1);
-    bytes.putInt(at + 4 * 6, bytes.getInt(at + 4 * 5) - 1);
-    bytes.write();
-    LazyArrowException e = rangeReadFails(dir, 5);
-    assertTrue(e.getMessage().startsWith(shard.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("record batch 0"), e.getMessage());
+    rangeReadFails(
+        bytes -> {
+          long at = bytes.bufferData(0, 1);
+          bytes.putInt(at + 4 * 6, bytes.getInt(at + 4 * 5) - 1);
+        },
+        5,
+        "record batch 0");
   }
 
   @Test
   void get_stringOffsetOfIntMaxThroughRanges_failsBeforeReadingIt() {
+    rangeReadFails(
+        bytes -> bytes.putInt(bytes.bufferData(0, 1) + 4, Integer.MAX_VALUE), 0, "outside 0..");
+  }
+
+  /**
+   * Damages the first shard of a fresh {@code save_dict} conversion and checks that reading {@code
+   * row} by ranges fails naming the shard and saying {@code what}.
+   */
+  private void rangeReadFails(Consumer<ShardBytes> damage, long row, String what) {
     Path dir = Fixtures.convert("save_dict", tmp.resolve("out"));
     Path shard = dir.resolve("train/part-00000.arrow");
     ShardBytes bytes = ShardBytes.of(shard);
-    bytes.putInt(bytes.bufferData(0, 1) + 4, Integer.MAX_VALUE);
+    damage.accept(bytes);
     bytes.write();
-    LazyArrowException e = rangeReadFails(dir, 0);
-    assertTrue(e.getMessage().startsWith(shard.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("outside 0.."), e.getMessage());
-  }
-
-  private static LazyArrowException rangeReadFails(Path dir, long row) {
     try (LazyDataset ds = LazyDataset.newBuilder().readMode(ReadMode.RANGES).open(dir)) {
-      return assertThrows(LazyArrowException.class, () -> ds.split("train").get(row));
+      LazyArrowException e =
+          assertThrows(LazyArrowException.class, () -> ds.split("train").get(row));
+      assertTrue(e.getMessage().startsWith(shard.toString()), e.getMessage());
+      assertTrue(e.getMessage().contains(what), e.getMessage());
     }
   }
 
