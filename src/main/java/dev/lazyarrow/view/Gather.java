@@ -70,9 +70,18 @@ final class Gather {
     return rows[slot];
   }
 
-  /** Returns the split the rows are read from. */
-  Split split() {
-    return split;
+  /**
+   * Returns the position of {@code column} among the split's columns.
+   *
+   * @throws IllegalArgumentException if the split has no such column
+   */
+  int position(String column) {
+    int p = split.columnNames().indexOf(column);
+    if (p < 0) {
+      throw new IllegalArgumentException(
+          "no column '" + column + "'; columns are " + split.columnNames());
+    }
+    return p;
   }
 
   /** Visits every record batch holding some of the rows, in split order. */
