@@ -25,6 +25,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.connector.write.BatchWrite;
 import org.apache.spark.sql.connector.write.DataWriterFactory;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
@@ -40,7 +41,9 @@ import org.apache.spark.sql.types.StructType;
  * <p>Append adds the rows to the dataset's splits (the existing ones keep their shards and
  * features; their schema must be the one written) and adds new splits. Overwrite (truncate)
  * replaces the whole dataset, as it replaces a Parquet folder: the old shards are deleted once the
- * new manifest is in place. A failed job leaves the dataset as it was.
+ * new manifest is in place. A failed job leaves the dataset as it was. In the modes errorifexists
+ * and ignore the commit looks at the dataset again ({@link ExistingSplits}): a split made by
+ * another write meanwhile fails this one, or discards it.
  */
 final class DatasetCommit implements BatchWrite {
   /** What the manifest records as the writer. */
@@ -77,7 +80,7 @@ final class DatasetCommit implements BatchWrite {
     }
     this.shardSchema = new Schema(stored, metadata);
     if (!truncate && spec.split() != null) {
-      checkAppendable(existing(), List.of(spec.split()));
+      checkAppendable(ExistingSplits.read(dir), List.of(spec.split()));
     }
     this.createdDir = !Files.exists(dir);
     this.staging = dir.resolve(".lazyarrow-spark-" + queryId);
@@ -97,7 +100,16 @@ final class DatasetCommit implements BatchWrite {
   @Override
   public void commit(WriterCommitMessage[] messages) {
     try {
-      Manifest old = existing();
+      Manifest old = ExistingSplits.read(dir);
+      List<String> found = ExistingSplits.in(old, spec);
+      if (!found.isEmpty() && spec.mode() == SaveMode.ErrorIfExists) {
+        // Another write made it while this one ran: Spark aborts this one.
+        ExistingSplits.throwAlreadyExists(dir, found);
+      }
+      if (!found.isEmpty() && spec.mode() == SaveMode.Ignore) {
+        abort(messages);
+        return;
+      }
       Map<String, List<Manifest.Shard>> written = publishShards(messages);
       if (spec.split() != null && !written.containsKey(spec.split())) {
         written.put(spec.split(), emptyShard(spec.split()));
@@ -196,10 +208,6 @@ final class DatasetCommit implements BatchWrite {
     Files.createDirectories(dir.resolve(split));
     Files.move(folder.resolve(s.path()), dir.resolve(path));
     return List.of(new Manifest.Shard(path, 0, s.bytes()));
-  }
-
-  private Manifest existing() {
-    return Files.exists(dir.resolve(Manifest.FILE_NAME)) ? Manifest.read(dir) : null;
   }
 
   /** Refuses to append rows to an existing split whose schema is not the one written. */
