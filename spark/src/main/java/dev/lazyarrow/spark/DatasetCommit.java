@@ -36,7 +36,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * One write of a DataFrame into a dataset, on the driver: tasks write shards into a staging folder
  * inside the dataset directory; the commit moves the committed attempts' shards into their split
- * folders and then writes the manifest, atomically; an abort deletes the staging folder.
+ * folders and then writes the manifest, atomically; an abort deletes the staging folder. The
+ * dataset's {@link DatasetLock} is held from the job's start to the end of the commit or abort.
  *
  * <p>Append adds the rows to the dataset's splits (the existing ones keep their shards and
  * features; their schema must be the one written) and adds new splits. Overwrite (truncate)
@@ -60,6 +61,7 @@ final class DatasetCommit implements BatchWrite {
   private final Schema rowSchema;
   private final Schema shardSchema;
   private final JsonNode features;
+  private DatasetLock lock;
 
   DatasetCommit(WriteSpec spec, StructType schema, String queryId, boolean truncate) {
     this.spec = spec;
@@ -84,15 +86,19 @@ final class DatasetCommit implements BatchWrite {
     }
     this.createdDir = !Files.exists(dir);
     this.staging = dir.resolve(".lazyarrow-spark-" + queryId);
+  }
+
+  /** Takes the dataset's lock and makes the staging folder: the job starts. */
+  @Override
+  public DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
+    // Not when the write is built: Spark calls abort only once it has asked for this factory.
+    lock = DatasetLock.take(dir, queryId);
     try {
       Files.createDirectories(staging);
     } catch (IOException e) {
+      abort(new WriterCommitMessage[0]);
       throw new UncheckedIOException("cannot create " + staging, e);
     }
-  }
-
-  @Override
-  public DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
     return new TaskWriterFactory(
         spec, rowSchema.serializeAsMessage(), shardSchema.serializeAsMessage(), staging.toString());
   }
@@ -139,11 +145,28 @@ final class DatasetCommit implements BatchWrite {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot commit the dataset " + dir, e);
+    } finally {
+      unlock();
     }
   }
 
   @Override
   public void abort(WriterCommitMessage[] messages) {
+    try {
+      deleteStaging();
+    } finally {
+      unlock();
+    }
+    if (createdDir) {
+      try {
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        // Not empty: something else was written there meanwhile, and it stays.
+      }
+    }
+  }
+
+  private void deleteStaging() {
     // Tasks of a failed job may still be running: the staging folder is first renamed away, so that
     // none can create a file in it while it is deleted (their paths no longer resolve).
     Path aborted = staging.resolveSibling(staging.getFileName() + ".aborted");
@@ -155,12 +178,11 @@ final class DatasetCommit implements BatchWrite {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move " + staging + " aside", e);
     }
-    if (createdDir) {
-      try {
-        Files.deleteIfExists(dir);
-      } catch (IOException e) {
-        // Not empty: something else was written there meanwhile, and it stays.
-      }
+  }
+
+  private void unlock() {
+    if (lock != null) {
+      lock.release();
     }
   }
 

@@ -51,7 +51,7 @@ class SaveModeTest {
   }
 
   /** Every file under {@code dir} by its relative path, with the SHA-256 of its bytes. */
-  private static Map<String, String> snapshot(Path dir) throws IOException {
+  static Map<String, String> snapshot(Path dir) throws IOException {
     Map<String, String> files = new TreeMap<>();
     try (Stream<Path> all = Files.walk(dir)) {
       for (Path p : all.filter(Files::isRegularFile).toList()) {
