@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -116,12 +117,13 @@ final class DatasetCommit implements BatchWrite {
         abort(messages);
         return;
       }
+      if (!truncate) {
+        // Before any shard moves into the dataset, where a refused commit would leave it.
+        checkAppendable(old, splitsWritten(messages));
+      }
       Map<String, List<Manifest.Shard>> written = publishShards(messages);
       if (spec.split() != null && !written.containsKey(spec.split())) {
         written.put(spec.split(), emptyShard(spec.split()));
-      }
-      if (!truncate) {
-        checkAppendable(old, written.keySet());
       }
       List<Manifest.SplitEntry> entries = new ArrayList<>();
       if (old != null && !truncate) {
@@ -184,6 +186,18 @@ final class DatasetCommit implements BatchWrite {
     if (lock != null) {
       lock.release();
     }
+  }
+
+  /** Returns the splits the commit adds to: those of the tasks' shards, and the one named. */
+  private Set<String> splitsWritten(WriterCommitMessage[] messages) {
+    Set<String> splits = new TreeSet<>();
+    for (WriterCommitMessage m : messages) {
+      ((TaskShards) m).shards().forEach(s -> splits.add(s.split()));
+    }
+    if (spec.split() != null) {
+      splits.add(spec.split());
+    }
+    return splits;
   }
 
   /**

@@ -198,4 +198,30 @@ class SaveModeTest {
     ignore.commit(none);
     assertEquals(written, snapshot(out), "neither write left a file or changed one");
   }
+
+  @Test
+  void commit_splitOfAnotherSchemaCopiedInMeanwhile_isRefusedLeavingNoFile() throws IOException {
+    Path out = tmp.resolve("copied");
+    DatasetCommit append = started(out, "Append");
+    append.createBatchWriterFactory(() -> 1);
+    // A writer that takes no lock: a dataset of another schema copied in by hand.
+    Path other = tmp.resolve("other");
+    spark.range(3).write().format("lazyarrow").save(other.toString());
+    try (Stream<Path> files = Files.walk(other)) {
+      for (Path p : files.toList()) {
+        Path target = out.resolve(other.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+
+    WriterCommitMessage[] none = new WriterCommitMessage[0];
+    Exception e = assertThrows(IllegalArgumentException.class, () -> append.commit(none));
+    assertTrue(e.getMessage().startsWith("cannot append to split 'train'"), e.getMessage());
+    append.abort(none);
+    assertEquals(snapshot(other), snapshot(out), "the refused commit moved no shard in");
+  }
 }
