@@ -100,6 +100,27 @@ public final class Batch implements AutoCloseable {
   }
 
   /**
+   * Returns the vector of the column at {@code column} in the split's {@link Split#columnNames()},
+   * as {@link #vector(String)} does, without looking the name up: what a reader that visits many
+   * batches calls.
+   *
+   * @throws IndexOutOfBoundsException if there is no such column
+   */
+  public FieldVector vector(int column) {
+    return lease.value().vectors[columns.source[column]];
+  }
+
+  /**
+   * Returns whether the column at {@code column} in the split's {@link Split#columnNames()} may
+   * hold a null in this batch, as {@link #mayHoldNulls(String)} does.
+   *
+   * @throws IndexOutOfBoundsException if there is no such column
+   */
+  public boolean mayHoldNulls(int column) {
+    return !lease.value().nullFree(columns.source[column]);
+  }
+
+  /**
    * Returns whether the column named {@code column} may hold a null in this batch, at any depth
    * (list items, struct fields): false when the batch's metadata counts none, so that a reader can
    * skip every validity check.
@@ -107,7 +128,7 @@ public final class Batch implements AutoCloseable {
    * @throws IllegalArgumentException if there is no such column
    */
   public boolean mayHoldNulls(String column) {
-    return !lease.value().nullFree(vector(column));
+    return !lease.value().nullFree(columns.source[columns.position(column)]);
   }
 
   /**

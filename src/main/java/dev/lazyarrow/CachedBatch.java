@@ -24,20 +24,28 @@ final class CachedBatch implements AutoCloseable {
   private static final long VECTOR_OVERHEAD = 512;
 
   final VectorSchemaRoot root;
+
+  /** The vectors of {@link #root}, one hop nearer: a walk over many batches reads them on each. */
+  final FieldVector[] vectors;
+
   final ValueReader[] readers;
   final long weight;
   private final Path file;
-  private final Set<FieldVector> noNulls;
+
+  /** Whether each vector of {@link #root}, with everything below it, is known to hold no null. */
+  private final boolean[] nullFree;
 
   CachedBatch(Path file, ShardFile.LoadedBatch loaded, DictionaryProvider dictionaries) {
     this.file = file;
     this.root = loaded.root();
-    this.noNulls = loaded.noNulls();
     List<FieldVector> vectors = root.getFieldVectors();
+    this.vectors = vectors.toArray(FieldVector[]::new);
     this.readers = new ValueReader[vectors.size()];
+    this.nullFree = new boolean[vectors.size()];
     long w = BATCH_OVERHEAD;
     for (int i = 0; i < readers.length; i++) {
       readers[i] = ValueReader.of(vectors.get(i), dictionaries, loaded.noNulls());
+      nullFree[i] = nullFree(vectors.get(i), loaded.noNulls());
       w += weight(vectors.get(i), loaded.inAllocatorMemory());
     }
     this.weight = w;
@@ -60,13 +68,20 @@ final class CachedBatch implements AutoCloseable {
     return values;
   }
 
-  /** Returns whether the batch's metadata counts no null in {@code vector} nor below it. */
-  boolean nullFree(FieldVector vector) {
+  /**
+   * Returns whether the batch's metadata counts no null in vector {@code position} of the root nor
+   * below it.
+   */
+  boolean nullFree(int position) {
+    return nullFree[position];
+  }
+
+  private static boolean nullFree(FieldVector vector, Set<FieldVector> noNulls) {
     if (!noNulls.contains(vector)) {
       return false;
     }
     for (FieldVector child : vector.getChildrenFromFields()) {
-      if (!nullFree(child)) {
+      if (!nullFree(child, noNulls)) {
         return false;
       }
     }

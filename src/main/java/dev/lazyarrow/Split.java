@@ -383,14 +383,14 @@ public final class Split implements Iterable<Row> {
    * Returns the record batches holding the ascending split rows {@code sortedRows}, in order, each
    * to be closed after use, as a collation walks them: a batch whose rows the {@link ReadMode}
    * reads by ranges holds only those rows (see {@link Batch#holds}), the others are leased whole
-   * when handed out. Given {@code columns}, the batches show only those (and read only those by
-   * ranges); given none, this split's. Closing the stream releases the batches not handed out.
+   * when handed out; ranges read this split's columns only (see {@link #select}). Closing the
+   * stream releases the batches not handed out.
    *
    * @throws IndexOutOfBoundsException if a row is not in {@code [0, size())}
-   * @throws IllegalArgumentException if the rows do not ascend, or a column is not this split's
+   * @throws IllegalArgumentException if the rows do not ascend
    * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
    */
-  public Stream<Batch> batchesHolding(long[] sortedRows, String... columns) {
+  public Stream<Batch> batchesHolding(long[] sortedRows) {
     for (int i = 0; i < sortedRows.length; i++) {
       checkIndex(sortedRows[i]);
       if (i > 0 && sortedRows[i] < sortedRows[i - 1]) {
@@ -400,8 +400,7 @@ public final class Split implements Iterable<Row> {
     }
     cache.enter();
     try {
-      return RowGroups.holding(
-          this, sortedRows, columns.length == 0 ? view() : view().select(columns));
+      return RowGroups.holding(this, sortedRows, view());
     } finally {
       cache.exit();
     }

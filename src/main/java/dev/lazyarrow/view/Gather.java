@@ -19,9 +19,6 @@ final class Gather {
   private final long[] sorted;
   private final int[] slots;
 
-  /** The columns a walk reads, for the record batches read by ranges; empty for all. */
-  private final String[] columns;
-
   /** Takes the rows of one walk and the local rows and output slots of each of its batches. */
   @FunctionalInterface
   interface Visitor {
@@ -32,19 +29,9 @@ final class Gather {
     void visit(Batch batch, int[] local, int[] slots, int from, int to);
   }
 
-  /** The same rows as {@code of}, walked for {@code columns} only. */
-  private Gather(Gather of, String[] columns) {
-    this.split = of.split;
-    this.rows = of.rows;
-    this.sorted = of.sorted;
-    this.slots = of.slots;
-    this.columns = columns;
-  }
-
   Gather(Split split, long[] rows) {
     this.split = split;
     this.rows = rows;
-    this.columns = new String[0];
     int n = rows.length;
     this.sorted = new long[n];
     this.slots = new int[n];
@@ -85,25 +72,25 @@ final class Gather {
     return rows[slot];
   }
 
-  /** Returns the split the rows are read from. */
-  Split split() {
-    return split;
-  }
-
   /**
-   * Returns a gather of the same rows whose walks read only {@code column} where rows are read by
-   * ranges ({@link dev.lazyarrow.ReadMode}): each collation reads its own column, never the
-   * others'.
+   * Returns the position of {@code column} among the split's columns.
+   *
+   * @throws IllegalArgumentException if the split has no such column
    */
-  Gather only(String column) {
-    return new Gather(this, new String[] {column});
+  int position(String column) {
+    int p = split.columnNames().indexOf(column);
+    if (p < 0) {
+      throw new IllegalArgumentException(
+          "no column '" + column + "'; columns are " + split.columnNames());
+    }
+    return p;
   }
 
   /** Visits every record batch holding some of the rows, in split order. */
   void walk(Visitor visitor) {
     int[] local = new int[sorted.length];
     int k = 0;
-    try (Stream<Batch> batches = split.batchesHolding(sorted, columns)) {
+    try (Stream<Batch> batches = split.batchesHolding(sorted)) {
       Iterator<Batch> it = batches.iterator();
       while (k < sorted.length) {
         try (Batch batch = it.next()) {

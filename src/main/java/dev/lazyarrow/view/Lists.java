@@ -29,14 +29,14 @@ record Lists(FieldVector items, ArrowBuf offsets, int offsetWidth, int fixed) {
   }
 
   /** Returns the first item of row {@code i}. */
-  long start(int i) {
+  long start(long i) {
     return offsetWidth == 4
-        ? offsets.getInt(4L * i)
-        : offsetWidth == 8 ? offsets.getLong(8L * i) : (long) i * fixed;
+        ? offsets.getInt(4 * i)
+        : offsetWidth == 8 ? offsets.getLong(8 * i) : i * fixed;
   }
 
   /** Returns the item after the last of row {@code i}. */
-  long end(int i) {
+  long end(long i) {
     return start(i + 1);
   }
 }

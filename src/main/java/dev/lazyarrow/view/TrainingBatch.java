@@ -4,11 +4,13 @@ import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.format.Feature;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -41,6 +43,7 @@ public final class TrainingBatch {
   private final Map<String, Object> prepared = new ConcurrentHashMap<>();
   private volatile List<Row> rows;
   private volatile Gather gather;
+  private volatile boolean preparedAll;
 
   TrainingBatch(int epoch, long step, long[] indices, Split split) {
     this.epoch = epoch;
@@ -101,8 +104,7 @@ public final class TrainingBatch {
    */
   public Padded tokens(String column) {
     return (Padded)
-        prepared(
-            "tokens", column, () -> Collation.tokens(gather(column), column, Integer.MAX_VALUE, 0));
+        prepared("tokens", column, g -> Collation.tokens(g, column, Integer.MAX_VALUE, 0));
   }
 
   /**
@@ -117,7 +119,8 @@ public final class TrainingBatch {
     if (maxLength <= 0) {
       throw new IllegalArgumentException("max length must be positive: " + maxLength);
     }
-    return Collation.tokens(gather(column), column, maxLength, padValue);
+    Gather g = gather(column);
+    return Collation.tokens(g, column, maxLength, padValue).run(g);
   }
 
   /**
@@ -128,14 +131,9 @@ public final class TrainingBatch {
    * @throws IllegalStateException if the column is not a list of ClassLabel
    */
   public float[][] multiHot(String column) {
-    Gather g = gather(column);
-    Feature feature = split.features().get(column);
-    Feature item = feature == null ? null : feature.element();
-    if (item == null || item.kind() != Feature.Kind.CLASS_LABEL) {
-      throw new IllegalStateException("column '" + column + "' is not a list of ClassLabel");
-    }
-    return (float[][])
-        prepared("multiHot", column, () -> Collation.multiHot(g, column, item.names().size()));
+    gather(column);
+    int classes = classes(column);
+    return (float[][]) prepared("multiHot", column, g -> Collation.multiHot(g, column, classes));
   }
 
   /**
@@ -147,7 +145,7 @@ public final class TrainingBatch {
    *     differ in shape or hold nulls, or the batch is empty
    */
   public Tensor tensor(String column) {
-    return (Tensor) prepared("tensor", column, () -> Tensors.tensor(gather(column), column));
+    return (Tensor) prepared("tensor", column, g -> Tensors.tensor(g, column));
   }
 
   /**
@@ -157,7 +155,7 @@ public final class TrainingBatch {
    * @throws IllegalStateException if the column does not hold integers
    */
   public long[] longs(String column) {
-    return (long[]) prepared("longs", column, () -> Collation.longs(gather(column), column));
+    return (long[]) prepared("longs", column, g -> Collation.longs(g, column));
   }
 
   /**
@@ -167,7 +165,7 @@ public final class TrainingBatch {
    * @throws IllegalStateException if the column does not hold numbers
    */
   public double[] doubles(String column) {
-    return (double[]) prepared("doubles", column, () -> Collation.doubles(gather(column), column));
+    return (double[]) prepared("doubles", column, g -> Collation.doubles(g, column));
   }
 
   /**
@@ -178,35 +176,79 @@ public final class TrainingBatch {
    */
   @SuppressWarnings("unchecked")
   public List<String> strings(String column) {
-    return (List<String>)
-        prepared("strings", column, () -> Collation.strings(gather(column), column));
+    return (List<String>) prepared("strings", column, g -> Collation.strings(g, column));
   }
 
   /**
    * Collates each of {@code columns} the way its type calls for (see the class comment), ahead of
-   * the trainer. A column whose values do not allow it (a null scalar, for instance) is left for
-   * the call to fail on the trainer's thread.
+   * the trainer, in one walk over the record batches that hold the rows. A column whose values do
+   * not allow it (a null scalar, for instance) is left for the call to fail on the trainer's
+   * thread.
    *
    * @throws LazyArrowException if a shard is missing or corrupt
    */
   void prepare(List<String> columns) {
+    Gather g = gather();
+    Map<String, Collation.Collator<?>> collators = new LinkedHashMap<>();
     for (String column : columns) {
-      Field field = split.schema().findField(column);
-      String kind = kind(field, split.features().get(column));
-      try {
-        switch (kind) {
-          case "tokens" -> tokens(column);
-          case "multiHot" -> multiHot(column);
-          case "tensor" -> tensor(column);
-          case "longs" -> longs(column);
-          case "doubles" -> doubles(column);
-          case "strings" -> strings(column);
-          default -> {}
+      String kind = kind(column);
+      if (!kind.isEmpty() && !prepared.containsKey(kind + ':' + column)) {
+        try {
+          collators.put(kind + ':' + column, collator(kind, column, g));
+        } catch (IllegalStateException e) {
+          // Left for the trainer's call, as below.
         }
-      } catch (IllegalStateException | NullPointerException | ArithmeticException e) {
-        // The trainer may never ask for this collation; if it does, it fails there.
       }
     }
+    if (collators.isEmpty()) {
+      return;
+    }
+    g.walk(
+        (batch, local, slots, from, to) -> {
+          Iterator<Collation.Collator<?>> each = collators.values().iterator();
+          while (each.hasNext()) {
+            try {
+              each.next().visit(batch, local, slots, from, to);
+            } catch (IllegalStateException | NullPointerException | ArithmeticException e) {
+              // The trainer may never ask for this collation; if it does, it fails there.
+              each.remove();
+            }
+          }
+        });
+    collators.forEach(
+        (key, collator) -> {
+          try {
+            prepared.put(key, collator.finish());
+          } catch (IllegalStateException | NullPointerException | ArithmeticException e) {
+            // As above: the trainer's call fails with it.
+          }
+        });
+  }
+
+  private Collation.Collator<?> collator(String kind, String column, Gather g) {
+    return switch (kind) {
+      case "tokens" -> Collation.tokens(g, column, Integer.MAX_VALUE, 0);
+      case "multiHot" -> Collation.multiHot(g, column, classes(column));
+      case "tensor" -> Tensors.tensor(g, column);
+      case "longs" -> Collation.longs(g, column);
+      case "doubles" -> Collation.doubles(g, column);
+      default -> Collation.strings(g, column);
+    };
+  }
+
+  /** Returns the number of classes of a list-of-ClassLabel column. */
+  private int classes(String column) {
+    Feature feature = split.features().get(column);
+    Feature item = feature == null ? null : feature.element();
+    if (item == null || item.kind() != Feature.Kind.CLASS_LABEL) {
+      throw new IllegalStateException("column '" + column + "' is not a list of ClassLabel");
+    }
+    return item.names().size();
+  }
+
+  /** Returns the collation {@code column}'s type calls for, or "" for none. */
+  private String kind(String column) {
+    return kind(split.schema().findField(column), split.features().get(column));
   }
 
   /** Returns the collation a column's type calls for, or "" for none. */
@@ -236,23 +278,34 @@ public final class TrainingBatch {
     };
   }
 
-  private Object prepared(String kind, String column, Supplier<Object> collate) {
-    Object ready = prepared.get(kind + ':' + column);
+  /**
+   * Returns the collation {@code kind} of {@code column}, made once. The first such call on a batch
+   * of a projected split, for the collation the column's type calls for, makes those of every
+   * column in one walk: a trainer that selected its columns asks for them all.
+   */
+  private Object prepared(
+      String kind, String column, Function<Gather, Collation.Collator<?>> make) {
+    Gather g = gather(column);
+    String key = kind + ':' + column;
+    Object ready = prepared.get(key);
+    if (ready == null && split.isProjection() && !preparedAll && kind.equals(kind(column))) {
+      preparedAll = true;
+      prepare(split.columnNames());
+      ready = prepared.get(key);
+    }
     if (ready != null) {
       return ready;
     }
-    Object made = collate.get();
-    prepared.put(kind + ':' + column, made);
+    Object made = make.apply(g).run(g);
+    prepared.put(key, made);
     return made;
   }
 
   /** Returns the rows in split order, after checking that the split has {@code column}. */
   private Gather gather(String column) {
-    if (!split.columnNames().contains(column)) {
-      throw new IllegalArgumentException(
-          "no column '" + column + "'; columns are " + split.columnNames());
-    }
-    return gather().only(column);
+    Gather g = gather();
+    g.position(column);
+    return g;
   }
 
   private Gather gather() {

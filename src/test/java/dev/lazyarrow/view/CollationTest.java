@@ -1,5 +1,6 @@
 package dev.lazyarrow.view;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -124,6 +126,53 @@ class CollationTest {
       ds.close();
       assertEquals(0, allocator.getAllocatedMemory());
     }
+  }
+
+  @Test
+  void tensor_array2dStoredAsNestedLists_stacksTheRowsInItsShape() throws IOException {
+    // datasets stores an Array2D of shape (2, 3) as list<list<float>>, not as fixed-size lists.
+    Path path = dataset("hf/save_extension", Converter.Compression.NONE, 512);
+    try (LazyDataset ds = LazyDataset.open(path)) {
+      Tensor grid = ds.split("train").collate(1, 0).tensor("grid");
+      assertArrayEquals(new int[] {2, 2, 3}, grid.shape());
+      assertArrayEquals(new float[] {1, 2, 3, 2, 3, 4, 0, 1, 2, 0, 0, 0}, (float[]) grid.values());
+    }
+  }
+
+  @Test
+  void collation_ofAProjectedSplit_collatesEveryColumnInOneWalk() throws IOException {
+    Path small = tmp.resolve("small");
+    Converter.newBuilder()
+        .batchBytes(8 << 10)
+        .build()
+        .convert(Fixtures.path("pyarrow/ipc_plain.arrow"), small);
+    try (LazyDataset ds = LazyDataset.open(small)) {
+      Split whole = ds.split("train");
+      long[] rows = new Random(5).longs(200, 0, whole.size()).toArray();
+      long distinct =
+          Arrays.stream(rows)
+              .map(r -> Arrays.binarySearch(whole.batchStarts(), r))
+              .map(i -> i >= 0 ? i : -i - 2)
+              .distinct()
+              .count();
+      TrainingBatch expected = whole.collate(rows);
+      String tokens = outcome(() -> expected.tokens("ids"));
+      String ids = outcome(() -> expected.longs("id"));
+      String tags = outcome(() -> expected.strings("tag"));
+      long before = lookups(ds);
+
+      TrainingBatch batch = whole.select("ids", "id", "tag").collate(rows);
+      assertEquals(tokens, outcome(() -> batch.tokens("ids")));
+      assertEquals(distinct, lookups(ds) - before, "one lease per record batch, for every column");
+      assertEquals(ids, outcome(() -> batch.longs("id")));
+      assertEquals(tags, outcome(() -> batch.strings("tag")));
+      assertEquals(distinct, lookups(ds) - before, "the other columns were collated with it");
+    }
+  }
+
+  private static long lookups(LazyDataset ds) {
+    CacheStats stats = ds.cacheStats();
+    return stats.hits() + stats.misses();
   }
 
   /** Converts an hf fixture, or makes a dataset of one pyarrow file as its only shard. */
@@ -267,26 +316,31 @@ class CollationTest {
       return rows.stream().map(r -> r.getString(column)).toList();
     }
 
-    /** Stacks the nested lists of a column whose type is a fixed-shape array of numbers. */
+    /**
+     * Stacks the nested lists of a column whose type is a fixed-shape array of numbers: a level
+     * below an empty list counts as 0 long if variable, its size if fixed.
+     */
     static Tensor tensor(List<Row> rows, Field field) {
       String column = field.getName();
       rows.forEach(r -> r.get(column));
       Field leaf = field;
       ArrowType type = storage(leaf.getType());
-      if (!(type instanceof ArrowType.List
+      List<Integer> fixed = new ArrayList<>();
+      while (type instanceof ArrowType.List
           || type instanceof ArrowType.LargeList
-          || type instanceof ArrowType.FixedSizeList)) {
-        throw new IllegalStateException("not a list");
-      }
-      do {
+          || type instanceof ArrowType.FixedSizeList) {
+        fixed.add(type instanceof ArrowType.FixedSizeList f ? f.getListSize() : 0);
         leaf = leaf.getChildren().get(0);
         type = storage(leaf.getType());
-      } while (type instanceof ArrowType.FixedSizeList);
+      }
       boolean numeric =
           type instanceof ArrowType.FloatingPoint fp
                   && fp.getPrecision() != FloatingPointPrecision.HALF
               || type instanceof ArrowType.Int i && i.getIsSigned();
-      if (!numeric || field.getDictionary() != null || leaf.getDictionary() != null) {
+      if (fixed.isEmpty()
+          || !numeric
+          || field.getDictionary() != null
+          || leaf.getDictionary() != null) {
         throw new IllegalStateException("not a fixed-shape array of numbers");
       }
       if (rows.isEmpty()) {
@@ -295,10 +349,16 @@ class CollationTest {
       List<Object> flat = new ArrayList<>();
       List<Integer> shape = null;
       for (Row row : rows) {
-        if (row.isNull(column)) {
-          throw new IllegalStateException("null");
-        }
         List<Integer> dims = new ArrayList<>();
+        Object first = row.get(column);
+        for (int size : fixed) {
+          if (first instanceof List<?> list) {
+            dims.add(list.size());
+            first = list.isEmpty() ? null : list.get(0);
+          } else {
+            dims.add(size);
+          }
+        }
         flatten(row.get(column), 0, dims, flat);
         if (shape != null && !shape.equals(dims)) {
           throw new IllegalStateException("ragged");
@@ -322,9 +382,7 @@ class CollationTest {
         throw new IllegalStateException("null item");
       }
       if (value instanceof List<?> list) {
-        if (dims.size() == depth) {
-          dims.add(list.size());
-        } else if (dims.get(depth) != list.size()) {
+        if (dims.get(depth) != list.size()) {
           throw new IllegalStateException("ragged");
         }
         list.forEach(v -> flatten(v, depth + 1, dims, out));

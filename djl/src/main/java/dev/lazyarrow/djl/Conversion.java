@@ -18,9 +18,7 @@ import org.apache.arrow.vector.types.pojo.Field;
  *   <tr><td>ClassLabel, int8..int64, uint8..uint32</td><td>int64 scalar</td><td>(B)</td></tr>
  *   <tr><td>float16, float32</td><td>float32 scalar</td><td>(B)</td></tr>
  *   <tr><td>float64</td><td>float64 scalar</td><td>(B)</td></tr>
- *   <tr><td>fixed-size list of numbers (TENSOR)</td><td>its dtype (int16 as int32) and shape</td>
- *       <td>(B, shape...)</td></tr>
- *   <tr><td>Array2D..5D, stored as nested lists (NESTED)</td>
+ *   <tr><td>fixed-size list of numbers, or Array2D..5D as nested lists (TENSOR)</td>
  *       <td>its dtype (int16 as int32) and shape</td><td>(B, shape...)</td></tr>
  * </table>
  */
@@ -30,8 +28,7 @@ enum Conversion {
   INT64,
   FLOAT32,
   FLOAT64,
-  TENSOR,
-  NESTED;
+  TENSOR;
 
   /**
    * Returns the conversion of {@code column} of {@code split}.
@@ -47,7 +44,7 @@ enum Conversion {
     Feature feature = split.features().get(column);
     ArrowType type = storage(field.getType());
     if (feature != null && feature.kind() == Feature.Kind.ARRAY) {
-      return type instanceof ArrowType.FixedSizeList ? TENSOR : NESTED;
+      return TENSOR;
     }
     if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList) {
       Feature element = feature == null ? null : feature.element();

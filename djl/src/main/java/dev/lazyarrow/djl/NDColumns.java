@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.lazyarrow.Split;
+import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.view.Padded;
 import dev.lazyarrow.view.Tensor;
 import dev.lazyarrow.view.TrainingBatch;
@@ -29,10 +30,8 @@ final class NDColumns {
   /** The number of classes of each list-of-ClassLabel column; 0 for the others. */
   private final int[] classes;
 
-  /** The shape of each Array2D..5D column stored as nested lists; null for the others. */
+  /** The shape of each Array2D..5D column (first size -1 if it varies); null for the others. */
   private final int[][] shapes;
-
-  private final Split split;
 
   private final int maxTokens;
   private final int padValue;
@@ -42,13 +41,13 @@ final class NDColumns {
     this.conversions = new ArrayList<>();
     this.classes = new int[this.names.size()];
     this.shapes = new int[this.names.size()][];
-    this.split = split;
     for (int c = 0; c < classes.length; c++) {
       String name = this.names.get(c);
       conversions.add(Conversion.of(split, name));
       if (conversions.get(c) == Conversion.MULTI_HOT) {
         classes[c] = split.features().get(name).element().names().size();
-      } else if (conversions.get(c) == Conversion.NESTED) {
+      } else if (split.features().get(name) != null
+          && split.features().get(name).kind() == Feature.Kind.ARRAY) {
         shapes[c] = split.features().get(name).shape();
       }
     }
@@ -106,18 +105,35 @@ final class NDColumns {
         }
         case FLOAT64 ->
             out.add(named(manager.create(batch.doubles(name), shape(single, rows)), name));
-        case TENSOR -> out.add(named(tensor(manager, batch.tensor(name), single), name));
-        case NESTED -> {
-          long[] dims = Arrays.stream(shapes[c]).asLongStream().toArray();
-          Shape shape = shape(single, rows, dims);
-          out.add(
-              named(
-                  NestedArrays.read(manager, split, name, shapes[c], batch.indices(), shape),
-                  name));
+        case TENSOR -> {
+          Tensor tensor = batch.tensor(name);
+          requireShape(tensor, shapes[c], name);
+          out.add(named(tensor(manager, tensor, single), name));
         }
       }
     }
     return out;
+  }
+
+  /** Checks that the rows of an Array2D..5D column have the shape its feature gives them. */
+  private static void requireShape(Tensor tensor, int[] feature, String column) {
+    if (feature == null) {
+      return;
+    }
+    int[] rows = Arrays.copyOfRange(tensor.shape(), 1, tensor.shape().length);
+    boolean same = rows.length == feature.length;
+    for (int d = 0; same && d < rows.length; d++) {
+      same = feature[d] < 0 || feature[d] == rows[d];
+    }
+    if (!same) {
+      throw new IllegalStateException(
+          "column '"
+              + column
+              + "' holds rows of shape "
+              + Arrays.toString(rows)
+              + ", its feature says "
+              + Arrays.toString(feature));
+    }
   }
 
   private static NDArray tensor(NDManager manager, Tensor tensor, boolean single) {

@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.connector.write.BatchWrite;
 import org.apache.spark.sql.connector.write.DataWriterFactory;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
@@ -35,12 +37,15 @@ import org.apache.spark.sql.types.StructType;
 /**
  * One write of a DataFrame into a dataset, on the driver: tasks write shards into a staging folder
  * inside the dataset directory; the commit moves the committed attempts' shards into their split
- * folders and then writes the manifest, atomically; an abort deletes the staging folder.
+ * folders and then writes the manifest, atomically; an abort deletes the staging folder. The
+ * dataset's {@link DatasetLock} is held from the job's start to the end of the commit or abort.
  *
  * <p>Append adds the rows to the dataset's splits (the existing ones keep their shards and
  * features; their schema must be the one written) and adds new splits. Overwrite (truncate)
  * replaces the whole dataset, as it replaces a Parquet folder: the old shards are deleted once the
- * new manifest is in place. A failed job leaves the dataset as it was.
+ * new manifest is in place. A failed job leaves the dataset as it was. In the modes errorifexists
+ * and ignore the commit looks at the dataset again ({@link ExistingSplits}): a split made by
+ * another write meanwhile fails this one, or discards it.
  */
 final class DatasetCommit implements BatchWrite {
   /** What the manifest records as the writer. */
@@ -57,6 +62,7 @@ final class DatasetCommit implements BatchWrite {
   private final Schema rowSchema;
   private final Schema shardSchema;
   private final JsonNode features;
+  private DatasetLock lock;
 
   DatasetCommit(WriteSpec spec, StructType schema, String queryId, boolean truncate) {
     this.spec = spec;
@@ -77,19 +83,23 @@ final class DatasetCommit implements BatchWrite {
     }
     this.shardSchema = new Schema(stored, metadata);
     if (!truncate && spec.split() != null) {
-      checkAppendable(existing(), List.of(spec.split()));
+      checkAppendable(ExistingSplits.read(dir), List.of(spec.split()));
     }
     this.createdDir = !Files.exists(dir);
     this.staging = dir.resolve(".lazyarrow-spark-" + queryId);
+  }
+
+  /** Takes the dataset's lock and makes the staging folder: the job starts. */
+  @Override
+  public DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
+    // Not when the write is built: Spark calls abort only once it has asked for this factory.
+    lock = DatasetLock.take(dir, queryId);
     try {
       Files.createDirectories(staging);
     } catch (IOException e) {
+      abort(new WriterCommitMessage[0]);
       throw new UncheckedIOException("cannot create " + staging, e);
     }
-  }
-
-  @Override
-  public DataWriterFactory createBatchWriterFactory(PhysicalWriteInfo info) {
     return new TaskWriterFactory(
         spec, rowSchema.serializeAsMessage(), shardSchema.serializeAsMessage(), staging.toString());
   }
@@ -97,13 +107,23 @@ final class DatasetCommit implements BatchWrite {
   @Override
   public void commit(WriterCommitMessage[] messages) {
     try {
-      Manifest old = existing();
+      Manifest old = ExistingSplits.read(dir);
+      List<String> found = ExistingSplits.in(old, spec);
+      if (!found.isEmpty() && spec.mode() == SaveMode.ErrorIfExists) {
+        // Another write made it while this one ran: Spark aborts this one.
+        ExistingSplits.throwAlreadyExists(dir, found);
+      }
+      if (!found.isEmpty() && spec.mode() == SaveMode.Ignore) {
+        abort(messages);
+        return;
+      }
+      if (!truncate) {
+        // Before any shard moves into the dataset, where a refused commit would leave it.
+        checkAppendable(old, splitsWritten(messages));
+      }
       Map<String, List<Manifest.Shard>> written = publishShards(messages);
       if (spec.split() != null && !written.containsKey(spec.split())) {
         written.put(spec.split(), emptyShard(spec.split()));
-      }
-      if (!truncate) {
-        checkAppendable(old, written.keySet());
       }
       List<Manifest.SplitEntry> entries = new ArrayList<>();
       if (old != null && !truncate) {
@@ -127,11 +147,28 @@ final class DatasetCommit implements BatchWrite {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot commit the dataset " + dir, e);
+    } finally {
+      unlock();
     }
   }
 
   @Override
   public void abort(WriterCommitMessage[] messages) {
+    try {
+      deleteStaging();
+    } finally {
+      unlock();
+    }
+    if (createdDir) {
+      try {
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        // Not empty: something else was written there meanwhile, and it stays.
+      }
+    }
+  }
+
+  private void deleteStaging() {
     // Tasks of a failed job may still be running: the staging folder is first renamed away, so that
     // none can create a file in it while it is deleted (their paths no longer resolve).
     Path aborted = staging.resolveSibling(staging.getFileName() + ".aborted");
@@ -143,13 +180,24 @@ final class DatasetCommit implements BatchWrite {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move " + staging + " aside", e);
     }
-    if (createdDir) {
-      try {
-        Files.deleteIfExists(dir);
-      } catch (IOException e) {
-        // Not empty: something else was written there meanwhile, and it stays.
-      }
+  }
+
+  private void unlock() {
+    if (lock != null) {
+      lock.release();
     }
+  }
+
+  /** Returns the splits the commit adds to: those of the tasks' shards, and the one named. */
+  private Set<String> splitsWritten(WriterCommitMessage[] messages) {
+    Set<String> splits = new TreeSet<>();
+    for (WriterCommitMessage m : messages) {
+      ((TaskShards) m).shards().forEach(s -> splits.add(s.split()));
+    }
+    if (spec.split() != null) {
+      splits.add(spec.split());
+    }
+    return splits;
   }
 
   /**
@@ -196,10 +244,6 @@ final class DatasetCommit implements BatchWrite {
     Files.createDirectories(dir.resolve(split));
     Files.move(folder.resolve(s.path()), dir.resolve(path));
     return List.of(new Manifest.Shard(path, 0, s.bytes()));
-  }
-
-  private Manifest existing() {
-    return Files.exists(dir.resolve(Manifest.FILE_NAME)) ? Manifest.read(dir) : null;
   }
 
   /** Refuses to append rows to an existing split whose schema is not the one written. */

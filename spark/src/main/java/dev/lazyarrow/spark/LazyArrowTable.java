@@ -12,15 +12,18 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * A dataset directory as a Spark table: one split read at a time; written by append or overwrite.
+ * A dataset directory as a Spark table: one split read at a time; written by append or overwrite
+ * when the write comes from {@code LazyArrowSource.createRelation}, which handles every save mode.
  */
 final class LazyArrowTable implements SupportsRead, SupportsWrite {
   private final StructType schema;
   private final String path;
+  private final boolean writable;
 
-  LazyArrowTable(StructType schema, String path) {
+  LazyArrowTable(StructType schema, String path, boolean writable) {
     this.schema = schema;
     this.path = path;
+    this.writable = writable;
   }
 
   @Override
@@ -36,8 +39,11 @@ final class LazyArrowTable implements SupportsRead, SupportsWrite {
 
   @Override
   public Set<TableCapability> capabilities() {
-    return EnumSet.of(
-        TableCapability.BATCH_READ, TableCapability.BATCH_WRITE, TableCapability.TRUNCATE);
+    // Without batch writes Spark hands a user's write, in whichever mode, to createRelation.
+    return writable
+        ? EnumSet.of(
+            TableCapability.BATCH_READ, TableCapability.BATCH_WRITE, TableCapability.TRUNCATE)
+        : EnumSet.of(TableCapability.BATCH_READ);
   }
 
   @Override

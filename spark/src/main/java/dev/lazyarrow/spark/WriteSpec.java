@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
@@ -23,6 +24,7 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * JSON instead).
  *
  * @param splitColumn the index of the split column in the written schema, or -1
+ * @param mode the save mode the user asked for (Spark hands the source append or overwrite only)
  */
 record WriteSpec(
     String path,
@@ -32,8 +34,15 @@ record WriteSpec(
     long shardBytes,
     Converter.Compression compression,
     String features,
-    Map<String, List<String>> labels)
+    Map<String, List<String>> labels,
+    SaveMode mode)
     implements Serializable {
+  /**
+   * The option that carries the user's save mode from {@code LazyArrowSource.createRelation} to the
+   * write it starts; named like Spark's own internal options ({@code __partition_columns}).
+   */
+  static final String SAVE_MODE = "__lazyarrow_save_mode";
+
   private static final Pattern SPLIT_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final String LABEL_PREFIX = "classlabel.";
 
@@ -82,7 +91,8 @@ record WriteSpec(
         positive(options, "shardBytes", Converter.DEFAULT_SHARD_BYTES),
         compression(options.getOrDefault("compression", "none")),
         options.get("features"),
-        Map.copyOf(labels));
+        Map.copyOf(labels),
+        SaveMode.valueOf(options.getOrDefault(SAVE_MODE, SaveMode.Append.name())));
   }
 
   /**

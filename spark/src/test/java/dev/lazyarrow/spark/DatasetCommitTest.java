@@ -148,13 +148,6 @@ class DatasetCommitTest {
             IllegalArgumentException.class,
             () -> spark.range(3).write().format("lazyarrow").mode("append").save(out));
     assertTrue(e.getMessage().startsWith("cannot append to split 'train'"), e.getMessage());
-    Exception refused =
-        assertThrows(Exception.class, () -> ids(0, 1).write().format("lazyarrow").save(out));
-    // Spark's rule for every path-based DataSource V2 source, not the source's.
-    assertTrue(
-        refused.getMessage().contains("cannot be written in the \"ErrorIfExists\" mode"),
-        refused.getMessage());
-
     ids(0, 7).write().format("lazyarrow").mode("overwrite").save(out);
     assertEquals(listed(Path.of(out)), shardFiles(Path.of(out)), "the old shards are deleted");
     try (LazyDataset ds = LazyDataset.open(Path.of(out))) {
