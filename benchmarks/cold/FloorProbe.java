@@ -25,10 +25,10 @@ import java.util.stream.Stream;
  * <p>{@code floor} reads ROWS "rows" the way a random-access reader at the device's limit would:
  * three positional reads of 2 KB per row at uniformly random offsets of the dataset's shard files,
  * from THREADS (default 32) threads, and prints one JSON line: rows/s and the bytes read from disk
- * per row ({@code read_bytes} of /proc/self/io). {@code rowbytes} prints the mean bytes of values
- * a row of SPLIT holds, whole and in the training columns (input_ids, label), over 2,000 random
- * rows read by ranges: strings in UTF-8, lists and scalars at their Arrow width, plus 4 bytes of
- * offset per string or list.
+ * per row ({@code read_bytes} of /proc/self/io). {@code rowbytes} prints the mean bytes of values a
+ * row of SPLIT holds, whole and in the training columns (input_ids, label), over 2,000 random rows
+ * read by ranges: strings in UTF-8, lists and scalars at their Arrow width, plus 4 bytes of offset
+ * per string or list.
  */
 public class FloorProbe {
   private static final int READS_PER_ROW = 3;
@@ -36,7 +36,10 @@ public class FloorProbe {
 
   public static void main(String[] args) throws Exception {
     if (args[0].equals("floor")) {
-      floor(Path.of(args[1]), Integer.parseInt(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 32);
+      floor(
+          Path.of(args[1]),
+          Integer.parseInt(args[2]),
+          args.length > 3 ? Integer.parseInt(args[3]) : 32);
     } else {
       rowBytes(Path.of(args[1]), args[2]);
     }
@@ -113,8 +116,7 @@ public class FloorProbe {
           }
         }
       }
-      System.out.printf(
-          "{\"row_bytes\": %.1f, \"train_row_bytes\": %.1f}%n", whole / n, train / n);
+      System.out.printf("{\"row_bytes\": %.1f, \"train_row_bytes\": %.1f}%n", whole / n, train / n);
     }
   }
 

@@ -142,7 +142,9 @@ public final class Batch implements AutoCloseable {
       throw new IndexOutOfBoundsException("row " + i + " outside 0.." + (size() - 1) + " of batch");
     }
     return new Row(
-        columns, rows == null ? firstRow + i : firstRow + rows[i], lease.value().values(i, columns.source));
+        columns,
+        rows == null ? firstRow + i : firstRow + rows[i],
+        lease.value().values(i, columns.source));
   }
 
   /** Releases this batch; idempotent. */

@@ -54,7 +54,8 @@ public final class LazyDataset implements AutoCloseable {
     List<Manifest.SplitEntry> entries = manifest.splits();
     for (int i = 0; i < entries.size(); i++) {
       Manifest.SplitEntry entry = entries.get(i);
-      splits.put(entry.name(), new Split(i, entry, realDir, allocator, cache, verifyChecksums, readMode));
+      splits.put(
+          entry.name(), new Split(i, entry, realDir, allocator, cache, verifyChecksums, readMode));
     }
   }
 
@@ -286,7 +287,8 @@ public final class LazyDataset implements AutoCloseable {
       try {
         long bound =
             keepInMemory ? Long.MAX_VALUE : cacheBytes == -1 ? DEFAULT_CACHE_BYTES : cacheBytes;
-        dataset = new LazyDataset(
+        dataset =
+            new LazyDataset(
                 dir,
                 realDir,
                 manifest,

@@ -17,9 +17,9 @@ public enum ReadMode {
   MAPPED,
 
   /**
-   * Positional reads for every row read by {@link Split#get}, {@link Split#take} and training
-   * batch collation whose record batch is not in the batch cache; iteration and {@link
-   * Split#batches()} still map.
+   * Positional reads for every row read by {@link Split#get}, {@link Split#take} and training batch
+   * collation whose record batch is not in the batch cache; iteration and {@link Split#batches()}
+   * still map.
    */
   RANGES
 }

@@ -48,11 +48,14 @@ final class RowGroups {
               throw new NoSuchElementException("no record batch left");
             }
             Group g = groups.get(next++);
-            return g.ranges() ? read.next() : split.leased(shown, g.shard(), g.batch(), g.firstRow());
+            return g.ranges()
+                ? read.next()
+                : split.leased(shown, g.shard(), g.batch(), g.firstRow());
           }
         };
     Stream<Batch> stream =
-        StreamSupport.stream(Spliterators.spliteratorUnknownSize(batches, Spliterator.ORDERED), false);
+        StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(batches, Spliterator.ORDERED), false);
     return read == null
         ? stream
         : stream.onClose(
@@ -87,8 +90,8 @@ final class RowGroups {
   }
 
   /**
-   * Reads the groups of {@code sorted} that are read by ranges, and keeps nothing; returns how
-   * many rows they hold.
+   * Reads the groups of {@code sorted} that are read by ranges, and keeps nothing; returns how many
+   * rows they hold.
    */
   static int readAhead(Split split, long[] sorted, Columns shown) {
     List<ShardFile.RowRequest> requests = new ArrayList<>();
@@ -116,7 +119,9 @@ final class RowGroups {
       Lease<CachedBatch> lease;
       try {
         lease =
-            split.cache().own(new CachedBatch(file.path(), read.get(i).batch(), file.dictionaries()));
+            split
+                .cache()
+                .own(new CachedBatch(file.path(), read.get(i).batch(), file.dictionaries()));
       } catch (RuntimeException e) {
         read.subList(i, read.size()).forEach(r -> r.batch().root().close());
         batches.forEach(Batch::close);
@@ -127,7 +132,9 @@ final class RowGroups {
     return batches;
   }
 
-  /** Returns the batch holding split row {@code index}, read by ranges: that row only, if it can. */
+  /**
+   * Returns the batch holding split row {@code index}, read by ranges: that row only, if it can.
+   */
   static Batch one(Split split, Columns shown, int shard, int batch, long firstRow, int row) {
     return read(split, List.of(new Group(shard, batch, firstRow, new int[] {row}, true)), shown)
         .get(0);
@@ -143,7 +150,9 @@ final class RowGroups {
       int batch = file.batchOf(sorted[k] - shardStart);
       long first = shardStart + file.batchStart(batch);
       long end =
-          batch + 1 < file.batchCount() ? shardStart + file.batchStart(batch + 1) : shardStart + file.rows();
+          batch + 1 < file.batchCount()
+              ? shardStart + file.batchStart(batch + 1)
+              : shardStart + file.rows();
       int from = k;
       while (k < sorted.length && sorted[k] < end) {
         k++;

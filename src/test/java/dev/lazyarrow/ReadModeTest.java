@@ -76,6 +76,36 @@ class ReadModeTest {
   }
 
   @Test
+  void tokensAndLongs_prefetchingProjectedLoaderThroughRanges_collateTheMappedValues() {
+    // The 32-row corpus hf_reference.py makes: text, input_ids and a ClassLabel.
+    Path dir =
+        Fixtures.copyTree(Path.of("src/main/resources/dev/lazyarrow/cli/warmup"), tmp.resolve("w"));
+    List<String> mapped = tokensAndLabels(dir, ReadMode.MAPPED);
+    assertEquals(mapped, tokensAndLabels(dir, ReadMode.RANGES));
+    assertEquals(4, mapped.size());
+  }
+
+  private static List<String> tokensAndLabels(Path dir, ReadMode mode) {
+    List<String> out = new ArrayList<>();
+    try (LazyDataset ds = LazyDataset.newBuilder().readMode(mode).open(dir);
+        Loader loader =
+            ds.split("train")
+                .select("input_ids", "label")
+                .loader()
+                .shuffle(9)
+                .batchSize(8)
+                .prefetch(2)
+                .build()) {
+      for (TrainingBatch batch : loader) {
+        out.add(
+            Arrays.toString(batch.tokens("input_ids").values())
+                + Arrays.toString(batch.longs("label")));
+      }
+    }
+    return out;
+  }
+
+  @Test
   void get_autoOnABatchInThePageCache_mapsIt() {
     // The shards were just written, so their pages are in memory: AUTO maps, as MAPPED does.
     Path dir = Fixtures.convert("save_dict", tmp.resolve("out"));

@@ -172,8 +172,16 @@ final class BenchCommand implements Callable<Integer> {
         } else {
           out.putNull("random_rows_per_s");
         }
-        put(out, "seq_rows_per_s", passes.contains("seq"), () -> sequential(s, Math.min(n, SEQUENTIAL_ROWS)));
-        put(out, "shuffled_rows_per_s", passes.contains("shuffled"), () -> shuffled(s, Math.min(n, SHUFFLED_ROWS)));
+        put(
+            out,
+            "seq_rows_per_s",
+            passes.contains("seq"),
+            () -> sequential(s, Math.min(n, SEQUENTIAL_ROWS)));
+        put(
+            out,
+            "shuffled_rows_per_s",
+            passes.contains("shuffled"),
+            () -> shuffled(s, Math.min(n, SHUFFLED_ROWS)));
         if (passes.contains("train") && s.columnNames().containsAll(TRAIN_COLUMNS)) {
           long read = DiskReads.bytes();
           long rows = Math.min(n, TRAIN_ROWS);

@@ -25,7 +25,9 @@ final class DiskReads {
     }
   }
 
-  /** Returns the bytes read since {@link #bytes} returned {@code before}, per row; NaN if unknown. */
+  /**
+   * Returns the bytes read since {@link #bytes} returned {@code before}, per row; NaN if unknown.
+   */
   static double perRow(long before, long rows) {
     long now = bytes();
     return before < 0 || now < 0 ? Double.NaN : (now - before) / (double) rows;

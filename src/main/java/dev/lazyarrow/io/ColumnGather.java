@@ -114,8 +114,7 @@ final class ColumnGather {
       case LargeUtf8, LargeBinary -> values(offsets(from, to, count, 8, buffer + 1), "values");
       case Bool -> buffers.add(bits(from, to, count, (int) m, "values"));
       default -> {
-        long width =
-            TypeLayout.getTypeLayout(type).getBufferLayouts().get(1).getTypeBitWidth() / 8;
+        long width = TypeLayout.getTypeLayout(type).getBufferLayouts().get(1).getTypeBitWidth() / 8;
         long[] f = new long[count];
         long[] t = new long[count];
         for (int i = 0; i < count; i++) {
@@ -238,7 +237,14 @@ final class ColumnGather {
           long next = get(read, r++, width);
           if (next < previous || next > limit) {
             throw body.fail(
-                "has offset " + next + " after " + previous + ", outside " + previous + ".." + limit);
+                "has offset "
+                    + next
+                    + " after "
+                    + previous
+                    + ", outside "
+                    + previous
+                    + ".."
+                    + limit);
           }
           at += next - previous;
           if (at > Integer.MAX_VALUE) {

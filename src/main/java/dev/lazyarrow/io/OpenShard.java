@@ -1,10 +1,10 @@
 package dev.lazyarrow.io;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.format.SafeFiles;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -158,7 +158,11 @@ final class OpenShard {
     if (header.length() != rows(index)) {
       throw new LazyArrowException(
           path,
-          "record batch " + index + " holds " + header.length() + " rows, the footer says "
+          "record batch "
+              + index
+              + " holds "
+              + header.length()
+              + " rows, the footer says "
               + rows(index));
     }
     headers.put(index, header);

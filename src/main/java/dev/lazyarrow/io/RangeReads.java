@@ -382,8 +382,7 @@ final class RangeReads {
         }
       }
       VectorSchemaRoot root = new VectorSchemaRoot(all, vectors, rows.length);
-      return new ShardFile.RowsRead(
-          new ShardFile.LoadedBatch(root, true, loaded.noNulls()), rows);
+      return new ShardFile.RowsRead(new ShardFile.LoadedBatch(root, true, loaded.noNulls()), rows);
     }
 
     private int[] wholeRows() {

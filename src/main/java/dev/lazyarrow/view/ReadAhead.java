@@ -33,6 +33,7 @@ final class ReadAhead {
   private final Split split;
   private final long rounds;
   private final LongFunction<long[]> rows;
+
   /**
    * The threads that read ahead, shared by every loader and gone when idle, so that a loader
    * without prefetch owns no thread its caller must close.
@@ -40,6 +41,7 @@ final class ReadAhead {
   private static final ThreadPoolExecutor POOL = DaemonPool.of("lazyarrow-read-ahead", THREADS);
 
   private final AtomicLong handedOut = new AtomicLong(-1);
+
   /** The rows of each batch read ahead and not yet handed out, by round. */
   private final ArrayDeque<long[]> ahead = new ArrayDeque<>();
 

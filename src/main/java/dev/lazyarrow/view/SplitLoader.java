@@ -97,8 +97,8 @@ final class SplitLoader implements Loader {
 
   /**
    * Iterates the rest of the epoch, running {@code prepare} on each batch before handing it out:
-   * {@code ahead} batches prepared ahead on the loader's threads, or none if 0, or, if -1, none
-   * but with the coming batches' rows read ahead ({@link ReadAhead}).
+   * {@code ahead} batches prepared ahead on the loader's threads, or none if 0, or, if -1, none but
+   * with the coming batches' rows read ahead ({@link ReadAhead}).
    */
   private Iterator<TrainingBatch> iterate(
       java.util.function.Consumer<TrainingBatch> prepare, int ahead) {

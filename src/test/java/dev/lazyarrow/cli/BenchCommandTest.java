@@ -77,9 +77,17 @@ class BenchCommandTest {
     Path ds = Fixtures.convert("save_dict", tmp.resolve("dict"));
     GoldenRowsTest.Run run =
         GoldenRowsTest.run(
-            "bench", ds.toString(), "--split", "train", "--passes", "random", "--threads", "4",
+            "bench",
+            ds.toString(),
+            "--split",
+            "train",
+            "--passes",
+            "random",
+            "--threads",
+            "4",
             "--read-mode",
-            "ranges", "--json");
+            "ranges",
+            "--json");
     assertEquals(0, run.status(), run.err());
     JsonNode figures = Fixtures.json(run.out());
     assertTrue(figures.get("random_rows_per_s").asDouble() > 0, figures.toString());
