@@ -82,11 +82,11 @@ final class RowGroups {
         }
       }
     }
-    List<Row> out = new ArrayList<>(indices.length);
-    for (long index : indices) {
-      out.add(rows[Arrays.binarySearch(sorted, index)]);
+    Row[] out = new Row[indices.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rows[Arrays.binarySearch(sorted, indices[i])];
     }
-    return out;
+    return Arrays.asList(out);
   }
 
   /**

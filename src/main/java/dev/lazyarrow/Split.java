@@ -9,6 +9,7 @@ import dev.lazyarrow.view.LoaderBuilder;
 import dev.lazyarrow.view.TrainingBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -256,18 +257,19 @@ public final class Split implements Iterable<Row> {
    */
   public List<Row> take(long... indices) {
     Objects.requireNonNull(indices, "indices");
-    if (readMode != ReadMode.MAPPED && !verifyChecksums) {
-      return inRead(indices, () -> RowGroups.take(this, indices, view()));
-    }
     List<Row> rows = new ArrayList<>(indices.length);
     Columns v = view();
     Lease<CachedBatch> lease = null;
     int heldShard = -1;
     int heldBatch = -1;
     long heldStart = 0;
+    // Positions of rows in batches that ranges read, read together at the end.
+    int[] ranged = new int[0];
+    int rangedCount = 0;
     cache.enter();
     try {
-      for (long index : indices) {
+      for (int i = 0; i < indices.length; i++) {
+        long index = indices[i];
         checkIndex(index);
         int shard = ShardFile.locate(shardStarts, index);
         long local = index - shardStarts[shard];
@@ -276,12 +278,34 @@ public final class Split implements Iterable<Row> {
           if (lease != null) {
             lease.close();
           }
-          lease = lease(shard, batch);
+          lease = byRanges(shard, batch, 1) ? null : lease(shard, batch);
           heldShard = shard;
           heldBatch = batch;
           heldStart = shardStarts[shard] + shards[shard].batchStart(batch);
         }
-        rows.add(new Row(v, index, lease.value().values((int) (index - heldStart), v.source)));
+        if (lease == null) {
+          if (rangedCount == ranged.length) {
+            ranged = Arrays.copyOf(ranged, Math.max(16, 2 * rangedCount));
+          }
+          ranged[rangedCount++] = i;
+          rows.add(null);
+        } else {
+          rows.add(new Row(v, index, lease.value().values((int) (index - heldStart), v.source)));
+        }
+      }
+      if (lease != null) {
+        lease.close();
+        lease = null;
+      }
+      if (rangedCount > 0) {
+        long[] scattered = new long[rangedCount];
+        for (int r = 0; r < rangedCount; r++) {
+          scattered[r] = indices[ranged[r]];
+        }
+        List<Row> read = RowGroups.take(this, scattered, v);
+        for (int r = 0; r < rangedCount; r++) {
+          rows.set(ranged[r], read.get(r));
+        }
       }
     } finally {
       if (lease != null) {
@@ -291,6 +315,7 @@ public final class Split implements Iterable<Row> {
     }
     return rows;
   }
+
 
   /**
    * Returns an iterator over all rows in order. It holds the current record batch until it moves
@@ -418,7 +443,7 @@ public final class Split implements Iterable<Row> {
    */
   public int readAhead(long... rows) {
     long[] sorted = rows.clone();
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     return inRead(sorted, () -> RowGroups.readAhead(this, sorted, view()));
   }
 

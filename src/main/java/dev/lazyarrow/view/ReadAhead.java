@@ -62,14 +62,16 @@ final class ReadAhead {
       rowsAhead -= ahead.poll()[1];
     }
     submitted = Math.max(submitted, round + 1);
-    while (submitted < rounds && (submitted == round + 1 || rowsAhead < ROWS)) {
+    boolean quiet = idle;
+    while (submitted < rounds && (submitted == round + 1 || (!quiet && rowsAhead < ROWS))) {
       long next = submitted++;
+      if (quiet && next % PROBE != 0) {
+        continue; // nothing to read lately: not even the rows are worked out
+      }
       long[] indices = rows.apply(next);
       ahead.add(new long[] {next, indices.length});
       rowsAhead += indices.length;
-      if (!idle || next % PROBE == 0) {
-        POOL.execute(() -> read(next, indices));
-      }
+      POOL.execute(() -> read(next, indices));
     }
   }
 
