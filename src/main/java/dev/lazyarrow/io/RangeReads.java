@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -45,6 +46,12 @@ final class RangeReads {
   /** Reads in flight at most: what a local NVMe or cloud volume needs to reach its rate. */
   static final int READERS = 32;
 
+  /** A read of this few column tasks is done on the caller's thread when others read too. */
+  private static final int SMALL_READ = 8;
+
+  /** The reads in progress, on all threads. */
+  private static final AtomicInteger READING = new AtomicInteger();
+
   private static final ThreadPoolExecutor POOL = DaemonPool.of("lazyarrow-range-read", READERS);
 
   private RangeReads() {}
@@ -62,6 +69,16 @@ final class RangeReads {
   private static List<ShardFile.RowsRead> read(
       List<ShardFile.RowRequest> requests, int[] columns, boolean keep) {
     check(requests, columns);
+    READING.incrementAndGet();
+    try {
+      return readChecked(requests, columns, keep);
+    } finally {
+      READING.decrementAndGet();
+    }
+  }
+
+  private static List<ShardFile.RowsRead> readChecked(
+      List<ShardFile.RowRequest> requests, int[] columns, boolean keep) {
     int[] sorted = columns.clone();
     Arrays.sort(sorted);
     int n = requests.size();
@@ -145,10 +162,11 @@ final class RangeReads {
     for (Callable<T> task : tasks) {
       futures.add(new FutureTask<>(task));
     }
-    // A pool with work queued is saturated (many readers at once): handing it more would only add
-    // thread switches, so the caller then reads its own.
-    boolean saturated = !POOL.getQueue().isEmpty();
-    for (int i = 1; i < futures.size() && !saturated; i++) {
+    // A pool with work queued is saturated, and a small read while other threads read gains little
+    // from it: handing it those would only add thread switches, so the caller reads its own.
+    boolean inline =
+        !POOL.getQueue().isEmpty() || (tasks.size() <= SMALL_READ && READING.get() > 1);
+    for (int i = 1; i < futures.size() && !inline; i++) {
       POOL.execute(futures.get(i));
     }
     // The caller reads too, from the end, while the pool takes from the start: a task already
