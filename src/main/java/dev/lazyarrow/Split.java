@@ -234,12 +234,13 @@ public final class Split implements Iterable<Row> {
       ShardFile file = shard(shard);
       int batch = file.batchOf(local);
       int row = (int) (local - file.batchStart(batch));
-      if (byRanges(shard, batch, 1)) {
+      Lease<CachedBatch> lease = leaseUnlessRanges(shard, batch);
+      if (lease == null) {
         try (Batch b = RowGroups.one(this, view(), shard, batch, index - row, row)) {
           return b.row(b.indexOf(index));
         }
       }
-      try (Lease<CachedBatch> lease = lease(shard, batch)) {
+      try (lease) {
         Columns v = view();
         return new Row(v, index, lease.value().values(row, v.source));
       }
@@ -278,7 +279,7 @@ public final class Split implements Iterable<Row> {
           if (lease != null) {
             lease.close();
           }
-          lease = byRanges(shard, batch, 1) ? null : lease(shard, batch);
+          lease = leaseUnlessRanges(shard, batch);
           heldShard = shard;
           heldBatch = batch;
           heldStart = shardStarts[shard] + shards[shard].batchStart(batch);
@@ -315,7 +316,6 @@ public final class Split implements Iterable<Row> {
     }
     return rows;
   }
-
 
   /**
    * Returns an iterator over all rows in order. It holds the current record batch until it moves
@@ -467,14 +467,34 @@ public final class Split implements Iterable<Row> {
    * ReadMode#AUTO}, when they are under a quarter of the batch and its pages are not all in memory.
    */
   boolean byRanges(int shard, int batch, int rows) {
-    if (readMode == ReadMode.MAPPED
-        || verifyChecksums
-        || cache.contains(new BatchKey(ordinal, shard, batch))) {
-      return false;
+    return readMode != ReadMode.MAPPED
+        && !cache.contains(new BatchKey(ordinal, shard, batch))
+        && uncachedByRanges(shard, batch, rows);
+  }
+
+  /** Returns whether the rows of a batch not in the cache are read by ranges; see byRanges. */
+  private boolean uncachedByRanges(int shard, int batch, int rows) {
+    return !verifyChecksums
+        && (readMode == ReadMode.RANGES
+            || (rows * 4L < batchEnd(shard, batch) - shards[shard].batchStart(batch)
+                && !shards[shard].isResident(batch)));
+  }
+
+  /**
+   * Returns a lease on batch {@code batch} of shard {@code shard}, or null if a row of it is read
+   * by ranges (see {@link #byRanges}): one cache lookup when the batch is cached.
+   */
+  private Lease<CachedBatch> leaseUnlessRanges(int shard, int batch) {
+    if (readMode == ReadMode.MAPPED) {
+      return lease(shard, batch);
     }
-    return readMode == ReadMode.RANGES
-        || (rows * 4L < batchEnd(shard, batch) - shards[shard].batchStart(batch)
-            && !shards[shard].isResident(batch));
+    ShardFile file = shards[shard];
+    return cache.acquireOrNull(
+        new BatchKey(ordinal, shard, batch),
+        key ->
+            uncachedByRanges(shard, batch, 1)
+                ? null
+                : cached(file.load(batch, verifyChecksums), file));
   }
 
   /** Returns batch {@code batch} of shard {@code shard}, starting at split row {@code first}. */

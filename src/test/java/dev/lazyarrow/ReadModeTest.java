@@ -60,7 +60,7 @@ class ReadModeTest {
       } finally {
         threads.shutdown();
       }
-      assertEquals(0, ds.cacheStats().misses(), "no batch was loaded through the mapping");
+      assertEquals(0, ds.cacheStats().loadedBytes(), "no batch was loaded through the mapping");
     }
   }
 
@@ -111,11 +111,11 @@ class ReadModeTest {
     Path dir = Fixtures.convert("save_dict", tmp.resolve("out"));
     try (LazyDataset ds = LazyDataset.open(dir)) {
       ds.split("train").get(5);
-      assertEquals(1, ds.cacheStats().misses());
+      assertEquals(1, ds.cacheStats().residentBatches());
     }
     try (LazyDataset ds = LazyDataset.newBuilder().readMode(ReadMode.RANGES).open(dir)) {
       ds.split("train").get(5);
-      assertEquals(0, ds.cacheStats().misses());
+      assertEquals(0, ds.cacheStats().residentBatches());
     }
   }
 
@@ -125,7 +125,7 @@ class ReadModeTest {
     long[] rows = {2999, 5, 1200, 5, 17};
     try (LazyDataset ds = LazyDataset.newBuilder().readMode(ReadMode.RANGES).open(dir)) {
       assertEquals(4, ds.split("train").readAhead(rows), "row 5 counts once");
-      assertEquals(0, ds.cacheStats().misses());
+      assertEquals(0, ds.cacheStats().loadedBytes());
     }
     try (LazyDataset ds = LazyDataset.newBuilder().readMode(ReadMode.MAPPED).open(dir)) {
       assertEquals(0, ds.split("train").readAhead(rows));

@@ -136,6 +136,17 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
    * @throws IllegalStateException if the cache is closed
    */
   public Lease<V> acquire(K key, Function<? super K, Loaded<V>> loader) {
+    return Objects.requireNonNull(acquireOrNull(key, loader), "the loader returned null");
+  }
+
+  /**
+   * Returns a lease on the batch for {@code key} like {@link #acquire}, except that on a miss the
+   * {@code loader} may decline by returning null (the rows are read another way): then nothing is
+   * cached and this returns null. A hit costs one lookup, as with {@link #acquire}.
+   *
+   * @throws IllegalStateException if the cache is closed
+   */
+  public Lease<V> acquireOrNull(K key, Function<? super K, Loaded<V>> loader) {
     Objects.requireNonNull(loader, "loader");
     enter();
     try {
@@ -187,9 +198,14 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
               key,
               k -> {
                 Entry<V> e = load(k, loader);
-                loaded.add(e);
+                if (e != null) {
+                  loaded.add(e);
+                }
                 return e;
               });
+      if (entry == null) {
+        return null; // the loader declined
+      }
       // A batch this call loaded comes with the caller's reference already taken: a cache too small
       // for it evicts it on insertion, before a retain here could win.
       if (loaded.contains(entry) || entry.tryRetain()) {
@@ -202,6 +218,9 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
 
   private Entry<V> load(K key, Function<? super K, Loaded<V>> loader) {
     Loaded<V> loaded = loader.apply(key);
+    if (loaded == null) {
+      return null;
+    }
     int weight = (int) Math.min(Integer.MAX_VALUE, Math.max(1, loaded.weightBytes()));
     Entry<V> entry = new Entry<>(loaded.value(), weight, this);
     Entry.REFERENCES.getAndAdd(entry, 1);

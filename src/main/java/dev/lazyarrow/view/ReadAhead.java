@@ -28,7 +28,7 @@ final class ReadAhead {
   static final int THREADS = 2;
 
   /** While nothing needs reading ahead, one batch in this many is looked at. */
-  static final int PROBE = 8;
+  static final int PROBE = 16;
 
   private final Split split;
   private final long rounds;

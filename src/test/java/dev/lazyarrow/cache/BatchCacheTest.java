@@ -47,6 +47,36 @@ class BatchCacheTest {
   }
 
   @Test
+  void acquireOrNull_loaderDeclines_cachesNothingThenLoadsWhenAsked() {
+    List<FakeBatch> made = new ArrayList<>();
+    try (BatchCache<Integer, FakeBatch> cache = new BatchCache<>(1000)) {
+      assertEquals(null, cache.acquireOrNull(1, k -> null));
+      assertFalse(cache.contains(1));
+      try (Lease<FakeBatch> a = cache.acquireOrNull(1, k -> load(k, made))) {
+        assertEquals(1, a.value().read());
+      }
+      assertTrue(cache.contains(1));
+      try (Lease<FakeBatch> b = cache.acquireOrNull(1, k -> null)) {
+        assertEquals(1, b.value().read(), "a cached batch is leased; the loader is not asked");
+      }
+    }
+  }
+
+  @Test
+  void own_batchOutsideTheCache_closedByItsLeaseOrByClose() {
+    FakeBatch first = new FakeBatch(1);
+    FakeBatch second = new FakeBatch(2);
+    try (BatchCache<Integer, FakeBatch> cache = new BatchCache<>(1000)) {
+      cache.own(first).close();
+      assertTrue(first.closed);
+      cache.own(second);
+      assertEquals(1, cache.liveBatches());
+      assertEquals(0, cache.residentBatches());
+    }
+    assertTrue(second.closed, "close frees a batch whose lease is still held");
+  }
+
+  @Test
   void acquire_sameKey_loadsOnceAndCountsHit() {
     List<FakeBatch> made = new ArrayList<>();
     try (BatchCache<Integer, FakeBatch> cache = new BatchCache<>(1000)) {
