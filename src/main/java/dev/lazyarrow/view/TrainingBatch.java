@@ -32,8 +32,10 @@ import org.apache.arrow.vector.types.pojo.Field;
  * ClassLabel, {@code tensor(column)} for a fixed-size list or ArrayND, {@code longs(column)} for
  * integers, {@code doubles(column)} for floating point and {@code strings(column)} for strings.
  * Those calls are then free and return the prepared arrays, the same ones on every call; any other
- * call reads the record batches when made. A loader without prefetch, or not told its columns,
- * prepares nothing but the rows, which a prefetching loader over every column reads ahead.
+ * call reads the record batches when made. Without prefetch, a batch of a projected split makes
+ * them all at the first of those calls, in one walk over its record batches, on the caller's
+ * thread. A loader not told its columns prepares nothing but the rows, which a prefetching loader
+ * over every column reads ahead.
  */
 public final class TrainingBatch {
   private final int epoch;
