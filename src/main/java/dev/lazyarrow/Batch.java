@@ -96,7 +96,7 @@ public final class Batch implements AutoCloseable {
    * @throws IllegalArgumentException if there is no such column
    */
   public FieldVector vector(String column) {
-    return lease.value().root.getVector(columns.source[columns.position(column)]);
+    return vector(columns.position(column));
   }
 
   /**
@@ -128,7 +128,7 @@ public final class Batch implements AutoCloseable {
    * @throws IllegalArgumentException if there is no such column
    */
   public boolean mayHoldNulls(String column) {
-    return !lease.value().nullFree(columns.source[columns.position(column)]);
+    return mayHoldNulls(columns.position(column));
   }
 
   /**

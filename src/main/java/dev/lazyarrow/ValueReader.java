@@ -184,7 +184,7 @@ interface ValueReader {
 
   private static RangeReader range(
       FieldVector child, DictionaryProvider dictionaries, Set<FieldVector> noNulls) {
-    int width = child.getField().getDictionary() == null ? bulkWidth(child) : 0;
+    int width = child.getField().getDictionary() == null ? Memory.width(child) : 0;
     // Counting nulls walks the whole validity buffer: once per batch, and only if the batch's
     // metadata does not tell.
     boolean hasNulls = !noNulls.contains(child) && child.getNullCount() > 0;
@@ -208,19 +208,6 @@ interface ValueReader {
       }
       return Collections.unmodifiableList(out);
     };
-  }
-
-  private static int bulkWidth(FieldVector child) {
-    if (child instanceof IntVector || child instanceof Float4Vector) {
-      return 4;
-    } else if (child instanceof BigIntVector || child instanceof Float8Vector) {
-      return 8;
-    } else if (child instanceof SmallIntVector) {
-      return 2;
-    } else if (child instanceof TinyIntVector) {
-      return 1;
-    }
-    return 0;
   }
 
   private static PrimitiveList bulk(

@@ -10,6 +10,13 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TinyIntVector;
 import sun.misc.Unsafe;
 
 /**
@@ -109,6 +116,22 @@ public final class Memory {
 
   static void unmap(MappedByteBuffer buffer) {
     UNSAFE.invokeCleaner(buffer);
+  }
+
+  /**
+   * Returns the byte width of the values of {@code vector} that {@link #copy} copies into a
+   * primitive array of the same width: 1, 2, 4 or 8 for int8..int64, float32 and float64, 0 for any
+   * other vector.
+   */
+  public static int width(FieldVector vector) {
+    if (vector instanceof IntVector || vector instanceof Float4Vector) {
+      return 4;
+    } else if (vector instanceof BigIntVector || vector instanceof Float8Vector) {
+      return 8;
+    } else if (vector instanceof SmallIntVector) {
+      return 2;
+    }
+    return vector instanceof TinyIntVector ? 1 : 0;
   }
 
   /**

@@ -5,13 +5,13 @@ import dev.lazyarrow.io.Memory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.SmallIntVector;
-import org.apache.arrow.vector.TinyIntVector;
 
 /**
  * Collates a fixed-shape column (a fixed-size list, an HF {@code Array2D..5D}) into one {@link
@@ -67,9 +67,11 @@ final class Tensors {
         levels.add(lists);
         leaf = Collation.unwrap(lists.items());
       }
-      if (levels.isEmpty() || Collation.dictionary(leaf) || width(leaf) == 0) {
+      int width = Memory.width(leaf);
+      if (levels.isEmpty() || Collation.dictionary(leaf) || width == 0) {
         throw notAnArray(column, outer.getField().getType().toString());
       }
+      ArrowBuf data = leaf.getDataBuffer();
       boolean nulls = batch.mayHoldNulls(position);
       int[] dims = new int[levels.size()];
       for (int k = from; k < to; k++) {
@@ -105,13 +107,7 @@ final class Tensors {
         if (nulls) {
           Collation.requireNoNullItems(leaf, first, perRow, column, row);
         }
-        Memory.copy(
-            leaf.getDataBuffer(),
-            first * width(leaf),
-            values,
-            slots[k] * perRow,
-            perRow,
-            width(leaf));
+        Memory.copy(data, first * width, values, slots[k] * perRow, perRow, width);
       }
     }
 
@@ -140,17 +136,6 @@ final class Tensors {
   private static IllegalStateException notAnArray(String column, String type) {
     return new IllegalStateException(
         "column '" + column + "' is " + type + ", not a fixed-shape array of numbers");
-  }
-
-  private static int width(FieldVector leaf) {
-    if (leaf instanceof Float8Vector || leaf instanceof BigIntVector) {
-      return 8;
-    } else if (leaf instanceof Float4Vector || leaf instanceof IntVector) {
-      return 4;
-    } else if (leaf instanceof SmallIntVector) {
-      return 2;
-    }
-    return leaf instanceof TinyIntVector ? 1 : 0;
   }
 
   private static Object array(FieldVector leaf, int length) {
