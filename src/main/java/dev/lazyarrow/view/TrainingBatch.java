@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -105,8 +104,7 @@ public final class TrainingBatch {
    * @throws IllegalStateException if the column is not a list of int8, int16 or int32
    */
   public Padded tokens(String column) {
-    return (Padded)
-        prepared("tokens", column, g -> Collation.tokens(g, column, Integer.MAX_VALUE, 0));
+    return (Padded) prepared("tokens", column);
   }
 
   /**
@@ -133,9 +131,7 @@ public final class TrainingBatch {
    * @throws IllegalStateException if the column is not a list of ClassLabel
    */
   public float[][] multiHot(String column) {
-    gather(column);
-    int classes = classes(column);
-    return (float[][]) prepared("multiHot", column, g -> Collation.multiHot(g, column, classes));
+    return (float[][]) prepared("multiHot", column);
   }
 
   /**
@@ -147,7 +143,7 @@ public final class TrainingBatch {
    *     differ in shape or hold nulls, or the batch is empty
    */
   public Tensor tensor(String column) {
-    return (Tensor) prepared("tensor", column, g -> Tensors.tensor(g, column));
+    return (Tensor) prepared("tensor", column);
   }
 
   /**
@@ -157,7 +153,7 @@ public final class TrainingBatch {
    * @throws IllegalStateException if the column does not hold integers
    */
   public long[] longs(String column) {
-    return (long[]) prepared("longs", column, g -> Collation.longs(g, column));
+    return (long[]) prepared("longs", column);
   }
 
   /**
@@ -167,7 +163,7 @@ public final class TrainingBatch {
    * @throws IllegalStateException if the column does not hold numbers
    */
   public double[] doubles(String column) {
-    return (double[]) prepared("doubles", column, g -> Collation.doubles(g, column));
+    return (double[]) prepared("doubles", column);
   }
 
   /**
@@ -178,7 +174,7 @@ public final class TrainingBatch {
    */
   @SuppressWarnings("unchecked")
   public List<String> strings(String column) {
-    return (List<String>) prepared("strings", column, g -> Collation.strings(g, column));
+    return (List<String>) prepared("strings", column);
   }
 
   /**
@@ -234,7 +230,8 @@ public final class TrainingBatch {
       case "tensor" -> Tensors.tensor(g, column);
       case "longs" -> Collation.longs(g, column);
       case "doubles" -> Collation.doubles(g, column);
-      default -> Collation.strings(g, column);
+      case "strings" -> Collation.strings(g, column);
+      default -> throw new IllegalArgumentException("no collation named " + kind);
     };
   }
 
@@ -285,8 +282,7 @@ public final class TrainingBatch {
    * of a projected split, for the collation the column's type calls for, makes those of every
    * column in one walk: a trainer that selected its columns asks for them all.
    */
-  private Object prepared(
-      String kind, String column, Function<Gather, Collation.Collator<?>> make) {
+  private Object prepared(String kind, String column) {
     Gather g = gather(column);
     String key = kind + ':' + column;
     Object ready = prepared.get(key);
@@ -298,7 +294,7 @@ public final class TrainingBatch {
     if (ready != null) {
       return ready;
     }
-    Object made = make.apply(g).run(g);
+    Object made = collator(kind, column, g).run(g);
     prepared.put(key, made);
     return made;
   }
