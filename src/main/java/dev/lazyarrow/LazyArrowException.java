@@ -32,11 +32,23 @@ public class LazyArrowException extends RuntimeException {
    * @param cause the underlying failure, or {@code null}
    */
   public LazyArrowException(Path file, String message, Throwable cause) {
-    super(file == null ? message : file + ": " + message, cause);
+    super(file == null ? message : describe(file) + ": " + message, cause);
     this.file = file;
   }
 
-  /** Returns the file at fault, or {@code null} if the fault is not tied to one file. */
+  /**
+   * Returns how messages name {@code file}: as it prints, but for the name of an object in object
+   * storage, a path made of {@code s3://bucket/key}, which prints with one slash.
+   */
+  private static String describe(Path file) {
+    String name = file.toString();
+    return name.startsWith("s3:/") && !name.startsWith("s3://") ? "s3://" + name.substring(4) : name;
+  }
+
+  /**
+   * Returns the file at fault (for an object in object storage, a path of its {@code
+   * s3://bucket/key}), or {@code null} if the fault is not tied to one file.
+   */
   public Path file() {
     return file;
   }

@@ -3,7 +3,11 @@ package dev.lazyarrow;
 import dev.lazyarrow.cache.BatchCache;
 import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.format.SafeFiles;
+import dev.lazyarrow.io.DiskCache;
 import dev.lazyarrow.io.Memory;
+import dev.lazyarrow.io.S3Store;
+import dev.lazyarrow.io.S3Uri;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +18,8 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
- * A LazyArrow dataset directory, opened by reading its manifest and nothing else.
+ * A LazyArrow dataset directory (or prefix in object storage), opened by reading its manifest and
+ * nothing else.
  *
  * <p>Shards are opened on their first touch and record batches mapped on theirs; a cache bounded in
  * bytes keeps the batches in use. Typical use:
@@ -35,27 +40,33 @@ public final class LazyDataset implements AutoCloseable {
 
   private final Path dir;
   private final Manifest manifest;
+
+  /** The S3 client this dataset made, and so closes; null for a local one or a given store. */
+  private final S3Store ownStore;
+
   private final BufferAllocator allocator;
   private final BatchCache<Split.BatchKey, CachedBatch> cache;
   private final Map<String, Split> splits = new LinkedHashMap<>();
 
   private LazyDataset(
       Path dir,
-      Path realDir,
+      ShardFiles files,
       Manifest manifest,
       BufferAllocator allocator,
       long cacheBytes,
       boolean verifyChecksums,
-      ReadMode readMode) {
+      ReadMode readMode,
+      S3Store ownStore) {
     this.dir = dir;
     this.manifest = manifest;
+    this.ownStore = ownStore;
     this.allocator = allocator;
     this.cache = new BatchCache<>(cacheBytes);
     List<Manifest.SplitEntry> entries = manifest.splits();
     for (int i = 0; i < entries.size(); i++) {
       Manifest.SplitEntry entry = entries.get(i);
       splits.put(
-          entry.name(), new Split(i, entry, realDir, allocator, cache, verifyChecksums, readMode));
+          entry.name(), new Split(i, entry, files, cache, verifyChecksums, readMode));
     }
   }
 
@@ -68,12 +79,28 @@ public final class LazyDataset implements AutoCloseable {
     return newBuilder().open(dir);
   }
 
+  /**
+   * Opens the dataset at {@code uri} with default options, reading only its manifest: {@code
+   * s3://bucket/prefix} in object storage (see {@link S3Store} for the settings used), or a {@code
+   * file:} URI.
+   *
+   * @throws IllegalArgumentException if the URI has another scheme or names no bucket
+   * @throws LazyArrowException if the manifest is missing, malformed or inconsistent, or the AWS
+   *     SDK is not on the class path (the message names the dependency to add)
+   */
+  public static LazyDataset open(URI uri) {
+    return newBuilder().open(uri);
+  }
+
   /** Returns a builder for opening a dataset with options. */
   public static Builder newBuilder() {
     return new Builder();
   }
 
-  /** Returns the dataset directory. */
+  /**
+   * Returns the dataset directory; for a dataset in object storage, the name errors give it, a
+   * path that prints as {@code s3:/bucket/prefix}.
+   */
   public Path path() {
     return dir;
   }
@@ -153,6 +180,9 @@ public final class LazyDataset implements AutoCloseable {
       run(split::close, failures);
     }
     run(allocator::close, failures);
+    if (ownStore != null) {
+      run(ownStore::close, failures);
+    }
     if (!failures.isEmpty()) {
       RuntimeException first = failures.get(0);
       failures.subList(1, failures.size()).forEach(first::addSuppressed);
@@ -175,8 +205,43 @@ public final class LazyDataset implements AutoCloseable {
     private boolean keepInMemory;
     private boolean verifyChecksums;
     private ReadMode readMode;
+    private DiskCache localCache;
+    private S3Store store;
 
     private Builder() {}
+
+    /**
+     * Keeps record batches on local disk in {@code dir}, at most {@code maxBytes} bytes of them,
+     * least recently used first out: what is fetched from object storage, and compressed batches
+     * of local shards, decompressed. Several processes may share one directory (see {@link
+     * DiskCache}); entries are keyed by each object's ETag (a file's size and time), so a changed
+     * shard is never served from an old entry.
+     *
+     * @throws IllegalArgumentException if {@code maxBytes} is not positive
+     * @throws IllegalStateException if it was already set
+     * @throws LazyArrowException if the directory cannot be created
+     */
+    public Builder localCache(Path dir, long maxBytes) {
+      if (localCache != null) {
+        throw new IllegalStateException("local cache was already set to " + localCache.dir());
+      }
+      this.localCache = DiskCache.open(dir, maxBytes);
+      return this;
+    }
+
+    /**
+     * Reads {@code s3://} datasets through {@code store}, which the caller closes after the
+     * dataset, instead of a store with the SDK's default settings that the dataset closes.
+     *
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder s3(S3Store store) {
+      if (this.store != null) {
+        throw new IllegalStateException("an S3 store was already set");
+      }
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
 
     /**
      * Chooses how rows are read from the shard files (see {@link ReadMode}): {@link ReadMode#AUTO}
@@ -279,23 +344,68 @@ public final class LazyDataset implements AutoCloseable {
       Manifest manifest = Manifest.read(dir);
       // Shards are opened by their real paths, which must then hold no link (see SafeFiles).
       Path realDir = SafeFiles.realDirectory(dir);
+      BufferAllocator allocator = allocator(dir);
+      return open(dir, manifest, ShardFiles.local(realDir, allocator, localCache), allocator, null);
+    }
+
+    /**
+     * Opens the dataset at {@code uri}, {@code s3://bucket/prefix} or {@code file:}, reading only
+     * its manifest (and every record batch if {@link #keepInMemory} was set).
+     *
+     * @throws IllegalArgumentException if the URI has another scheme or names no bucket
+     * @throws LazyArrowException as {@link #open(Path)} does, and if the AWS SDK is not on the
+     *     class path (the message names the dependency to add)
+     */
+    public LazyDataset open(URI uri) {
+      Objects.requireNonNull(uri, "uri");
+      if ("file".equalsIgnoreCase(uri.getScheme())) {
+        return open(Path.of(uri));
+      }
+      S3Uri where = S3Uri.parse(uri);
+      Path name = Path.of(where.toString());
+      Memory.requireAccess(name);
+      S3Sdk.require(name);
+      S3Store own = store == null ? S3Store.defaults() : null;
+      S3Store s3 = store != null ? store : own;
+      try {
+        Manifest manifest = ObjectStorage.manifest(s3, where);
+        BufferAllocator allocator = allocator(name);
+        return open(
+            name,
+            manifest,
+            ObjectStorage.shards(s3, where, allocator, localCache),
+            allocator,
+            own);
+      } catch (RuntimeException e) {
+        if (own != null) {
+          own.close();
+        }
+        throw e;
+      }
+    }
+
+    private BufferAllocator allocator(Path name) {
+      return parent == null
+          ? new RootAllocator()
+          : parent.newChildAllocator("lazyarrow " + name, 0, Long.MAX_VALUE);
+    }
+
+    private LazyDataset open(
+        Path dir, Manifest manifest, ShardFiles files, BufferAllocator allocator, S3Store own) {
       LazyDataset dataset;
-      BufferAllocator allocator =
-          parent == null
-              ? new RootAllocator()
-              : parent.newChildAllocator("lazyarrow " + dir, 0, Long.MAX_VALUE);
       try {
         long bound =
             keepInMemory ? Long.MAX_VALUE : cacheBytes == -1 ? DEFAULT_CACHE_BYTES : cacheBytes;
         dataset =
             new LazyDataset(
                 dir,
-                realDir,
+                files,
                 manifest,
                 allocator,
                 bound,
                 verifyChecksums,
-                readMode == null ? ReadMode.AUTO : readMode);
+                readMode == null ? ReadMode.AUTO : readMode,
+                own);
       } catch (RuntimeException e) {
         allocator.close();
         throw e;

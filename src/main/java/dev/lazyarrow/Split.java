@@ -7,7 +7,6 @@ import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.io.ShardFile;
 import dev.lazyarrow.view.LoaderBuilder;
 import dev.lazyarrow.view.TrainingBatch;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.stream.Stream;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -53,8 +51,7 @@ public final class Split implements Iterable<Row> {
   Split(
       int ordinal,
       Manifest.SplitEntry entry,
-      Path dir,
-      BufferAllocator allocator,
+      ShardFiles files,
       BatchCache<BatchKey, CachedBatch> cache,
       boolean verifyChecksums,
       ReadMode readMode) {
@@ -68,20 +65,9 @@ public final class Split implements Iterable<Row> {
     this.shards = new ShardFile[list.size()];
     this.shardStarts = new long[list.size() + 1];
     this.schemaChecked = new boolean[list.size()];
-    Path manifestFile = dir.resolve(Manifest.FILE_NAME);
     for (int i = 0; i < shards.length; i++) {
       Manifest.Shard s = list.get(i);
-      Path file = Manifest.resolveInside(dir, s.path(), manifestFile);
-      shards[i] =
-          s.stream() == null
-              ? new ShardFile(file, s.bytes(), s.rows(), allocator)
-              : new ShardFile(
-                  file,
-                  s.bytes(),
-                  s.rows(),
-                  s.stream(),
-                  dir.resolve(Manifest.INDEX_FILE_NAME),
-                  allocator);
+      shards[i] = files.of(s);
       shardStarts[i + 1] = shardStarts[i] + s.rows();
     }
     this.bytes = list.stream().mapToLong(Manifest.Shard::bytes).sum();

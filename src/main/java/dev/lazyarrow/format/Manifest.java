@@ -82,7 +82,7 @@ public final class Manifest {
   static final String FORMAT = "lazyarrow";
 
   /** The longest manifest read: some 500,000 shards. */
-  static final long MAX_BYTES = 64L << 20;
+  public static final int MAX_BYTES = 64 << 20;
 
   static final ObjectMapper JSON =
       new ObjectMapper()
@@ -180,6 +180,22 @@ public final class Manifest {
       root = JSON.readTree(Channels.newInputStream(channel));
     } catch (NoSuchFileException e) {
       throw new LazyArrowException(file, "no manifest: not a LazyArrow dataset (convert it first)");
+    } catch (IOException e) {
+      throw new LazyArrowException(file, "manifest is not valid JSON: " + e.getMessage(), e);
+    }
+    return ManifestReader.parse(file, root);
+  }
+
+  /**
+   * Parses and checks a manifest read from elsewhere (an object in object storage) whose name in
+   * errors is {@code file}.
+   *
+   * @throws LazyArrowException as {@link #read} does
+   */
+  public static Manifest parse(Path file, byte[] json) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
     } catch (IOException e) {
       throw new LazyArrowException(file, "manifest is not valid JSON: " + e.getMessage(), e);
     }

@@ -3,7 +3,6 @@ package dev.lazyarrow.io;
 import dev.lazyarrow.LazyArrowException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import org.apache.arrow.flatbuf.Buffer;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -13,22 +12,20 @@ import org.apache.arrow.memory.BufferAllocator;
 /**
  * Positional reads of byte ranges of one record batch's body, never through a mapping: the kernel
  * reads around a page fault on a mapping ({@code read_ahead_kb}), but not around a random {@code
- * pread}.
+ * pread}. From a remote object, each span is one ranged request.
  *
- * <p>Ranges are given per buffer of the batch, in ascending order; neighbours closer than {@link
- * #GAP} bytes are read as one span, since the disk reads whole pages anyway. Every range is checked
+ * <p>Ranges are given per buffer of the batch, in ascending order; neighbours closer than the
+ * source's {@link RangeSource#gap} are read as one span (a page for a file, since the disk reads
+ * whole pages anyway). Every range is checked
  * against its buffer, whose place in the body {@link RecordBatches#checkBuffers} checked, before it
  * sizes a read or an allocation.
  */
 final class BodyReader {
-  /** Ranges closer than this are read as one span: a page, the least the disk reads. */
-  static final long GAP = 4096;
-
   /** The most bytes one read moves through the heap at a time. */
   private static final int CHUNK = 1 << 20;
 
   private final Path file;
-  private final FileChannel channel;
+  private final RangeSource source;
   private final long bodyStart;
   private final RecordBatch header;
   private final String batch;
@@ -36,13 +33,13 @@ final class BodyReader {
 
   BodyReader(
       Path file,
-      FileChannel channel,
+      RangeSource source,
       long bodyStart,
       RecordBatch header,
       String batch,
       BufferAllocator allocator) {
     this.file = file;
-    this.channel = channel;
+    this.source = source;
     this.bodyStart = bodyStart;
     this.header = header;
     this.batch = batch;
@@ -102,7 +99,7 @@ final class BodyReader {
       int i = 0;
       while (i < count) {
         int last = i;
-        while (last + 1 < count && from[last + 1] - to[last] <= GAP) {
+        while (last + 1 < count && from[last + 1] - to[last] <= source.gap()) {
           last++;
         }
         at = readSpan(base, from, to, i, last, out, at);
@@ -130,7 +127,7 @@ final class BodyReader {
       c = Math.max(c, from[r]);
       long end = Math.min(spanEnd, c + chunk.capacity());
       chunk.clear().limit((int) (end - c));
-      ShardFooter.readFully(channel, base + c, chunk);
+      source.readFully(base + c, chunk);
       while (r <= last && from[r] < end) {
         long s = Math.max(c, from[r]);
         long e = Math.min(end, to[r]);

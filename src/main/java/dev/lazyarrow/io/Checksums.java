@@ -36,11 +36,16 @@ public record Checksums(int[] batches, long coveredBytes, int covered) {
 
   /** Returns the CRC32C of {@code length} bytes of {@code channel} at {@code position}. */
   public static int crc(FileChannel channel, long position, long length) throws IOException {
+    return crc((p, target) -> ShardFooter.readFully(channel, p, target), position, length);
+  }
+
+  /** Returns the CRC32C of {@code length} bytes that {@code in} reads at {@code position}. */
+  static int crc(ShardFooter.Positional in, long position, long length) throws IOException {
     CRC32C crc = new CRC32C();
     ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(0, length)));
     for (long done = 0; done < length; ) {
       chunk.clear().limit((int) Math.min(chunk.capacity(), length - done));
-      ShardFooter.readFully(channel, position + done, chunk);
+      in.readFully(position + done, chunk);
       crc.update(chunk.flip());
       done += chunk.limit();
     }

@@ -119,7 +119,7 @@ public final class IpcFileWriter implements AutoCloseable {
    * A channel that passes writes on to the file and sums them: the CRC32C of every byte written,
    * and of those written since {@code batch} was last reset (one record batch's block).
    */
-  private static final class Summing implements WritableByteChannel {
+  static final class Summing implements WritableByteChannel {
     final CRC32C all = new CRC32C();
     final CRC32C batch = new CRC32C();
     private final WritableByteChannel file;

@@ -6,6 +6,7 @@ import dev.lazyarrow.LazyArrowException;
 import dev.lazyarrow.format.Manifest;
 import dev.lazyarrow.format.SafeFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,7 +37,11 @@ final class OpenShard {
   static final long HEADER_BYTES = 1 << 20;
 
   final Path path;
+  final RangeSource source;
+
+  /** The file to map, or null for a remote object, whose batches are fetched whole. */
   final FileChannel channel;
+
   final Map<Long, Dictionary> dictionaries = new HashMap<>();
   private final BitSet verified = new BitSet();
   private final Cache<Integer, RecordBatch> headers =
@@ -45,15 +50,19 @@ final class OpenShard {
           .weigher((Integer batch, RecordBatch header) -> header.getByteBuffer().capacity())
           .executor(Runnable::run)
           .build();
-  long size;
-  FileTime modified;
   BlockTable blocks;
   Schema schema;
+
+  /** The mappings of a local file, or null for a remote object. */
   Segments segments;
 
-  private OpenShard(Path path, FileChannel channel) {
-    this.path = path;
-    this.channel = channel;
+  /** Batches read whole without the mapping (remote, or through a disk cache), or null. */
+  FetchedBatches fetched;
+
+  private OpenShard(RangeSource source) {
+    this.path = source.name();
+    this.source = source;
+    this.channel = source.channel();
   }
 
   /**
@@ -66,30 +75,27 @@ final class OpenShard {
     Manifest.Stream stream = shard.stream;
     OpenShard s;
     try {
-      s = new OpenShard(path, SafeFiles.openUnlinked(path));
-    } catch (NoSuchFileException e) {
-      throw new LazyArrowException(path, "shard file is missing");
+      s = new OpenShard(shard.opener.open());
     } catch (IOException e) {
       throw new LazyArrowException(path, "cannot open shard: " + e.getMessage(), e);
     }
     try {
-      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-      s.size = attributes.size();
-      s.modified = attributes.lastModifiedTime();
+      long size = s.source.size();
       if (stream != null) {
+        FileSource file = (FileSource) s.source;
         s.blocks =
             StreamIndex.read(
-                path, s.channel, s.size, s.modified, expectedBytes, stream, shard.indexFile);
-      } else if (expectedBytes >= 0 && s.size != expectedBytes) {
+                path, s.channel, size, file.modified, expectedBytes, stream, shard.indexFile);
+      } else if (expectedBytes >= 0 && size != expectedBytes) {
         throw new LazyArrowException(
             path,
-            "file is "
-                + s.size
+            (s.channel == null ? "object is " : "file is ")
+                + size
                 + " bytes, the manifest says "
                 + expectedBytes
                 + " (truncated or replaced?)");
       } else {
-        s.blocks = ShardFooter.read(path, s.channel, s.size);
+        s.blocks = ShardFooter.read(path, s.source::readFully, size, s.channel != null);
       }
       long[] starts = s.blocks.batchStarts();
       long rows = starts[starts.length - 1];
@@ -99,13 +105,17 @@ final class OpenShard {
       }
       List<ArrowBlock> blocks = new ArrayList<>(s.blocks.dictionaryBlocks());
       blocks.addAll(s.blocks.batchBlocks());
-      s.segments = Segments.plan(path, s.channel, blocks, shard.maxSegment);
+      s.segments =
+          s.channel == null ? null : Segments.plan(path, s.channel, blocks, shard.maxSegment);
+      if (s.channel == null || shard.cache != null) {
+        s.fetched = new FetchedBatches(s, shard.cache, shard.allocator);
+      }
       s.schema =
           ShardDictionaries.load(
               path,
               s.blocks.schema(),
               s.blocks.dictionaryBlocks(),
-              s.segments,
+              s.segments != null ? s.segments : s.fetched,
               shard.allocator,
               s.dictionaries);
       // A schema Arrow cannot make vectors for (a list without its child) fails here, not on load.
@@ -150,7 +160,8 @@ final class OpenShard {
               ShardFooter.message(
                   path,
                   block,
-                  ShardFooter.readFully(channel, block.getOffset(), block.getMetadataLength())));
+                  ShardFooter.readFully(
+                      source::readFully, block.getOffset(), block.getMetadataLength())));
     } catch (IOException e) {
       throw new LazyArrowException(path, "cannot read record batch " + index + ": " + e, e);
     }
@@ -169,25 +180,9 @@ final class OpenShard {
     return header;
   }
 
-  /** Checks that the file still has the size and modification time it had when opened. */
+  /** Checks that the file is unchanged since opened, where a look can tell; see RangeSource. */
   void checkUnchanged() {
-    try {
-      BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
-      if (now.size() != size || !now.lastModifiedTime().equals(modified)) {
-        throw new LazyArrowException(
-            path,
-            "file changed under the reader: it was "
-                + size
-                + " bytes modified "
-                + modified
-                + ", it is "
-                + now.size()
-                + " bytes modified "
-                + now.lastModifiedTime());
-      }
-    } catch (IOException e) {
-      throw new LazyArrowException(path, "file vanished under the reader: " + e, e);
-    }
+    source.checkUnchanged();
   }
 
   /** Checks batch {@code index} against its recorded checksum, once per opening. */
@@ -197,7 +192,7 @@ final class OpenShard {
         return;
       }
       ArrowBlock block = blocks.batchBlocks().get(index);
-      int crc = Checksums.crc(segments.bytes(block));
+      int crc = Checksums.crc(blockBytes(block));
       int recorded = blocks.checksums().batches()[index];
       if (crc != recorded) {
         throw new LazyArrowException(
@@ -214,7 +209,7 @@ final class OpenShard {
   void checkRest() {
     Checksums sums = blocks.checksums();
     try {
-      int crc = Checksums.crc(channel, 0, sums.coveredBytes());
+      int crc = Checksums.crc(source::readFully, 0, sums.coveredBytes());
       if (crc != sums.covered()) {
         throw new LazyArrowException(
             path,
@@ -228,16 +223,30 @@ final class OpenShard {
     }
   }
 
+  /** Returns the whole of {@code block}, metadata and body: a view of the mapping, or read. */
+  ByteBuffer blockBytes(ArrowBlock block) {
+    if (segments != null) {
+      return segments.bytes(block);
+    }
+    try {
+      return ShardFooter.readFully(
+          source::readFully,
+          block.getOffset(),
+          Math.toIntExact(block.getMetadataLength() + block.getBodyLength()));
+    } catch (IOException | ArithmeticException e) {
+      throw new LazyArrowException(path, "cannot read block at " + block.getOffset() + ": " + e, e);
+    }
+  }
+
   /** Frees the dictionaries, drops the hold on the mappings and closes the file. */
   void release() {
+    if (fetched != null) {
+      fetched.release();
+    }
     dictionaries.values().forEach(d -> d.getVector().close());
     if (segments != null) {
       segments.release();
     }
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // A read-only channel has nothing to flush: its close cannot lose data worth reporting.
-    }
+    source.close();
   }
 }

@@ -81,9 +81,7 @@ final class RowsPlan {
               + " and "
               + counts[1]);
     }
-    boolean compressed =
-        header.compression() != null
-            && header.compression().codec() != NoCompressionCodec.COMPRESSION_TYPE;
+    boolean compressed = FetchedBatches.compressed(header);
     boolean views = false;
     for (int c : columns) {
       views |= !ColumnGather.supports(fields.get(c));
@@ -93,7 +91,7 @@ final class RowsPlan {
     this.body =
         new BodyReader(
             shard.path,
-            shard.channel,
+            shard.source,
             block.getOffset() + block.getMetadataLength(),
             header,
             "record batch " + request.batch(),

@@ -1,6 +1,9 @@
 package dev.lazyarrow.io;
 
 import java.nio.MappedByteBuffer;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.ForeignAllocation;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,6 +43,21 @@ final class Segment {
    */
   boolean isLoaded(long offset, long bytes) {
     return buffer.slice((int) (offset - fileOffset), (int) bytes).isLoaded();
+  }
+
+  /**
+   * Wraps {@code length} bytes at file position {@code offset} as an Arrow buffer that holds this
+   * mapping until it is released.
+   */
+  ArrowBuf wrap(BufferAllocator allocator, long offset, long length) {
+    retain();
+    return allocator.wrapForeignAllocation(
+        new ForeignAllocation(length, addressOf(offset)) {
+          @Override
+          protected void release0() {
+            release();
+          }
+        });
   }
 
   void retain() {

@@ -11,7 +11,6 @@ import java.util.Objects;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.ForeignAllocation;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 
 /**
@@ -21,7 +20,7 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
  *
  * <p>A block never straddles two segments, so a batch is always one contiguous range of memory.
  */
-final class Segments {
+final class Segments implements BlockReader {
   private final Path path;
   private final FileChannel channel;
   private final long[] starts;
@@ -79,7 +78,8 @@ final class Segments {
   }
 
   /** Reads the message flatbuffer of {@code block} from the mapping. */
-  Message message(ArrowBlock block) {
+  @Override
+  public Message message(ArrowBlock block) {
     Segment segment = segmentOf(block);
     return ShardFooter.message(
         path, block, segment.slice(block.getOffset(), block.getMetadataLength()));
@@ -98,17 +98,10 @@ final class Segments {
   }
 
   /** Wraps the body of {@code block} as an Arrow buffer that keeps its mapping alive. */
-  ArrowBuf body(BufferAllocator allocator, ArrowBlock block) {
-    Segment segment = segmentOf(block);
-    long offset = block.getOffset() + block.getMetadataLength();
-    segment.retain();
-    return allocator.wrapForeignAllocation(
-        new ForeignAllocation(block.getBodyLength(), segment.addressOf(offset)) {
-          @Override
-          protected void release0() {
-            segment.release();
-          }
-        });
+  @Override
+  public ArrowBuf body(BufferAllocator allocator, ArrowBlock block) {
+    return segmentOf(block)
+        .wrap(allocator, block.getOffset() + block.getMetadataLength(), block.getBodyLength());
   }
 
   /** Drops this table's hold on every mapping; buffers still pointing into one keep it. */

@@ -41,7 +41,7 @@ final class ShardDictionaries {
       Path path,
       Schema fileSchema,
       List<ArrowBlock> blocks,
-      Segments segments,
+      BlockReader segments,
       BufferAllocator allocator,
       Map<Long, Dictionary> dictionaries)
       throws java.io.IOException {

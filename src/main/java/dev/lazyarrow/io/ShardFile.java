@@ -45,6 +45,8 @@ public final class ShardFile implements AutoCloseable {
 
   // Read by OpenShard when the file is first touched.
   final Path path;
+  final RangeSource.Opener opener;
+  final DiskCache cache;
   final long expectedBytes;
   final long expectedRows;
   final BufferAllocator allocator;
@@ -64,7 +66,56 @@ public final class ShardFile implements AutoCloseable {
    * @param allocator the allocator that accounts for the batches loaded from it
    */
   public ShardFile(Path path, long expectedBytes, long expectedRows, BufferAllocator allocator) {
-    this(path, expectedBytes, expectedRows, null, null, allocator, MAX_SEGMENT);
+    this(path, expectedBytes, expectedRows, allocator, (DiskCache) null);
+  }
+
+  /**
+   * Describes a local shard without touching the file, whose compressed batches are kept
+   * decompressed in {@code cache} if given.
+   *
+   * @param path the file
+   * @param expectedBytes the size the manifest records, or -1 to skip the check
+   * @param expectedRows the rows the manifest records, or -1 to skip the check
+   * @param allocator the allocator that accounts for the batches loaded from it
+   * @param cache the local disk cache, or null
+   */
+  public ShardFile(
+      Path path,
+      long expectedBytes,
+      long expectedRows,
+      BufferAllocator allocator,
+      DiskCache cache) {
+    this(
+        path,
+        () -> FileSource.open(path),
+        cache,
+        expectedBytes,
+        expectedRows,
+        null,
+        null,
+        allocator,
+        MAX_SEGMENT);
+  }
+
+  /**
+   * Describes a shard read from {@code opener}'s source (an object in object storage) without
+   * touching it.
+   *
+   * @param name the name errors give, the source's
+   * @param opener opens the source on the first touch
+   * @param expectedBytes the size the manifest records
+   * @param expectedRows the rows the manifest records
+   * @param allocator the allocator that accounts for the batches loaded from it
+   * @param cache the local disk cache that keeps fetched batches, or null
+   */
+  public ShardFile(
+      Path name,
+      RangeSource.Opener opener,
+      long expectedBytes,
+      long expectedRows,
+      BufferAllocator allocator,
+      DiskCache cache) {
+    this(name, opener, cache, expectedBytes, expectedRows, null, null, allocator, MAX_SEGMENT);
   }
 
   /**
@@ -86,6 +137,8 @@ public final class ShardFile implements AutoCloseable {
       BufferAllocator allocator) {
     this(
         path,
+        () -> FileSource.open(path),
+        null,
         expectedBytes,
         expectedRows,
         java.util.Objects.requireNonNull(stream, "stream"),
@@ -101,11 +154,22 @@ public final class ShardFile implements AutoCloseable {
       long expectedRows,
       BufferAllocator allocator,
       long maxSegment) {
-    this(path, expectedBytes, expectedRows, null, null, allocator, maxSegment);
+    this(
+        path,
+        () -> FileSource.open(path),
+        null,
+        expectedBytes,
+        expectedRows,
+        null,
+        null,
+        allocator,
+        maxSegment);
   }
 
   private ShardFile(
       Path path,
+      RangeSource.Opener opener,
+      DiskCache cache,
       long expectedBytes,
       long expectedRows,
       Manifest.Stream stream,
@@ -113,6 +177,8 @@ public final class ShardFile implements AutoCloseable {
       BufferAllocator allocator,
       long maxSegment) {
     this.path = path;
+    this.opener = opener;
+    this.cache = cache;
     this.stream = stream;
     this.indexFile = indexFile;
     this.expectedBytes = expectedBytes;
@@ -121,17 +187,19 @@ public final class ShardFile implements AutoCloseable {
     this.maxSegment = maxSegment;
   }
 
-  /** Returns the number of planned segments, for tests. */
+  /** Returns the number of planned segments (none for a remote object), for tests. */
   int segmentCount() {
-    return state().segments.count();
+    Segments segments = state().segments;
+    return segments == null ? 0 : segments.count();
   }
 
   /** Returns the number of segments mapped so far, for tests. */
   int mappedSegmentCount() {
-    return state().segments.mappedCount();
+    Segments segments = state().segments;
+    return segments == null ? 0 : segments.mappedCount();
   }
 
-  /** Returns the file. */
+  /** Returns the file, or for an object in object storage, the name errors give it. */
   public Path path() {
     return path;
   }
@@ -269,7 +337,9 @@ public final class ShardFile implements AutoCloseable {
    */
   public boolean isResident(int index) {
     OpenShard s = state();
-    return s.segments.isLoaded(s.blocks.batchBlocks().get(index));
+    return s.segments == null
+        ? s.fetched.isCached(index)
+        : s.segments.isLoaded(s.blocks.batchBlocks().get(index));
   }
 
   /** Returns whether the shard's writer recorded checksums; reads the footer or index. */
@@ -303,8 +373,14 @@ public final class ShardFile implements AutoCloseable {
   }
 
   private LoadedBatch load(OpenShard s, int index) {
+    if (s.segments == null) {
+      return s.fetched.load(index);
+    }
     ArrowBlock block = s.blocks.batchBlocks().get(index);
     RecordBatch header = ShardFooter.recordBatch(path, block, s.segments.message(block));
+    if (s.fetched != null && FetchedBatches.compressed(header)) {
+      return s.fetched.load(index);
+    }
     return RecordBatches.load(
         path,
         s.schema,
@@ -331,8 +407,7 @@ public final class ShardFile implements AutoCloseable {
     try {
       RecordBatch header = s.header(index);
       body = allocator.buffer(block.getBodyLength());
-      Memory.copyFromFile(
-          s.channel, block.getOffset() + block.getMetadataLength(), body, block.getBodyLength());
+      s.source.read(block.getOffset() + block.getMetadataLength(), body, block.getBodyLength());
       return RecordBatches.load(
           path, s.schema, s.dictionaries, index, s.rows(index), header, body, allocator, true);
     } catch (IOException e) {

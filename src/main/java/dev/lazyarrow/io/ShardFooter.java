@@ -77,14 +77,31 @@ final class ShardFooter {
 
   private ShardFooter() {}
 
-  /** Reads and checks the footer of {@code file}, whose size is {@code size}. */
+  /** Reads bytes by position: a file channel or a {@link RangeSource}. */
+  @FunctionalInterface
+  interface Positional {
+    /** Fills {@code target} from the bytes at {@code position}. */
+    void readFully(long position, ByteBuffer target) throws IOException;
+  }
+
+  /** Reads and checks the footer of the file {@code file} open as {@code channel}. */
   static BlockTable read(Path file, FileChannel channel, long size) throws IOException {
+    return read(file, (position, target) -> readFully(channel, position, target), size, true);
+  }
+
+  /**
+   * Reads and checks the footer of {@code file}, whose size is {@code size}; its leading magic too
+   * if {@code checkHead} (a remote object's costs a request of its own, where the footer, the
+   * trailing magic and every block's bounds say as much).
+   */
+  static BlockTable read(Path file, Positional in, long size, boolean checkHead)
+      throws IOException {
     if (size < MIN_SIZE + MAGIC.length) {
       throw new LazyArrowException(
           file, "file too small for an Arrow IPC file: " + size + " bytes");
     }
-    ByteBuffer head = readFully(channel, 0, MAGIC.length);
-    ByteBuffer tail = readFully(channel, size - 4 - MAGIC.length, 4 + MAGIC.length);
+    ByteBuffer head = checkHead ? readFully(in, 0, MAGIC.length) : ByteBuffer.wrap(MAGIC);
+    ByteBuffer tail = readFully(in, size - 4 - MAGIC.length, 4 + MAGIC.length);
     if (!hasMagic(head, 0, MAGIC) || !hasMagic(tail, 4, MAGIC)) {
       throw new LazyArrowException(
           file,
@@ -96,7 +113,7 @@ final class ShardFooter {
       throw new LazyArrowException(
           file, "footer length " + footerLength + " does not fit in a file of " + size + " bytes");
     }
-    ByteBuffer bytes = readFully(channel, footerOffset, footerLength);
+    ByteBuffer bytes = readFully(in, footerOffset, footerLength);
     ArrowFooter footer;
     try {
       Footer flat = Footer.getRootAsFooter(bytes);
@@ -113,7 +130,7 @@ final class ShardFooter {
         footer.getSchema(),
         footer.getDictionaries(),
         footer.getRecordBatches(),
-        batchStarts(file, channel, footer),
+        batchStarts(file, in, footer),
         checksums(file, footer, bytes, footerOffset));
   }
 
@@ -192,7 +209,7 @@ final class ShardFooter {
     }
   }
 
-  private static long[] batchStarts(Path file, FileChannel channel, ArrowFooter footer)
+  private static long[] batchStarts(Path file, Positional in, ArrowFooter footer)
       throws IOException {
     List<ArrowBlock> blocks = footer.getRecordBatches();
     long[] rows = new long[blocks.size()];
@@ -212,7 +229,7 @@ final class ShardFooter {
     } else {
       for (int i = 0; i < rows.length; i++) {
         ArrowBlock block = blocks.get(i);
-        ByteBuffer meta = readFully(channel, block.getOffset(), block.getMetadataLength());
+        ByteBuffer meta = readFully(in, block.getOffset(), block.getMetadataLength());
         rows[i] = recordBatch(file, block, message(file, block, meta)).length();
       }
     }
@@ -256,8 +273,13 @@ final class ShardFooter {
   }
 
   static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+    return readFully((p, t) -> readFully(channel, p, t), position, length);
+  }
+
+  /** Returns {@code length} bytes at {@code position}, little-endian. */
+  static ByteBuffer readFully(Positional in, long position, int length) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-    readFully(channel, position, buffer);
+    in.readFully(position, buffer);
     return buffer.flip();
   }
 

@@ -1,0 +1,93 @@
+package dev.lazyarrow;
+
+import dev.lazyarrow.io.S3Store;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * A real S3 server for tests: S3Proxy in this JVM on a loopback port, over jclouds' filesystem
+ * backend, where each directory under {@link #root} is a bucket and each file an object, so that a
+ * test writes objects by writing files. Requests are signed (AWS V2 or V4) with fixed credentials.
+ */
+public final class S3Server implements AutoCloseable {
+  public static final String IDENTITY = "lazyarrow";
+  public static final String CREDENTIAL = "lazyarrow-secret";
+
+  private final Path root;
+  private final int port;
+  private S3Proxy proxy;
+
+  private S3Server(Path root, int port) throws Exception {
+    this.root = root;
+    this.proxy = start(root, port);
+    this.port = proxy.getPort();
+  }
+
+  /** Starts a server on a free loopback port, serving the buckets under {@code root}. */
+  public static S3Server start(Path root) throws Exception {
+    return new S3Server(root, 0);
+  }
+
+  private static S3Proxy start(Path root, int port) throws Exception {
+    Properties properties = new Properties();
+    properties.setProperty("jclouds.filesystem.basedir", root.toString());
+    BlobStoreContext context =
+        ContextBuilder.newBuilder("filesystem")
+            .overrides(properties)
+            .buildView(BlobStoreContext.class);
+    S3Proxy proxy =
+        S3Proxy.builder()
+            .blobStore(context.getBlobStore())
+            .endpoint(URI.create("http://127.0.0.1:" + port))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, IDENTITY, CREDENTIAL)
+            .build();
+    proxy.start();
+    while (!"STARTED".equals(proxy.getState())) {
+      Thread.sleep(5);
+    }
+    return proxy;
+  }
+
+  /** Returns the directory whose subdirectories are the buckets. */
+  public Path root() {
+    return root;
+  }
+
+  /** Returns the server's endpoint. */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** Returns a store that reaches this server, trying each request {@code attempts} times. */
+  public S3Store store(int attempts) {
+    return S3Store.newBuilder()
+        .endpoint(endpoint())
+        .region("us-east-1")
+        .credentials(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
+        .maxAttempts(attempts)
+        .build();
+  }
+
+  /** Stops the server; {@link #restart} brings it back on the same port. */
+  public void stop() throws Exception {
+    proxy.stop();
+  }
+
+  /** Starts the server again on its port after {@link #stop}. */
+  public void restart() throws Exception {
+    proxy = start(root, port);
+  }
+
+  @Override
+  public void close() throws Exception {
+    proxy.stop();
+  }
+}
