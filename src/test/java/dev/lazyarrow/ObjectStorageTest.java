@@ -10,7 +10,11 @@ import dev.lazyarrow.io.S3Uri;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +30,7 @@ class ObjectStorageTest {
   @BeforeAll
   static void start() throws Exception {
     server = S3Server.start(root);
-    store = server.store(2);
+    store = server.store(S3Store.DEFAULT_MAX_ATTEMPTS);
   }
 
   @AfterAll
@@ -52,18 +56,91 @@ class ObjectStorageTest {
     return out;
   }
 
+  /**
+   * Checks that {@code remote} holds the rows of {@code local}: all of them taken at once, every
+   * row iterated in order, and some rows one by one.
+   */
   static void assertSameRows(Split local, Split remote) {
     assertEquals(local.size(), remote.size());
-    for (long i = 0; i < local.size(); i++) {
-      assertEquals(render(local.get(i)), render(remote.get(i)), "row " + i);
+    long[] all = LongStream.range(0, local.size()).toArray();
+    List<String> expected = local.take(all).stream().map(ObjectStorageTest::render).toList();
+    assertEquals(expected, remote.take(all).stream().map(ObjectStorageTest::render).toList());
+    List<String> iterated = new ArrayList<>();
+    remote.forEach(row -> iterated.add(render(row)));
+    assertEquals(expected, iterated);
+    for (long i = 0; i < local.size(); i += 1 + local.size() / 7) {
+      assertEquals(expected.get((int) i), render(remote.get(i)), "row " + i);
     }
   }
 
   /** Returns a row's values as text, arrays by their elements. */
   static String render(Row row) {
-    Object[] values = new Object[row.columnNames().size()];
-    Arrays.setAll(values, row::get);
-    return Arrays.deepToString(values);
+    List<Object> values = new ArrayList<>();
+    for (int c = 0; c < row.columnNames().size(); c++) {
+      values.add(plain(row.get(c)));
+    }
+    return values.toString();
+  }
+
+  private static Object plain(Object value) {
+    if (value instanceof byte[] bytes) {
+      return Arrays.toString(bytes);
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> out = new java.util.LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(k, plain(v)));
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(ObjectStorageTest::plain).toList();
+    }
+    return value instanceof Object[] array ? Arrays.deepToString(array) : value;
+  }
+
+  @Test
+  void open_zstdObjectsReadTheRowsOfTheLocalDataset() throws Exception {
+    Path local = convert("save_extension", "zstd", Converter.Compression.ZSTD);
+    try (LazyDataset l = LazyDataset.open(local);
+        LazyDataset r = LazyDataset.newBuilder().s3(store).open(URI.create("s3://zstd/ds"))) {
+      assertSameRows(l.split("train"), r.split("train"));
+    }
+  }
+
+  @Test
+  void objectReplacedUnderAnOpenDataset_isRefusedNamingIt() throws Exception {
+    Path local = convert("save_dict", "replaced", Converter.Compression.NONE);
+    try (LazyDataset r =
+        LazyDataset.newBuilder()
+            .s3(store)
+            .readMode(ReadMode.RANGES)
+            .open(URI.create("s3://replaced/ds"))) {
+      Split train = r.split("train");
+      train.get(0);
+      server.put(
+          "replaced",
+          "ds/train/part-00000.arrow",
+          Files.readAllBytes(local.resolve("validation/part-00000.arrow")));
+      // Row 2999 lies in the tail fetched with the footer; row 100 must be fetched.
+      LazyArrowException e = assertThrows(LazyArrowException.class, () -> train.get(100));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "s3://replaced/ds/train/part-00000.arrow: object changed since the dataset was"
+                      + " opened"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void open_missingManifestNamesIt() {
+    LazyArrowException e =
+        assertThrows(
+            LazyArrowException.class,
+            () -> LazyDataset.newBuilder().s3(store).open(URI.create("s3://nothing/here")));
+    assertEquals(
+        "s3://nothing/here/lazyarrow.json: no manifest: not a LazyArrow dataset (convert it"
+            + " first)",
+        e.getMessage());
   }
 
   @Test

@@ -10,6 +10,10 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3 server for tests: S3Proxy in this JVM on a loopback port, over jclouds' filesystem
@@ -76,14 +80,44 @@ public final class S3Server implements AutoCloseable {
         .build();
   }
 
+  /** Writes object {@code key} of {@code bucket} through the S3 API (which gives it an ETag). */
+  public void put(String bucket, String key, byte[] bytes) {
+    try (S3Client client =
+        S3Client.builder()
+            .endpointOverride(endpoint())
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .build()) {
+      client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+    }
+  }
+
   /** Stops the server; {@link #restart} brings it back on the same port. */
   public void stop() throws Exception {
     proxy.stop();
+    while (!"STOPPED".equals(proxy.getState())) {
+      Thread.sleep(5);
+    }
   }
 
   /** Starts the server again on its port after {@link #stop}. */
   public void restart() throws Exception {
-    proxy = start(root, port);
+    // The stopped server's socket can take a moment to close.
+    for (int attempt = 0; ; attempt++) {
+      try {
+        proxy = start(root, port);
+        return;
+      } catch (java.io.IOException e) {
+        if (attempt == 100) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   @Override

@@ -22,7 +22,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -92,10 +91,9 @@ public final class S3Store implements AutoCloseable {
             name, "object is " + length + " bytes; more than " + maxBytes + " is refused");
       }
       return readN(in, length.intValue(), name);
-    } catch (NoSuchKeyException e) {
-      throw new LazyArrowException(name, missing);
     } catch (S3Exception e) {
-      throw fault(name, e, null);
+      // No such key, or no such bucket.
+      throw e.statusCode() == 404 ? new LazyArrowException(name, missing) : fault(name, e, null);
     } catch (SdkException | IOException e) {
       throw new LazyArrowException(name, "cannot read object: " + e.getMessage(), e);
     }
