@@ -105,6 +105,16 @@ public final class LazyDataset implements AutoCloseable {
     return dir;
   }
 
+  /** Returns the manifest read when the dataset was opened. */
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  /** Returns the manifest's file, or for a dataset in object storage, its object's name. */
+  public Path manifestPath() {
+    return dir.resolve(Manifest.FILE_NAME);
+  }
+
   /** Returns the splits, in manifest order. */
   public List<Split> splits() {
     return List.copyOf(splits.values());

@@ -14,7 +14,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +136,47 @@ class ObjectStorageTest {
                   "s3://replaced/ds/train/part-00000.arrow: object changed since the dataset was"
                       + " opened"),
           e.getMessage());
+    }
+  }
+
+  @Test
+  void upload_failedPartLeavesNoManifestNorObject() throws Exception {
+    Path lines = root.resolve("big.jsonl");
+    String text = "x".repeat(1000);
+    try (var out = Files.newBufferedWriter(lines)) {
+      for (int i = 0; i < 7000; i++) {
+        out.write("{\"id\": " + i + ", \"text\": \"" + text + "\"}\n");
+      }
+    }
+    Path local = root.resolve("local/big");
+    Converter.newBuilder().build().convert(lines, local);
+    Files.createDirectories(root.resolve("failing"));
+    AtomicInteger parts = new AtomicInteger();
+    ExecutionInterceptor secondPartFails =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes a) {
+            if (context.request() instanceof UploadPartRequest && parts.incrementAndGet() == 2) {
+              throw new IllegalStateException("connection lost");
+            }
+          }
+        };
+    try (S3Store failing =
+        S3Store.newBuilder()
+            .endpoint(server.endpoint())
+            .credentials(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(S3Server.IDENTITY, S3Server.CREDENTIAL)))
+            .partBytes(5 << 20)
+            .customize(b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(secondPartFails)))
+            .build()) {
+      assertThrows(
+          IllegalStateException.class, () -> failing.upload(local, new S3Uri("failing", "ds"), false));
+    }
+    assertEquals(2, parts.get());
+    try (Stream<Path> files = Files.walk(root.resolve("failing"))) {
+      assertEquals(
+          List.of(), files.filter(Files::isRegularFile).map(Path::toString).toList());
     }
   }
 

@@ -142,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
     try (RootAllocator allocator = new RootAllocator()) {
       long start = System.nanoTime();
       double openFirst;
-      try (LazyDataset small = open(warmup, allocator)) {
+      try (LazyDataset small = open(new DatasetLocation(warmup.toString()), allocator)) {
         openFirst = seconds(start);
         sink = small.splits().get(0).get(0);
       }
@@ -212,12 +212,12 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private LazyDataset open(Path dir, RootAllocator allocator) {
+  private LazyDataset open(DatasetLocation dir, RootAllocator allocator) {
     LazyDataset.Builder builder = readMode.builder().allocator(allocator);
     if (verifyChecksums) {
       builder.verifyChecksums();
     }
-    return (mode == Mode.eager ? builder.keepInMemory() : builder).open(dir);
+    return dir.open(mode == Mode.eager ? builder.keepInMemory() : builder);
   }
 
   /**
@@ -225,7 +225,7 @@ final class BenchCommand implements Callable<Integer> {
    * the reference's runtime, has nothing to warm. The passes go round its 32 rows.
    */
   private void warmUp(Path dir, RootAllocator allocator) {
-    try (LazyDataset small = open(dir, allocator)) {
+    try (LazyDataset small = open(new DatasetLocation(dir.toString()), allocator)) {
       Split s = small.splits().get(0);
       for (int round = 0; round < 2; round++) {
         random(s, WARMUP_ROWS, threads);

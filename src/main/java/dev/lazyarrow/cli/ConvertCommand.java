@@ -21,13 +21,18 @@ import picocli.CommandLine.Spec;
           + " Parquet folder (data/<split>-NNNNN-of-NNNNN.parquet or"
           + " <config>/<split>/NNNN.parquet), or one .arrow, .parquet or .jsonl file.",
       "OUT is written through a temporary folder beside it and renamed into place when complete."
-          + " A progress bar shows on stderr when it is a terminal."
+          + " A progress bar shows on stderr when it is a terminal.",
+      "OUT may be s3://bucket/prefix: the dataset is written to a temporary folder, then its"
+          + " shards are uploaded (in 64 MiB parts when larger) and its manifest last, so that"
+          + " readers see all of it or nothing. AWS settings come from the SDK's chains and"
+          + " AWS_ENDPOINT_URL."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  lazyarrow convert ~/data/emotion emotion",
       "  lazyarrow convert ~/hub/squad squad --config plain_text --split train",
-      "  lazyarrow convert corpus.jsonl corpus --compression zstd --overwrite"
+      "  lazyarrow convert corpus.jsonl corpus --compression zstd --overwrite",
+      "  lazyarrow convert ~/data/emotion s3://datasets/emotion"
     })
 final class ConvertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -35,8 +40,12 @@ final class ConvertCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "the dataset to convert")
   Path source;
 
-  @Parameters(index = "1", paramLabel = "OUT", description = "the dataset directory to write")
-  Path out;
+  @Parameters(
+      index = "1",
+      paramLabel = "OUT",
+      converter = DatasetLocation.Parser.class,
+      description = "the dataset directory to write, or s3://bucket/prefix")
+  DatasetLocation out;
 
   @Option(
       names = "--split",
@@ -92,7 +101,10 @@ final class ConvertCommand implements Callable<Integer> {
       builder.progress(new ProgressReporter());
     }
     long start = System.nanoTime();
-    Converter.Result result = builder.build().convert(source, out);
+    Converter.Result result =
+        out.s3() == null
+            ? builder.build().convert(source, out.path())
+            : ObjectStorageOutput.convert(builder, source, out.s3(), overwrite);
     double seconds = (System.nanoTime() - start) / 1e9;
     for (Manifest.SplitEntry split : result.splits()) {
       spec.commandLine()

@@ -61,7 +61,7 @@ final class DumpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (LazyDataset ds = readMode.builder().open(input.dataset)) {
+    try (LazyDataset ds = input.dataset.open(readMode.builder())) {
       Split s = input.choose(ds);
       long[] indices = selection.rows != null ? selection.rows : range(selection.range, s.size());
       for (long i : indices) {
@@ -71,7 +71,7 @@ final class DumpCommand implements Callable<Integer> {
         }
       }
       List<Field> all = s.schema().getFields();
-      int[] shown = shownColumns(input.dataset, s);
+      int[] shown = shownColumns(ds, s);
       List<String> names = new ArrayList<>();
       List<Field> fields = new ArrayList<>();
       for (int c : shown) {
@@ -99,9 +99,9 @@ final class DumpCommand implements Callable<Integer> {
    * the columns its source saved with {@code with_format(columns=[...])}, in the table's order, or
    * all.
    */
-  private static int[] shownColumns(Path dataset, Split split) {
+  private static int[] shownColumns(LazyDataset dataset, Split split) {
     List<String> chosen =
-        Manifest.read(dataset).splits().stream()
+        dataset.manifest().splits().stream()
             .filter(e -> e.name().equals(split.name()))
             .findFirst()
             .map(Manifest.SplitEntry::formatColumns)
@@ -113,7 +113,7 @@ final class DumpCommand implements Callable<Integer> {
     for (String c : chosen) {
       if (!names.contains(c)) {
         throw new LazyArrowException(
-            dataset.resolve(Manifest.FILE_NAME),
+            dataset.manifestPath(),
             "format column '" + c + "' of split " + split.name() + " is not one of " + names);
       }
     }

@@ -28,8 +28,12 @@ final class InspectCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
-  Path dataset;
+  @Parameters(
+      index = "0",
+      paramLabel = "DATASET",
+      converter = DatasetLocation.Parser.class,
+      description = "the dataset directory, or s3://bucket/prefix")
+  DatasetLocation dataset;
 
   @Option(names = "--json", description = "print one JSON object instead of text")
   boolean json;
@@ -37,7 +41,7 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (LazyDataset ds = LazyDataset.open(dataset)) {
+    try (LazyDataset ds = dataset.open(LazyDataset.newBuilder())) {
       ObjectNode root = describe(ds);
       if (json) {
         out.println(JSON.writeValueAsString(root));

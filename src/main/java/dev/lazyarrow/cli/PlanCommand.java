@@ -111,7 +111,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (LazyDataset ds = LazyDataset.open(input.dataset)) {
+    try (LazyDataset ds = input.dataset.open(LazyDataset.newBuilder())) {
       Split s = input.choose(ds);
       PrintWriter out = spec.commandLine().getOut();
       try (Loader loader = builder(s).build()) {

@@ -8,8 +8,12 @@ import picocli.CommandLine.Parameters;
 
 /** The dataset and split a reading command works on: DATASET and {@code --split}. */
 final class SplitOptions {
-  @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
-  Path dataset;
+  @Parameters(
+      index = "0",
+      paramLabel = "DATASET",
+      converter = DatasetLocation.Parser.class,
+      description = "the dataset directory, or s3://bucket/prefix")
+  DatasetLocation dataset;
 
   @Option(
       names = "--split",

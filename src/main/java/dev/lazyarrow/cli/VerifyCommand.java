@@ -19,12 +19,16 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DATASET", description = "the dataset directory")
-  Path dataset;
+  @Parameters(
+      index = "0",
+      paramLabel = "DATASET",
+      converter = DatasetLocation.Parser.class,
+      description = "the dataset directory, or s3://bucket/prefix")
+  DatasetLocation dataset;
 
   @Override
   public Integer call() {
-    try (LazyDataset ds = LazyDataset.open(dataset)) {
+    try (LazyDataset ds = dataset.open(LazyDataset.newBuilder())) {
       ds.verify();
       long rows = ds.splits().stream().mapToLong(Split::size).sum();
       spec.commandLine()

@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *
  * <p>Settings come from the SDK's default chains (credentials, region, profile files) unless the
  * builder overrides them. An endpoint, from the builder or the {@code AWS_ENDPOINT_URL_S3} or
- * {@code AWS_ENDPOINT_URL} environment variable, selects path-style addressing, as S3-compatible
+ * {@code AWS_ENDPOINT_URL} environment variable (or the system properties {@code
+ * aws.endpointUrlS3} and {@code aws.endpointUrl}), selects path-style addressing, as S3-compatible
  * servers expect, and region {@code us-east-1} if no region is configured. Failed requests are
  * retried by the SDK's standard strategy (backoff with jitter on 5xx answers, throttling and
  * broken connections), {@link Builder#maxAttempts} times in all.
@@ -324,9 +325,17 @@ public final class S3Store implements AutoCloseable {
       }
     }
 
+    /**
+     * Returns the endpoint the SDK's settings name, S3's own first: the system properties {@code
+     * aws.endpointUrlS3} and {@code aws.endpointUrl}, then the environment variables {@code
+     * AWS_ENDPOINT_URL_S3} and {@code AWS_ENDPOINT_URL}; null if none.
+     */
     private static URI environmentEndpoint() {
-      for (String variable : new String[] {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}) {
-        String value = System.getenv(variable);
+      String[][] settings = {
+        {"aws.endpointUrlS3", "AWS_ENDPOINT_URL_S3"}, {"aws.endpointUrl", "AWS_ENDPOINT_URL"}
+      };
+      for (String[] setting : settings) {
+        String value = System.getProperty(setting[0], System.getenv(setting[1]));
         if (value != null && !value.isBlank()) {
           return URI.create(value.trim());
         }

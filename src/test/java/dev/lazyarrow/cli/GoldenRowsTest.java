@@ -68,10 +68,18 @@ class GoldenRowsTest {
             "--batch-bytes",
             "65536");
     assertEquals(0, convert.status, convert.err);
+    assertDumpsGolden(out.toString(), split, golden);
+  }
 
+  /**
+   * Checks that {@code inspect} describes split {@code split} of {@code dataset} (a directory or a
+   * URI) as the golden file {@code golden} does and that {@code dump} prints its rows, in every
+   * read mode.
+   */
+  static void assertDumpsGolden(String dataset, String split, String golden) {
     List<String> expected = Fixtures.golden(golden);
     JsonNode header = Fixtures.json(expected.get(0));
-    Run inspect = run("inspect", out.toString(), "--json");
+    Run inspect = run("inspect", dataset, "--json");
     assertEquals(0, inspect.status, inspect.err);
     JsonNode described = null;
     for (JsonNode s : Fixtures.json(inspect.out).get("splits")) {
@@ -88,7 +96,7 @@ class GoldenRowsTest {
 
     List<String> rows = expected.subList(1, expected.size());
     if (rows.isEmpty()) {
-      Run dump = run("dump", out.toString(), "--split", split, "--range", "0:");
+      Run dump = run("dump", dataset, "--split", split, "--range", "0:");
       assertEquals(0, dump.status, dump.err);
       assertEquals("", dump.out);
       return;
@@ -99,7 +107,7 @@ class GoldenRowsTest {
             .collect(Collectors.joining(","));
     for (String mode : new String[] {"mapped", "ranges", "auto"}) {
       Run dump =
-          run("dump", out.toString(), "--split", split, "--rows", indices, "--read-mode", mode);
+          run("dump", dataset, "--split", split, "--rows", indices, "--read-mode", mode);
       assertEquals(0, dump.status, dump.err);
       assertEquals(rows, dump.out.lines().toList(), "--read-mode " + mode);
     }

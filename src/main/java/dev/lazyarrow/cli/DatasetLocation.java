@@ -1,0 +1,53 @@
+package dev.lazyarrow.cli;
+
+import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.io.S3Uri;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+
+/**
+ * A DATASET or OUT argument: a local directory, or a URI, {@code s3://bucket/prefix} or {@code
+ * file:/dir}.
+ */
+record DatasetLocation(String text) {
+  /** What a URI starts with: a scheme and a colon (a one-letter scheme would be a drive). */
+  private static final Pattern URI_START = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
+
+  /** Makes picocli's arguments locations. */
+  static final class Parser implements ITypeConverter<DatasetLocation> {
+    @Override
+    public DatasetLocation convert(String value) {
+      return new DatasetLocation(value);
+    }
+  }
+
+  /** Returns the URI this names, or null for a plain path. */
+  URI uri() {
+    return URI_START.matcher(text).matches() ? URI.create(text) : null;
+  }
+
+  /** Returns the {@code s3://} location this names, or null for a local one. */
+  S3Uri s3() {
+    URI uri = uri();
+    return uri != null && !"file".equalsIgnoreCase(uri.getScheme()) ? S3Uri.parse(uri) : null;
+  }
+
+  /** Returns the local directory this names, or null for an {@code s3://} URI. */
+  Path path() {
+    URI uri = uri();
+    return uri == null ? Path.of(text) : s3() == null ? Path.of(uri) : null;
+  }
+
+  /** Opens the dataset here with {@code builder}. */
+  LazyDataset open(LazyDataset.Builder builder) {
+    Path path = path();
+    return path != null ? builder.open(path) : builder.open(uri());
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}
