@@ -42,7 +42,9 @@ public class LazyArrowException extends RuntimeException {
    */
   private static String describe(Path file) {
     String name = file.toString();
-    return name.startsWith("s3:/") && !name.startsWith("s3://") ? "s3://" + name.substring(4) : name;
+    return name.startsWith("s3:/") && !name.startsWith("s3://")
+        ? "s3://" + name.substring(4)
+        : name;
   }
 
   /**

@@ -65,8 +65,7 @@ public final class LazyDataset implements AutoCloseable {
     List<Manifest.SplitEntry> entries = manifest.splits();
     for (int i = 0; i < entries.size(); i++) {
       Manifest.SplitEntry entry = entries.get(i);
-      splits.put(
-          entry.name(), new Split(i, entry, files, cache, verifyChecksums, readMode));
+      splits.put(entry.name(), new Split(i, entry, files, cache, verifyChecksums, readMode));
     }
   }
 
@@ -98,8 +97,8 @@ public final class LazyDataset implements AutoCloseable {
   }
 
   /**
-   * Returns the dataset directory; for a dataset in object storage, the name errors give it, a
-   * path that prints as {@code s3:/bucket/prefix}.
+   * Returns the dataset directory; for a dataset in object storage, the name errors give it, a path
+   * that prints as {@code s3:/bucket/prefix}.
    */
   public Path path() {
     return dir;
@@ -222,8 +221,8 @@ public final class LazyDataset implements AutoCloseable {
 
     /**
      * Keeps record batches on local disk in {@code dir}, at most {@code maxBytes} bytes of them,
-     * least recently used first out: what is fetched from object storage, and compressed batches
-     * of local shards, decompressed. Several processes may share one directory (see {@link
+     * least recently used first out: what is fetched from object storage, and compressed batches of
+     * local shards, decompressed. Several processes may share one directory (see {@link
      * DiskCache}); entries are keyed by each object's ETag (a file's size and time), so a changed
      * shard is never served from an old entry.
      *
@@ -381,11 +380,7 @@ public final class LazyDataset implements AutoCloseable {
         Manifest manifest = ObjectStorage.manifest(s3, where);
         BufferAllocator allocator = allocator(name);
         return open(
-            name,
-            manifest,
-            ObjectStorage.shards(s3, where, allocator, localCache),
-            allocator,
-            own);
+            name, manifest, ObjectStorage.shards(s3, where, allocator, localCache), allocator, own);
       } catch (RuntimeException e) {
         if (own != null) {
           own.close();

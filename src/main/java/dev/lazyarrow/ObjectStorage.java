@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * Datasets in object storage: the manifest read with one request, and shards that are objects
- * under the same prefix. Loaded only for {@code s3://} URIs, so that the AWS SDK, an optional
- * dependency, is needed only then.
+ * Datasets in object storage: the manifest read with one request, and shards that are objects under
+ * the same prefix. Loaded only for {@code s3://} URIs, so that the AWS SDK, an optional dependency,
+ * is needed only then.
  */
 final class ObjectStorage {
   private ObjectStorage() {}
@@ -47,8 +47,7 @@ final class ObjectStorage {
   }
 
   /** Returns the shards of the dataset at {@code uri}, objects read through {@code store}. */
-  static ShardFiles shards(
-      S3Store store, S3Uri uri, BufferAllocator allocator, DiskCache cache) {
+  static ShardFiles shards(S3Store store, S3Uri uri, BufferAllocator allocator, DiskCache cache) {
     Path manifestName = S3Store.name(uri.bucket(), uri.key(Manifest.FILE_NAME));
     return s -> {
       // Checks that the path's components are plain names, as for a local dataset.

@@ -13,8 +13,8 @@ interface ShardFiles {
   ShardFile of(Manifest.Shard shard);
 
   /**
-   * Returns the shards of the dataset in {@code dir} (its real path), whose compressed batches
-   * are kept decompressed in {@code cache} if given.
+   * Returns the shards of the dataset in {@code dir} (its real path), whose compressed batches are
+   * kept decompressed in {@code cache} if given.
    */
   static ShardFiles local(Path dir, BufferAllocator allocator, DiskCache cache) {
     Path manifestFile = dir.resolve(Manifest.FILE_NAME);

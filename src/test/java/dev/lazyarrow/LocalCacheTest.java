@@ -164,7 +164,8 @@ class LocalCacheTest {
     String out = new String(other.getInputStream().readAllBytes());
     assertEquals(0, other.waitFor(), out);
     String hash = Integer.toString(expected);
-    assertEquals(List.of(hash, hash, hash), out.lines().filter(l -> !l.startsWith("SLF4J")).toList());
+    assertEquals(
+        List.of(hash, hash, hash), out.lines().filter(l -> !l.startsWith("SLF4J")).toList());
     assertTrue(entryBytes() <= bound);
   }
 
@@ -177,8 +178,7 @@ class LocalCacheTest {
         .build()
         .convert(Fixtures.path("hf/save_dict"), zstd);
     try (LazyDataset plain = LazyDataset.open(local);
-        LazyDataset cached =
-            LazyDataset.newBuilder().localCache(cacheDir, 1L << 30).open(zstd)) {
+        LazyDataset cached = LazyDataset.newBuilder().localCache(cacheDir, 1L << 30).open(zstd)) {
       ObjectStorageTest.assertSameRows(plain.split("train"), cached.split("train"));
       ObjectStorageTest.assertSameRows(plain.split("validation"), cached.split("validation"));
     }

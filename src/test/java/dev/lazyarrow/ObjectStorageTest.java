@@ -17,16 +17,16 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Datasets read from a real S3 server (S3Proxy on loopback) against the same data read locally. */
 class ObjectStorageTest {
@@ -168,15 +168,16 @@ class ObjectStorageTest {
                 StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(S3Server.IDENTITY, S3Server.CREDENTIAL)))
             .partBytes(5 << 20)
-            .customize(b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(secondPartFails)))
+            .customize(
+                b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(secondPartFails)))
             .build()) {
       assertThrows(
-          IllegalStateException.class, () -> failing.upload(local, new S3Uri("failing", "ds"), false));
+          IllegalStateException.class,
+          () -> failing.upload(local, new S3Uri("failing", "ds"), false));
     }
     assertEquals(2, parts.get());
     try (Stream<Path> files = Files.walk(root.resolve("failing"))) {
-      assertEquals(
-          List.of(), files.filter(Files::isRegularFile).map(Path::toString).toList());
+      assertEquals(List.of(), files.filter(Files::isRegularFile).map(Path::toString).toList());
     }
   }
 

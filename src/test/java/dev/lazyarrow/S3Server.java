@@ -88,8 +88,7 @@ public final class S3Server implements AutoCloseable {
             .region(Region.US_EAST_1)
             .forcePathStyle(true)
             .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .build()) {
       client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));

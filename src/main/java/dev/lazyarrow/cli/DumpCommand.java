@@ -6,7 +6,6 @@ import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.format.Manifest;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -2,7 +2,6 @@ package dev.lazyarrow.cli;
 
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
-import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

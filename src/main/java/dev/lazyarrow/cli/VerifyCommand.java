@@ -2,7 +2,6 @@ package dev.lazyarrow.cli;
 
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

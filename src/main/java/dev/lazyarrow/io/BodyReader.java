@@ -16,9 +16,8 @@ import org.apache.arrow.memory.BufferAllocator;
  *
  * <p>Ranges are given per buffer of the batch, in ascending order; neighbours closer than the
  * source's {@link RangeSource#gap} are read as one span (a page for a file, since the disk reads
- * whole pages anyway). Every range is checked
- * against its buffer, whose place in the body {@link RecordBatches#checkBuffers} checked, before it
- * sizes a read or an allocation.
+ * whole pages anyway). Every range is checked against its buffer, whose place in the body {@link
+ * RecordBatches#checkBuffers} checked, before it sizes a read or an allocation.
  */
 final class BodyReader {
   /** The most bytes one read moves through the heap at a time. */

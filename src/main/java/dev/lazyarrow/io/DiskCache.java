@@ -48,8 +48,8 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * <p>An entry is written to a temporary file in the directory and renamed into place, so no reader
- * sees it half-written. Every entry found is checked (size, trailer, checksum) before use, then
- * its batch is validated like any other: a damaged or truncated one is deleted and fetched again.
+ * sees it half-written. Every entry found is checked (size, trailer, checksum) before use, then its
+ * batch is validated like any other: a damaged or truncated one is deleted and fetched again.
  * Opening an entry marks its last use (its modification time); when the entries exceed the bound,
  * the least recently used go, under a lock on the file {@code .lock} that every process holds to
  * evict. A process that has an entry mapped keeps reading it after another deletes it.

@@ -24,14 +24,14 @@ import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 
 /**
- * Whole record batches of one shard read without mapping the shard: a remote object's, each
- * fetched with one request, and compressed batches kept decompressed in a {@link DiskCache}.
+ * Whole record batches of one shard read without mapping the shard: a remote object's, each fetched
+ * with one request, and compressed batches kept decompressed in a {@link DiskCache}.
  *
  * <p>With a cache, a batch is read from its entry, mapped (zero-copy, like a local shard); a batch
- * not there is fetched (or decompressed from the mapping of a local shard) and written there
- * first. Without one, a remote batch is fetched into allocator memory. A reader that asks for the
- * batches of a remote shard in order has the next {@link #AHEAD} fetched on a shared pool of
- * {@link #FETCHERS} threads while it reads (into the cache, or held in allocator memory).
+ * not there is fetched (or decompressed from the mapping of a local shard) and written there first.
+ * Without one, a remote batch is fetched into allocator memory. A reader that asks for the batches
+ * of a remote shard in order has the next {@link #AHEAD} fetched on a shared pool of {@link
+ * #FETCHERS} threads while it reads (into the cache, or held in allocator memory).
  */
 final class FetchedBatches implements BlockReader {
   /** Batches fetched ahead of a sequential reader, per shard. */
@@ -58,7 +58,9 @@ final class FetchedBatches implements BlockReader {
     this.allocator = allocator;
   }
 
-  /** Loads batch {@code index}: from the cache if given, else fetched; fetches ahead if in order. */
+  /**
+   * Loads batch {@code index}: from the cache if given, else fetched; fetches ahead if in order.
+   */
   ShardFile.LoadedBatch load(int index) {
     Future<ArrowBuf> fetched = take(index);
     if (shard.channel == null) {
@@ -209,8 +211,7 @@ final class FetchedBatches implements BlockReader {
     bytes.getBytes(0, metadata);
     ByteBuffer wrapped = ByteBuffer.wrap(metadata).order(ByteOrder.LITTLE_ENDIAN);
     RecordBatch header =
-        ShardFooter.recordBatch(
-            shard.path, block, ShardFooter.message(shard.path, block, wrapped));
+        ShardFooter.recordBatch(shard.path, block, ShardFooter.message(shard.path, block, wrapped));
     RecordBatches.checkBuffers(shard.path, "record batch " + index, header, block.getBodyLength());
     return header;
   }
@@ -259,8 +260,7 @@ final class FetchedBatches implements BlockReader {
           key(index),
           out -> {
             WriteChannel channel = HeapChannels.writing(out);
-            try (ArrowRecordBatch batch =
-                new VectorUnloader(root).getRecordBatch()) {
+            try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
               ArrowBlock written = MessageSerializer.serialize(channel, batch, IpcOption.DEFAULT);
               return new long[] {written.getMetadataLength(), written.getBodyLength()};
             }

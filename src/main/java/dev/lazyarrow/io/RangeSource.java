@@ -64,8 +64,8 @@ public interface RangeSource extends AutoCloseable {
   void read(long position, ArrowBuf target, long length) throws IOException;
 
   /**
-   * Checks that the bytes are still those found when opened, where that can be seen without a
-   * read (a file's size and time); a remote object is checked on every read instead.
+   * Checks that the bytes are still those found when opened, where that can be seen without a read
+   * (a file's size and time); a remote object is checked on every read instead.
    *
    * @throws dev.lazyarrow.LazyArrowException if they changed
    */

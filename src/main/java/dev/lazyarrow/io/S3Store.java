@@ -30,16 +30,18 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *
  * <p>Settings come from the SDK's default chains (credentials, region, profile files) unless the
  * builder overrides them. An endpoint, from the builder or the {@code AWS_ENDPOINT_URL_S3} or
- * {@code AWS_ENDPOINT_URL} environment variable (or the system properties {@code
- * aws.endpointUrlS3} and {@code aws.endpointUrl}), selects path-style addressing, as S3-compatible
- * servers expect, and region {@code us-east-1} if no region is configured. Failed requests are
- * retried by the SDK's standard strategy (backoff with jitter on 5xx answers, throttling and
- * broken connections), {@link Builder#maxAttempts} times in all.
+ * {@code AWS_ENDPOINT_URL} environment variable (or the system properties {@code aws.endpointUrlS3}
+ * and {@code aws.endpointUrl}), selects path-style addressing, as S3-compatible servers expect, and
+ * region {@code us-east-1} if no region is configured. Failed requests are retried by the SDK's
+ * standard strategy (backoff with jitter on 5xx answers, throttling and broken connections), {@link
+ * Builder#maxAttempts} times in all.
  *
  * <p>Thread-safe; one store serves any number of datasets and threads.
  */
 public final class S3Store implements AutoCloseable {
-  /** Attempts per request unless set: the SDK's standard strategy's 3, plus two for loaded servers. */
+  /**
+   * Attempts per request unless set: the SDK's standard strategy's 3, plus two for loaded servers.
+   */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
   /** Connections kept open: the range reads' threads and the fetches ahead, with room. */
@@ -138,8 +140,7 @@ public final class S3Store implements AutoCloseable {
         S3Upload.file(client, file, uri.bucket(), uri.key(shard.path()), partBytes);
       }
     }
-    S3Upload.file(
-        client, dir.resolve(Manifest.FILE_NAME), uri.bucket(), manifestKey, partBytes);
+    S3Upload.file(client, dir.resolve(Manifest.FILE_NAME), uri.bucket(), manifestKey, partBytes);
   }
 
   /** Returns the error for a request the server refused, naming the object. */
@@ -249,8 +250,8 @@ public final class S3Store implements AutoCloseable {
     }
 
     /**
-     * Tries each request at most {@code attempts} times (the first and the retries), with the
-     * SDK's standard backoff: {@link #DEFAULT_MAX_ATTEMPTS} unless set.
+     * Tries each request at most {@code attempts} times (the first and the retries), with the SDK's
+     * standard backoff: {@link #DEFAULT_MAX_ATTEMPTS} unless set.
      *
      * @throws IllegalArgumentException if {@code attempts} is less than 1
      * @throws IllegalStateException if it was already set
@@ -267,8 +268,8 @@ public final class S3Store implements AutoCloseable {
     }
 
     /**
-     * Applies {@code customizer} to the SDK's client builder after these settings: for what they
-     * do not cover (a proxy, metrics, interceptors).
+     * Applies {@code customizer} to the SDK's client builder after these settings: for what they do
+     * not cover (a proxy, metrics, interceptors).
      *
      * @throws IllegalStateException if it was already set
      */
@@ -287,9 +288,7 @@ public final class S3Store implements AutoCloseable {
       URI target = endpoint != null ? endpoint : environmentEndpoint();
       int attempts = maxAttempts == -1 ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
       RetryStrategy retries =
-          AwsRetryStrategy.standardRetryStrategy().toBuilder()
-              .maxAttempts(attempts)
-              .build();
+          AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build();
       S3ClientBuilder b =
           S3Client.builder()
               .httpClientBuilder(Apache5HttpClient.builder().maxConnections(MAX_CONNECTIONS))

@@ -48,8 +48,7 @@ final class S3Upload {
   private static void multipart(
       S3Client client, Path file, String bucket, String key, long size, long partBytes)
       throws IOException {
-    String upload =
-        client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+    String upload = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       List<CompletedPart> parts = new ArrayList<>();
       for (long at = 0; at < size; at += partBytes) {

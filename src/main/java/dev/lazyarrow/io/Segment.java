@@ -1,10 +1,10 @@
 package dev.lazyarrow.io;
 
 import java.nio.MappedByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.ForeignAllocation;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One read-only mapping of a byte range of a shard file, released when its last user lets go.

@@ -106,8 +106,7 @@ class GoldenRowsTest {
             .map(r -> Fixtures.json(r).get("index").asText())
             .collect(Collectors.joining(","));
     for (String mode : new String[] {"mapped", "ranges", "auto"}) {
-      Run dump =
-          run("dump", dataset, "--split", split, "--rows", indices, "--read-mode", mode);
+      Run dump = run("dump", dataset, "--split", split, "--rows", indices, "--read-mode", mode);
       assertEquals(0, dump.status, dump.err);
       assertEquals(rows, dump.out.lines().toList(), "--read-mode " + mode);
     }

@@ -98,8 +98,8 @@ class ObjectStorageCommandTest {
     GoldenRowsTest.Run dump = GoldenRowsTest.run("dump", "s3://golden/absent", "--rows", "0");
     assertEquals(1, dump.status());
     assertEquals(
-        "lazyarrow: s3://golden/absent/lazyarrow.json: no manifest: not a LazyArrow dataset (convert it"
-            + " first)",
+        "lazyarrow: s3://golden/absent/lazyarrow.json: no manifest: not a LazyArrow dataset"
+            + " (convert it first)",
         dump.err().lines().findFirst().orElse(""));
   }
 }
