@@ -149,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
       // Frees what the first open left behind, so that the figures after open are the open's.
       System.gc();
       start = System.nanoTime();
-      try (LazyDataset ds = open(input.dataset, allocator)) {
+      try (LazyDataset ds = open(input.dataset.dataset, allocator)) {
         Split s = input.choose(ds);
         double openS = seconds(start);
         sink = s.get(0);

@@ -11,9 +11,9 @@ import java.util.concurrent.Callable;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The {@code inspect} command. */
@@ -27,12 +27,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "DATASET",
-      converter = DatasetLocation.Parser.class,
-      description = "the dataset directory, or s3://bucket/prefix")
-  DatasetLocation dataset;
+  @Mixin DatasetArgument dataset;
 
   @Option(names = "--json", description = "print one JSON object instead of text")
   boolean json;

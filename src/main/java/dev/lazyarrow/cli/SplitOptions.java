@@ -2,17 +2,12 @@ package dev.lazyarrow.cli;
 
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** The dataset and split a reading command works on: DATASET and {@code --split}. */
 final class SplitOptions {
-  @Parameters(
-      index = "0",
-      paramLabel = "DATASET",
-      converter = DatasetLocation.Parser.class,
-      description = "the dataset directory, or s3://bucket/prefix")
-  DatasetLocation dataset;
+  @Mixin DatasetArgument dataset;
 
   @Option(
       names = "--split",

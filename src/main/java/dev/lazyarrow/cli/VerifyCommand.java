@@ -4,8 +4,8 @@ import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The {@code verify} command. */
@@ -18,12 +18,7 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "DATASET",
-      converter = DatasetLocation.Parser.class,
-      description = "the dataset directory, or s3://bucket/prefix")
-  DatasetLocation dataset;
+  @Mixin DatasetArgument dataset;
 
   @Override
   public Integer call() {

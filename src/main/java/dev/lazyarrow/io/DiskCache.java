@@ -116,7 +116,7 @@ public final class DiskCache {
    * Returns the entry for {@code key}, mapped and checked, or null if there is none or the one
    * found was damaged (then it is deleted).
    */
-  Entry get(String key) {
+  CacheEntry get(String key) {
     Path file = file(key);
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return null;
@@ -134,7 +134,7 @@ public final class DiskCache {
     } catch (IOException e) {
       throw new LazyArrowException(file, "cannot read local cache entry: " + e, e);
     }
-    Entry entry = checked(file, new Segment(0, mapped), mapped.capacity());
+    CacheEntry entry = checked(file, new Segment(0, mapped), mapped.capacity());
     if (entry == null) {
       delete(file);
       return null;
@@ -148,7 +148,7 @@ public final class DiskCache {
   }
 
   /** Returns the entry in {@code segment} if its trailer and checksum hold, else null. */
-  private static Entry checked(Path file, Segment segment, int size) {
+  private static CacheEntry checked(Path file, Segment segment, int size) {
     ByteBuffer trailer = segment.slice(size - TRAILER, TRAILER);
     long metadata = trailer.getLong(0);
     long body = trailer.getLong(8);
@@ -166,7 +166,7 @@ public final class DiskCache {
       segment.release();
       return null;
     }
-    return new Entry(file, segment, metadata, body);
+    return new CacheEntry(file, segment, metadata, body);
   }
 
   /** Writes what an entry holds: a batch's message metadata and body; returns their lengths. */
@@ -181,10 +181,10 @@ public final class DiskCache {
    *
    * @throws LazyArrowException if the entry cannot be written
    */
-  Entry put(String key, Writer writer) {
+  CacheEntry put(String key, Writer writer) {
     Path file = file(key);
     Path temporary = dir.resolve(TEMPORARY + UUID.randomUUID());
-    Entry entry;
+    CacheEntry entry;
     try (FileChannel channel =
         FileChannel.open(
             temporary,
@@ -204,7 +204,7 @@ public final class DiskCache {
       }
       long size = channel.position();
       Segment segment = new Segment(0, channel.map(FileChannel.MapMode.READ_ONLY, 0, size));
-      entry = new Entry(file, segment, lengths[0], lengths[1]);
+      entry = new CacheEntry(file, segment, lengths[0], lengths[1]);
       move(temporary, file);
     } catch (IOException e) {
       delete(temporary);
@@ -292,36 +292,6 @@ public final class DiskCache {
       Files.deleteIfExists(file);
     } catch (IOException ignored) {
       // Another process deleted or replaced it: what was to go is gone either way.
-    }
-  }
-
-  /** A mapped entry: its batch's message metadata and body. Closing drops this hold on it. */
-  static final class Entry implements AutoCloseable {
-    final Path file;
-    final long metadataLength;
-    final long bodyLength;
-    private final Segment segment;
-
-    private Entry(Path file, Segment segment, long metadataLength, long bodyLength) {
-      this.file = file;
-      this.segment = segment;
-      this.metadataLength = metadataLength;
-      this.bodyLength = bodyLength;
-    }
-
-    /** Returns the message metadata. */
-    ByteBuffer metadata() {
-      return segment.slice(0, (int) metadataLength);
-    }
-
-    /** Wraps the body as an Arrow buffer that keeps the mapping alive. */
-    org.apache.arrow.memory.ArrowBuf body(org.apache.arrow.memory.BufferAllocator allocator) {
-      return segment.wrap(allocator, metadataLength, bodyLength);
-    }
-
-    @Override
-    public void close() {
-      segment.release();
     }
   }
 }

@@ -70,7 +70,7 @@ final class FetchedBatches implements BlockReader {
     if (cache == null) {
       return fromBlock(index, block != null ? block : fetch(index));
     }
-    DiskCache.Entry entry = cache.get(key(index));
+    CacheEntry entry = cache.get(key(index));
     if (entry == null) {
       entry = fill(index);
     }
@@ -79,16 +79,7 @@ final class FetchedBatches implements BlockReader {
       RecordBatch header =
           ShardFooter.recordBatch(
               entry.file, where, ShardFooter.message(entry.file, where, entry.metadata()));
-      return RecordBatches.load(
-          shard.path,
-          shard.schema,
-          shard.dictionaries,
-          index,
-          shard.rows(index),
-          header,
-          entry.body(allocator),
-          allocator,
-          false);
+      return load(index, header, entry.body(allocator), false);
     } finally {
       entry.close();
     }
@@ -194,6 +185,12 @@ final class FetchedBatches implements BlockReader {
       body = bytes.slice(block.getMetadataLength(), block.getBodyLength());
       body.getReferenceManager().retain();
     }
+    return load(index, header, body, true);
+  }
+
+  /** Loads batch {@code index} of this shard from {@code body}, which it takes over. */
+  private ShardFile.LoadedBatch load(
+      int index, RecordBatch header, ArrowBuf body, boolean inAllocatorMemory) {
     return RecordBatches.load(
         shard.path,
         shard.schema,
@@ -203,7 +200,7 @@ final class FetchedBatches implements BlockReader {
         header,
         body,
         allocator,
-        true);
+        inAllocatorMemory);
   }
 
   private RecordBatch header(int index, ArrowBlock block, ArrowBuf bytes) {
@@ -220,7 +217,7 @@ final class FetchedBatches implements BlockReader {
    * Writes the entry of batch {@code index}: its fetched block as it is, or if compressed, the
    * batch decompressed (from the fetched block or the shard's mapping) and written again.
    */
-  private DiskCache.Entry fill(int index) {
+  private CacheEntry fill(int index) {
     ArrowBlock block = shard.blocks.batchBlocks().get(index);
     ArrowBuf body;
     RecordBatch header;
@@ -244,17 +241,7 @@ final class FetchedBatches implements BlockReader {
         body.getReferenceManager().retain();
       }
     }
-    ShardFile.LoadedBatch decompressed =
-        RecordBatches.load(
-            shard.path,
-            shard.schema,
-            shard.dictionaries,
-            index,
-            shard.rows(index),
-            header,
-            body,
-            allocator,
-            true);
+    ShardFile.LoadedBatch decompressed = load(index, header, body, true);
     try (VectorSchemaRoot root = decompressed.root()) {
       return cache.put(
           key(index),

@@ -93,7 +93,7 @@ final class S3Source implements RangeSource {
       readFully(name, in, ByteBuffer.wrap(tail));
       return new S3Source(store, bucket, key, response, tail);
     } catch (S3Exception e) {
-      throw S3Store.fault(name, e, null);
+      throw fault(name, e, null);
     } catch (SdkException | IOException e) {
       throw new LazyArrowException(name, "cannot read object: " + e.getMessage(), e);
     }
@@ -112,6 +112,31 @@ final class S3Source implements RangeSource {
     } catch (NumberFormatException e) {
       throw new LazyArrowException(name, "the server answered a malformed range: " + range, e);
     }
+  }
+
+  /** Returns the error for a request the server refused, naming the object. */
+  static LazyArrowException fault(Path name, S3Exception e, String version) {
+    if (e.statusCode() == 412 && version != null) {
+      return changed(name, version, null);
+    }
+    if (e.statusCode() == 404) {
+      return new LazyArrowException(name, "object is missing", e);
+    }
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    return new LazyArrowException(
+        name,
+        "the server refused the request: HTTP " + e.statusCode() + (code == null ? "" : " " + code),
+        e);
+  }
+
+  /** Returns the error for an object whose ETag is not the one recorded when it was opened. */
+  static LazyArrowException changed(Path name, String was, String is) {
+    return new LazyArrowException(
+        name,
+        "object changed since the dataset was opened (it was "
+            + was
+            + (is == null ? "" : ", it is " + is)
+            + "): reopen the dataset to read the new one");
   }
 
   @Override
@@ -189,14 +214,14 @@ final class S3Source implements RangeSource {
     try {
       in = store.client().getObject(request);
     } catch (S3Exception e) {
-      throw S3Store.fault(name, e, version);
+      throw fault(name, e, version);
     } catch (SdkException e) {
       throw new IOException(e.getMessage(), e);
     }
     GetObjectResponse response = in.response();
     if (!version.equals(version(response)) || totalSize(name, response) != size) {
       in.abort();
-      throw S3Store.changed(name, version, version(response) + ", " + totalSize(name, response));
+      throw changed(name, version, version(response) + ", " + totalSize(name, response));
     }
     if (response.contentLength() == null || response.contentLength() != length) {
       in.abort();

@@ -1,7 +1,6 @@
 package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
-import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -96,7 +95,9 @@ public final class S3Store implements AutoCloseable {
       return readN(in, length.intValue(), name);
     } catch (S3Exception e) {
       // No such key, or no such bucket.
-      throw e.statusCode() == 404 ? new LazyArrowException(name, missing) : fault(name, e, null);
+      throw e.statusCode() == 404
+          ? new LazyArrowException(name, missing)
+          : S3Source.fault(name, e, null);
     } catch (SdkException | IOException e) {
       throw new LazyArrowException(name, "cannot read object: " + e.getMessage(), e);
     }
@@ -125,47 +126,7 @@ public final class S3Store implements AutoCloseable {
    * @throws LazyArrowException naming the object whose upload failed; no manifest is written then
    */
   public void upload(Path dir, S3Uri uri, boolean overwrite) {
-    String manifestKey = uri.key(Manifest.FILE_NAME);
-    if (S3Upload.exists(client, uri.bucket(), manifestKey)) {
-      if (!overwrite) {
-        throw new IllegalArgumentException(
-            uri + " already holds a dataset (" + Manifest.FILE_NAME + "); --overwrite replaces it");
-      }
-      client.deleteObject(b -> b.bucket(uri.bucket()).key(manifestKey));
-    }
-    Manifest manifest = Manifest.read(dir);
-    for (Manifest.SplitEntry split : manifest.splits()) {
-      for (Manifest.Shard shard : split.shards()) {
-        Path file = Manifest.resolveInside(dir, shard.path(), dir.resolve(Manifest.FILE_NAME));
-        S3Upload.file(client, file, uri.bucket(), uri.key(shard.path()), partBytes);
-      }
-    }
-    S3Upload.file(client, dir.resolve(Manifest.FILE_NAME), uri.bucket(), manifestKey, partBytes);
-  }
-
-  /** Returns the error for a request the server refused, naming the object. */
-  static LazyArrowException fault(Path name, S3Exception e, String version) {
-    if (e.statusCode() == 412 && version != null) {
-      return changed(name, version, null);
-    }
-    if (e.statusCode() == 404) {
-      return new LazyArrowException(name, "object is missing", e);
-    }
-    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-    return new LazyArrowException(
-        name,
-        "the server refused the request: HTTP " + e.statusCode() + (code == null ? "" : " " + code),
-        e);
-  }
-
-  /** Returns the error for an object whose ETag is not the one recorded when it was opened. */
-  static LazyArrowException changed(Path name, String was, String is) {
-    return new LazyArrowException(
-        name,
-        "object changed since the dataset was opened (it was "
-            + was
-            + (is == null ? "" : ", it is " + is)
-            + "): reopen the dataset to read the new one");
+    S3Upload.dataset(client, dir, uri, overwrite, partBytes);
   }
 
   /** Closes the SDK client and its connections. */

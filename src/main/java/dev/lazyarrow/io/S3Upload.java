@@ -1,6 +1,7 @@
 package dev.lazyarrow.io;
 
 import dev.lazyarrow.LazyArrowException;
+import dev.lazyarrow.format.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -77,6 +78,26 @@ final class S3Upload {
     }
   }
 
+  /** Uploads the dataset in {@code dir} to {@code uri}; see {@link S3Store#upload}. */
+  static void dataset(S3Client client, Path dir, S3Uri uri, boolean overwrite, long partBytes) {
+    String manifestKey = uri.key(Manifest.FILE_NAME);
+    if (S3Upload.exists(client, uri.bucket(), manifestKey)) {
+      if (!overwrite) {
+        throw new IllegalArgumentException(
+            uri + " already holds a dataset (" + Manifest.FILE_NAME + "); --overwrite replaces it");
+      }
+      client.deleteObject(b -> b.bucket(uri.bucket()).key(manifestKey));
+    }
+    Manifest manifest = Manifest.read(dir);
+    for (Manifest.SplitEntry split : manifest.splits()) {
+      for (Manifest.Shard shard : split.shards()) {
+        Path file = Manifest.resolveInside(dir, shard.path(), dir.resolve(Manifest.FILE_NAME));
+        S3Upload.file(client, file, uri.bucket(), uri.key(shard.path()), partBytes);
+      }
+    }
+    S3Upload.file(client, dir.resolve(Manifest.FILE_NAME), uri.bucket(), manifestKey, partBytes);
+  }
+
   /** Returns whether object {@code key} of {@code bucket} exists. */
   static boolean exists(S3Client client, String bucket, String key) {
     try {
@@ -88,7 +109,7 @@ final class S3Upload {
       if (e.statusCode() == 404) {
         return false;
       }
-      throw S3Store.fault(S3Store.name(bucket, key), e, null);
+      throw S3Source.fault(S3Store.name(bucket, key), e, null);
     }
   }
 }

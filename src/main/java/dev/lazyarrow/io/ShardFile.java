@@ -322,12 +322,14 @@ public final class ShardFile implements AutoCloseable {
   /**
    * Reads what {@link #readRows} would, and keeps none of it: the bytes land in the page cache,
    * where reading the rows afterwards finds them. Not validated beyond what sizes the reads.
+   * Requests of remote objects are skipped: no page cache would keep what they fetched.
    *
    * @throws IllegalArgumentException if a request's rows are not ascending and inside its batch
    * @throws LazyArrowException naming the file if it changed or what was read is corrupt
    */
   public static void readRowsAhead(List<RowRequest> requests, int[] columns) {
-    RangeReads.readAhead(requests, columns);
+    RangeReads.readAhead(
+        requests.stream().filter(r -> r.shard().state().channel != null).toList(), columns);
   }
 
   /**

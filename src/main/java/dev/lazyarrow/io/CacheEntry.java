@@ -1,0 +1,36 @@
+package dev.lazyarrow.io;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+
+/** A mapped entry: its batch's message metadata and body. Closing drops this hold on it. */
+final class CacheEntry implements AutoCloseable {
+  final Path file;
+  final long metadataLength;
+  final long bodyLength;
+  private final Segment segment;
+
+  CacheEntry(Path file, Segment segment, long metadataLength, long bodyLength) {
+    this.file = file;
+    this.segment = segment;
+    this.metadataLength = metadataLength;
+    this.bodyLength = bodyLength;
+  }
+
+  /** Returns the message metadata. */
+  ByteBuffer metadata() {
+    return segment.slice(0, (int) metadataLength);
+  }
+
+  /** Wraps the body as an Arrow buffer that keeps the mapping alive. */
+  ArrowBuf body(BufferAllocator allocator) {
+    return segment.wrap(allocator, metadataLength, bodyLength);
+  }
+
+  @Override
+  public void close() {
+    segment.release();
+  }
+}
