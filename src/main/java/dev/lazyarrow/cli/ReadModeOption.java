@@ -22,13 +22,20 @@ final class ReadModeOption {
    * @throws IllegalArgumentException if the mode is none of auto, mapped and ranges
    */
   LazyDataset.Builder builder() {
-    ReadMode m;
+    return LazyDataset.newBuilder().readMode(value());
+  }
+
+  /**
+   * Returns this read mode.
+   *
+   * @throws IllegalArgumentException if the mode is none of auto, mapped and ranges
+   */
+  ReadMode value() {
     try {
-      m = ReadMode.valueOf(mode.toUpperCase(Locale.ROOT));
+      return ReadMode.valueOf(mode.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "--read-mode must be auto, mapped or ranges: '" + mode + "'");
     }
-    return LazyDataset.newBuilder().readMode(m);
   }
 }
