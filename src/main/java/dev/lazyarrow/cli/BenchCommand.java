@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
           + " columns).",
       "A first open of a small bundled dataset loads the classes, as the reference imports datasets"
           + " before its clock starts (open_first_s times it); the timed passes run on that dataset"
-          + " first, so that the JIT has compiled them.",
+          + " first, so that the JIT has compiled them (--warmup-rows rows each, twice; also read"
+          + " by ranges unless --read-mode mapped, so that the range path is compiled too).",
       "--mode eager copies the whole split into memory while opening (keepInMemory), as eager "
           + "loaders do, then measures the same work.",
       "--passes runs only some of the passes (the others print null), so that each can be timed"
@@ -70,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
   /** The batch size of the reference's {@code ds.iter(batch_size=1000)}. */
   static final int TAKE = 1000;
 
-  /** The rows of each warm-up pass: enough for the JIT to compile the row paths. */
+  /** The rows of each warm-up pass by default: enough for the JIT to compile the row paths. */
   static final int WARMUP_ROWS = 20_000;
 
   private static final String WARMUP = "warmup/";
@@ -116,6 +117,15 @@ final class BenchCommand implements Callable<Integer> {
       description = "threads reading the random pass's rows at once (default 1, as the reference)")
   int threads;
 
+  @Option(
+      names = "--warmup-rows",
+      paramLabel = "<n>",
+      defaultValue = "" + WARMUP_ROWS,
+      description =
+          "rows of each warm-up pass on the bundled dataset before the clock starts (default"
+              + " 20,000; 0 times the passes in a cold JVM)")
+  int warmupRows;
+
   @Option(names = "--json", description = "print one JSON line, as hf_reference.py does")
   boolean json;
 
@@ -135,6 +145,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1: " + threads);
+    }
+    if (warmupRows < 0) {
+      throw new IllegalArgumentException("--warmup-rows must be at least 0: " + warmupRows);
     }
     ObjectNode out = JSON.createObjectNode();
     double[] bytesPerRow = {Double.NaN, Double.NaN};
@@ -226,13 +239,16 @@ final class BenchCommand implements Callable<Integer> {
    * the reference's runtime, has nothing to warm. The passes go round its 32 rows.
    */
   private void warmUp(Path dir, RootAllocator allocator) {
+    if (warmupRows == 0) {
+      return;
+    }
     try (LazyDataset small = open(new DatasetLocation(dir.toString()), allocator)) {
       Split s = small.splits().get(0);
       for (int round = 0; round < 2; round++) {
-        random(s, WARMUP_ROWS, threads);
-        sequential(s, WARMUP_ROWS);
-        shuffled(s, WARMUP_ROWS);
-        train(s, WARMUP_ROWS);
+        random(s, warmupRows, threads);
+        sequential(s, warmupRows);
+        shuffled(s, warmupRows);
+        train(s, warmupRows);
       }
     }
     // AUTO maps the small dataset, which is resident, so the passes above never take the range
@@ -243,8 +259,8 @@ final class BenchCommand implements Callable<Integer> {
           LazyDataset.newBuilder().readMode(ReadMode.RANGES).allocator(allocator).open(dir)) {
         Split s = small.splits().get(0);
         for (int round = 0; round < 2; round++) {
-          random(s, WARMUP_ROWS, threads);
-          train(s, WARMUP_ROWS);
+          random(s, warmupRows, threads);
+          train(s, warmupRows);
         }
       }
     }

@@ -87,6 +87,8 @@ class BenchCommandTest {
             "4",
             "--read-mode",
             "ranges",
+            "--warmup-rows",
+            "1000",
             "--json");
     assertEquals(0, run.status(), run.err());
     JsonNode figures = Fixtures.json(run.out());
@@ -104,9 +106,26 @@ class BenchCommandTest {
         run.err().contains("--passes takes random, seq, shuffled, train; not 'fast'"), run.err());
   }
 
+  @Test
+  void bench_negativeWarmupRows_isAUsageError() {
+    Path ds = Fixtures.convert("save_single", tmp.resolve("single"));
+    GoldenRowsTest.Run run = GoldenRowsTest.run("bench", ds.toString(), "--warmup-rows", "-1");
+    assertEquals(2, run.status(), run.err());
+    assertTrue(run.err().contains("--warmup-rows must be at least 0: -1"), run.err());
+  }
+
   private static JsonNode bench(Path ds, String mode) {
     GoldenRowsTest.Run run =
-        GoldenRowsTest.run("bench", ds.toString(), "--split", "train", "--mode", mode, "--json");
+        GoldenRowsTest.run(
+            "bench",
+            ds.toString(),
+            "--split",
+            "train",
+            "--mode",
+            mode,
+            "--warmup-rows",
+            "1000",
+            "--json");
     assertEquals(0, run.status(), run.err());
     assertEquals(1, run.out().lines().count(), run.out());
     return Fixtures.json(run.out());
@@ -115,7 +134,7 @@ class BenchCommandTest {
   @Test
   void bench_text_printsOneFigurePerLine() {
     Path ds = Fixtures.convert("save_single", tmp.resolve("single"));
-    GoldenRowsTest.Run run = GoldenRowsTest.run("bench", ds.toString());
+    GoldenRowsTest.Run run = GoldenRowsTest.run("bench", ds.toString(), "--warmup-rows", "0");
     assertEquals(0, run.status(), run.err());
     List<String> lines = run.out().lines().toList();
     assertEquals(17, lines.size(), run.out());
