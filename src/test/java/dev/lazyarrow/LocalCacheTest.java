@@ -50,7 +50,11 @@ class LocalCacheTest {
   }
 
   private LazyDataset open(long cacheBytes) {
-    return LazyDataset.newBuilder().s3(store).localCache(cacheDir, cacheBytes).open(PLAIN);
+    return open(store, cacheBytes);
+  }
+
+  private LazyDataset open(S3Store client, long cacheBytes) {
+    return LazyDataset.newBuilder().s3(client).localCache(cacheDir, cacheBytes).open(PLAIN);
   }
 
   private long entryBytes() throws IOException {
@@ -64,20 +68,23 @@ class LocalCacheTest {
 
   @Test
   void localCache_secondEpochReadsTheEntriesNotTheServer() throws Exception {
-    try (LazyDataset ds = open(1L << 30)) {
-      assertEquals(expected, CacheReader.hash(ds.split("train")));
-    }
-    assertTrue(entryBytes() > 0);
-    // The manifest and footers need the server; the batches then come from the cache alone.
-    try (LazyDataset ds = open(1L << 30)) {
-      Split train = ds.split("train");
-      train.get(0);
-      server.stop();
-      try {
-        assertEquals(expected, CacheReader.hash(train));
-      } finally {
-        server.restart();
+    // A server of its own, stopped below: a stopped server leaves every client's pooled
+    // connections dead, and the other tests share one client.
+    S3Server own = S3Server.start(root);
+    try (S3Store client = own.store(S3Store.DEFAULT_MAX_ATTEMPTS)) {
+      try (LazyDataset ds = open(client, 1L << 30)) {
+        assertEquals(expected, CacheReader.hash(ds.split("train")));
       }
+      assertTrue(entryBytes() > 0);
+      // The manifest and footers need the server; the batches then come from the cache alone.
+      try (LazyDataset ds = open(client, 1L << 30)) {
+        Split train = ds.split("train");
+        train.get(0);
+        own.stop();
+        assertEquals(expected, CacheReader.hash(train));
+      }
+    } finally {
+      own.close();
     }
   }
 
@@ -117,8 +124,7 @@ class LocalCacheTest {
     S3Server own = S3Server.start(root);
     try {
       try (S3Store client = own.store(S3Store.DEFAULT_MAX_ATTEMPTS);
-          LazyDataset ds =
-              LazyDataset.newBuilder().s3(client).localCache(cacheDir, 1L << 30).open(PLAIN)) {
+          LazyDataset ds = open(client, 1L << 30)) {
         Iterator<Row> rows = ds.split("train").iterator();
         for (int i = 0; i < 1000; i++) {
           rows.next();
@@ -142,8 +148,7 @@ class LocalCacheTest {
       own.restart();
       // A later run, with the server back, is a new process with a client of its own.
       try (S3Store client = own.store(S3Store.DEFAULT_MAX_ATTEMPTS);
-          LazyDataset ds =
-              LazyDataset.newBuilder().s3(client).localCache(cacheDir, 1L << 30).open(PLAIN)) {
+          LazyDataset ds = open(client, 1L << 30)) {
         assertEquals(expected, CacheReader.hash(ds.split("train")));
       }
     } finally {
