@@ -3,9 +3,9 @@ package dev.lazyarrow.bench;
 import dev.lazyarrow.Batch;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.view.Loader;
-import dev.lazyarrow.view.LoaderBuilder;
-import dev.lazyarrow.view.TrainingBatch;
+import dev.lazyarrow.loader.Loader;
+import dev.lazyarrow.loader.LoaderBuilder;
+import dev.lazyarrow.loader.TrainingBatch;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -84,11 +84,11 @@ public class EpochBenchmark extends CorpusState {
     }
     dataset = LazyDataset.newBuilder().maximumCacheBytes((long) (bytes * cacheFraction)).open(path);
     Split train = dataset.split("train");
-    loader = ordered(train.loader()).build();
+    loader = ordered(Loader.newBuilder(train)).build();
     epoch = loader.iterator();
-    trainLoader = ordered(train.select("input_ids", "label").loader()).build();
+    trainLoader = ordered(Loader.newBuilder(train.select("input_ids", "label"))).build();
     trainEpoch = trainLoader.iterator();
-    plannedLoader = ordered(train.select("input_ids", "label").loader()).build();
+    plannedLoader = ordered(Loader.newBuilder(train.select("input_ids", "label"))).build();
     plannedEpoch = plannedLoader.plan();
     lengths = new int[Math.toIntExact(train.size())];
     int longest = 0;

@@ -3,7 +3,7 @@ package dev.lazyarrow.bench;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.io.S3Store;
+import dev.lazyarrow.s3.S3Store;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

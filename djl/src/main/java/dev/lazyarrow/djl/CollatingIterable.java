@@ -1,5 +1,7 @@
 package dev.lazyarrow.djl;
 
+import dev.lazyarrow.loader.TrainingBatch;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The batches of a {@link LazyArrowDataset}, each collated whole: one {@code split.collate(rows)}
+ * The batches of a {@link LazyArrowDataset}, each collated whole: one {@code TrainingBatch.collate(split, rows)}
  * and one array per column, instead of a {@code get} and its arrays per row and then the
  * batchifier. The arrays are those the {@link TokenBatchifier} makes of the rows' records.
  */

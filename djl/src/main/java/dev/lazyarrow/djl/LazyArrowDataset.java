@@ -1,5 +1,7 @@
 package dev.lazyarrow.djl;
 
+import dev.lazyarrow.loader.Loader;
+
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
@@ -10,8 +12,8 @@ import ai.djl.translate.TranslateException;
 import ai.djl.util.Progress;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.view.LoaderBuilder;
-import dev.lazyarrow.view.TrainingBatch;
+import dev.lazyarrow.loader.LoaderBuilder;
+import dev.lazyarrow.loader.TrainingBatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +77,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
    * Returns row {@code index}: its data and label arrays, created by {@code manager}.
    *
    * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, size())}
-   * @throws dev.lazyarrow.LazyArrowException if a shard is missing or corrupt
+   * @throws dev.lazyarrow.format.LazyArrowException if a shard is missing or corrupt
    * @throws IllegalStateException if a value has no array form (a null, a ragged ArrayND)
    */
   @Override
@@ -83,7 +85,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
     if (index < 0 || index >= size()) {
       throw new IndexOutOfBoundsException("row " + index + " outside 0.." + (size() - 1));
     }
-    TrainingBatch row = split.collate(index);
+    TrainingBatch row = TrainingBatch.collate(split, index);
     return new Record(data.arrays(manager, row, true), labels.arrays(manager, row, true));
   }
 
@@ -107,7 +109,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
 
   /** Returns the data and label arrays of the rows {@code rows}, batched. */
   NDList[] collate(NDManager manager, long[] rows) {
-    TrainingBatch batch = split.collate(rows);
+    TrainingBatch batch = TrainingBatch.collate(split, rows);
     return new NDList[] {data.arrays(manager, batch, false), labels.arrays(manager, batch, false)};
   }
 
@@ -233,7 +235,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
      *
      * @throws IllegalStateException if no split, no column or no sampling was set, or two samplings
      * @throws IllegalArgumentException if a column is missing, or has no NDArray form
-     * @throws dev.lazyarrow.LazyArrowException if the directory is not a readable dataset
+     * @throws dev.lazyarrow.format.LazyArrowException if the directory is not a readable dataset
      */
     public LazyArrowDataset build() {
       requireState(split != null || directory != null, "set a split or a directory");
@@ -258,7 +260,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
         if (loader == null) {
           return new LazyArrowDataset(this, rows, opened, null);
         }
-        own = new LoaderSampler(loader.apply(rows.loader()).build());
+        own = new LoaderSampler(loader.apply(Loader.newBuilder(rows)).build());
         // The base class takes the sampler from the builder; the builder keeps its own settings.
         sampler = own;
         try {

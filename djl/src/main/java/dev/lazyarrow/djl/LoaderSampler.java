@@ -3,9 +3,9 @@ package dev.lazyarrow.djl;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
-import dev.lazyarrow.view.Loader;
-import dev.lazyarrow.view.LoaderState;
-import dev.lazyarrow.view.TrainingBatch;
+import dev.lazyarrow.loader.Loader;
+import dev.lazyarrow.loader.LoaderState;
+import dev.lazyarrow.loader.TrainingBatch;
 import java.util.AbstractList;
 import java.util.Iterator;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.RandomAccess;
  * after the last batch handed out, which is how {@code trainer.iterateDataset} is called once per
  * epoch. DJL reads a few batches ahead of the training step (its prefetch), so the loader's own
  * state runs ahead of training. A checkpoint therefore saves {@link #stateAfter(Batch)} of the last
- * batch trained, and a run resumes from it with {@code split.loader().resume(state)}:
+ * batch trained, and a run resumes from it with {@code Loader.newBuilder(split).resume(state)}:
  *
  * <pre>{@code
  * for (Batch batch : trainer.iterateDataset(dataset)) {

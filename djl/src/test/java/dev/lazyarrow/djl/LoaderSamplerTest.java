@@ -1,5 +1,7 @@
 package dev.lazyarrow.djl;
 
+import dev.lazyarrow.loader.Loader;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,8 +12,8 @@ import ai.djl.training.dataset.Batch;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Converter;
-import dev.lazyarrow.view.LoaderBuilder;
-import dev.lazyarrow.view.LoaderState;
+import dev.lazyarrow.loader.LoaderBuilder;
+import dev.lazyarrow.loader.LoaderState;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,8 +136,8 @@ class LoaderSamplerTest {
   @Test
   void getBatchSize_tokenBudget_isUnfixed() {
     try (LoaderSampler budget =
-            new LoaderSampler(train.loader().tokenBudget(9, "input_ids").build());
-        LoaderSampler fixed = new LoaderSampler(train.loader().batchSize(9).build())) {
+            new LoaderSampler(Loader.newBuilder(train).tokenBudget(9, "input_ids").build());
+        LoaderSampler fixed = new LoaderSampler(Loader.newBuilder(train).batchSize(9).build())) {
       assertEquals(-1, budget.getBatchSize());
       assertEquals(9, fixed.getBatchSize());
       assertEquals(667, fixed.batchesPerEpoch());

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lazyarrow.LazyDataset;
-import dev.lazyarrow.convert.ShardSink;
-import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.internal.convert.ShardSink;
+import dev.lazyarrow.internal.format.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -236,7 +236,7 @@ final class DatasetCommit implements BatchWrite {
     try (BufferAllocator allocator = new RootAllocator();
         ShardSink sink =
             ShardSink.open(
-                folder, split, shardSchema, allocator, 1, spec.shardBytes(), spec.compression())) {
+                folder, split, shardSchema, allocator, 1, spec.shardBytes(), spec.compression().codec())) {
       shards = sink.finish();
     }
     Manifest.Shard s = shards.get(0);

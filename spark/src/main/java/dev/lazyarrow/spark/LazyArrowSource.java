@@ -1,7 +1,7 @@
 package dev.lazyarrow.spark;
 
 import dev.lazyarrow.LazyDataset;
-import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.internal.format.Manifest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.lazyarrow.spark;
 
-import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.internal.format.Manifest;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.lazyarrow.spark;
 
-import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.internal.format.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.connector.read.Batch;

@@ -1,7 +1,7 @@
 package dev.lazyarrow.spark;
 
-import dev.lazyarrow.convert.ShardSink;
-import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.internal.convert.ShardSink;
+import dev.lazyarrow.internal.format.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -126,7 +126,7 @@ final class TaskWriter implements DataWriter<InternalRow> {
               allocator,
               spec.batchBytes(),
               spec.shardBytes(),
-              spec.compression());
+              spec.compression().codec());
     }
 
     void add(InternalRow row) throws IOException {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.internal.format.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Converter;
-import dev.lazyarrow.format.Manifest;
+import dev.lazyarrow.internal.format.Manifest;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;

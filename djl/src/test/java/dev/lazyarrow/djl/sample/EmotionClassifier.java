@@ -19,7 +19,7 @@ import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.convert.Converter;
 import dev.lazyarrow.djl.LazyArrowDataset;
 import dev.lazyarrow.djl.LoaderSampler;
-import dev.lazyarrow.view.LoaderState;
+import dev.lazyarrow.loader.LoaderState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,414 @@
+package dev.lazyarrow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.ReadMode;
+import dev.lazyarrow.Row;
+import dev.lazyarrow.Split;
+import dev.lazyarrow.loader.Loader;
+import dev.lazyarrow.loader.TrainingBatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.RootAllocator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The {@code bench} command. */
+@Command(
+    name = "bench",
+    header = "Time what a training loop does, as hf_reference.py times datasets.",
+    description = {
+      "Prints open and first-row times, then the rates of 20,000 uniformly random rows, up to"
+          + " 500,000 sequential rows and up to 200,000 rows in a seeded shuffled order, every"
+          + " column of every row materialized into Java values, and the memory after open; then"
+          + " up to 200,000 rows as a token classifier trains on them (train_rows_per_s): shuffled"
+          + " batches of 1,000 of the split projected on input_ids and label, input_ids padded into"
+          + " an int matrix with a mask, label as a long array (null for a split without those"
+          + " columns).",
+      "A first open of a small bundled dataset loads the classes, as the reference imports datasets"
+          + " before its clock starts (open_first_s times it); the timed passes run on that dataset"
+          + " first, so that the JIT has compiled them (--warmup-rows rows each, twice; also read"
+          + " by ranges unless --read-mode mapped, so that the range path is compiled too).",
+      "--mode eager copies the whole split into memory while opening (keepInMemory), as eager "
+          + "loaders do, then measures the same work.",
+      "--passes runs only some of the passes (the others print null), so that each can be timed"
+          + " right after the page cache is dropped (benchmarks/cold.sh); random_read_bytes_per_row"
+          + " and train_read_bytes_per_row are what the process read from disk per row in those"
+          + " passes (/proc/self/io)."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  lazyarrow bench emotion --split train",
+      "  lazyarrow bench emotion --split train --mode eager --json",
+      "  lazyarrow bench big --passes random,train --threads 32 --read-mode ranges"
+    })
+final class BenchCommand implements Callable<Integer> {
+  static final int RANDOM_ROWS = 20_000;
+  static final long SEQUENTIAL_ROWS = 500_000;
+  static final long SHUFFLED_ROWS = 200_000;
+  static final long TRAIN_ROWS = 200_000;
+
+  /** The columns a token classifier reads; a split without them has no train figure. */
+  static final List<String> TRAIN_COLUMNS = List.of("input_ids", "label");
+
+  /** The batch size of the reference's {@code ds.iter(batch_size=1000)}. */
+  static final int TAKE = 1000;
+
+  /** The rows of each warm-up pass by default: enough for the JIT to compile the row paths. */
+  static final int WARMUP_ROWS = 20_000;
+
+  private static final String WARMUP = "warmup/";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final double MB = 1 << 20;
+
+  /** Where every materialized row goes, so that the JIT cannot skip making it. */
+  private static volatile Object sink;
+
+  /** How the split is read: lazily from the mapping, or copied into memory first. */
+  enum Mode {
+    lazy,
+    eager
+  }
+
+  @Spec CommandSpec spec;
+
+  @Mixin SplitOptions input;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "lazy|eager",
+      defaultValue = "lazy",
+      description = "lazy (default) or eager: copy the whole split into memory while opening")
+  Mode mode;
+
+  @Mixin ReadModeOption readMode;
+
+  /** The passes, in the order they run. */
+  static final List<String> PASSES = List.of("random", "seq", "shuffled", "train");
+
+  @Option(
+      names = "--passes",
+      paramLabel = "<pass>[,<pass>...]",
+      split = ",",
+      description = "the passes to run, of random, seq, shuffled and train (default: all)")
+  List<String> passes = PASSES;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "<n>",
+      defaultValue = "1",
+      description = "threads reading the random pass's rows at once (default 1, as the reference)")
+  int threads;
+
+  @Option(
+      names = "--warmup-rows",
+      paramLabel = "<n>",
+      defaultValue = "" + WARMUP_ROWS,
+      description =
+          "rows of each warm-up pass on the bundled dataset before the clock starts (default"
+              + " 20,000; 0 times the passes in a cold JVM)")
+  int warmupRows;
+
+  @Option(names = "--json", description = "print one JSON line, as hf_reference.py does")
+  boolean json;
+
+  @Option(
+      names = "--verify-checksums",
+      description =
+          "check each batch's CRC32C on its first load (LazyDataset.Builder.verifyChecksums)")
+  boolean verifyChecksums;
+
+  @Override
+  public Integer call() throws IOException {
+    for (String pass : passes) {
+      if (!PASSES.contains(pass)) {
+        throw new IllegalArgumentException(
+            "--passes takes " + String.join(", ", PASSES) + "; not '" + pass + "'");
+      }
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("--threads must be at least 1: " + threads);
+    }
+    if (warmupRows < 0) {
+      throw new IllegalArgumentException("--warmup-rows must be at least 0: " + warmupRows);
+    }
+    ObjectNode out = JSON.createObjectNode();
+    double[] bytesPerRow = {Double.NaN, Double.NaN};
+    double idle = rssMb();
+    Path warmup = extractWarmup();
+    try (RootAllocator allocator = new RootAllocator()) {
+      long start = System.nanoTime();
+      double openFirst;
+      try (LazyDataset small = open(new DatasetLocation(warmup.toString()), allocator)) {
+        openFirst = seconds(start);
+        sink = small.splits().get(0).get(0);
+      }
+      // Frees what the first open left behind, so that the figures after open are the open's.
+      System.gc();
+      start = System.nanoTime();
+      try (LazyDataset ds = open(input.dataset.dataset, allocator)) {
+        Split s = input.choose(ds);
+        double openS = seconds(start);
+        sink = s.get(0);
+        double firstRowS = seconds(start);
+        double rss = rssMb();
+        System.gc();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        double arrow = allocator.getAllocatedMemory() / MB;
+        warmUp(warmup, allocator);
+        long n = s.size();
+        out.put("system", mode == Mode.lazy ? "lazyarrow" : "lazyarrow-eager");
+        out.put("rows", n);
+        out.put("bytes", s.bytes());
+        out.put("open_s", openS);
+        out.put("first_row_s", firstRowS);
+        if (passes.contains("random")) {
+          long read = DiskReads.bytes();
+          out.put("random_rows_per_s", random(s, RANDOM_ROWS, threads));
+          bytesPerRow[0] = DiskReads.perRow(read, RANDOM_ROWS);
+        } else {
+          out.putNull("random_rows_per_s");
+        }
+        put(
+            out,
+            "seq_rows_per_s",
+            passes.contains("seq"),
+            () -> sequential(s, Math.min(n, SEQUENTIAL_ROWS)));
+        put(
+            out,
+            "shuffled_rows_per_s",
+            passes.contains("shuffled"),
+            () -> shuffled(s, Math.min(n, SHUFFLED_ROWS)));
+        if (passes.contains("train") && s.columnNames().containsAll(TRAIN_COLUMNS)) {
+          long read = DiskReads.bytes();
+          long rows = Math.min(n, TRAIN_ROWS);
+          out.put("train_rows_per_s", train(s, rows));
+          bytesPerRow[1] = DiskReads.perRow(read, rows);
+        } else {
+          out.putNull("train_rows_per_s");
+        }
+        out.put("rss_mb_after_open", rss);
+        out.put("open_first_s", openFirst);
+        out.put("rss_mb_idle", idle);
+        out.put("heap_mb_after_open", heap.getUsed() / MB);
+        out.put("heap_mb_committed", heap.getCommitted() / MB);
+        out.put("arrow_mb_after_open", arrow);
+        out.put("random_read_bytes_per_row", bytesPerRow[0]);
+        out.put("train_read_bytes_per_row", bytesPerRow[1]);
+      }
+    } finally {
+      deleteTree(warmup);
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      w.println(JSON.writeValueAsString(out));
+    } else {
+      out.fields().forEachRemaining(e -> w.printf("%-22s %s%n", e.getKey(), e.getValue()));
+    }
+    w.flush();
+    return 0;
+  }
+
+  private LazyDataset open(DatasetLocation dir, RootAllocator allocator) {
+    LazyDataset.Builder builder = readMode.builder().allocator(allocator);
+    if (verifyChecksums) {
+      builder.verifyChecksums();
+    }
+    return dir.open(mode == Mode.eager ? builder.keepInMemory() : builder);
+  }
+
+  /**
+   * Runs the timed passes on the small dataset, twice, so that the JIT has compiled them: Python,
+   * the reference's runtime, has nothing to warm. The passes go round its 32 rows.
+   */
+  private void warmUp(Path dir, RootAllocator allocator) {
+    if (warmupRows == 0) {
+      return;
+    }
+    try (LazyDataset small = open(new DatasetLocation(dir.toString()), allocator)) {
+      Split s = small.splits().get(0);
+      for (int round = 0; round < 2; round++) {
+        random(s, warmupRows, threads);
+        sequential(s, warmupRows);
+        shuffled(s, warmupRows);
+        train(s, warmupRows);
+      }
+    }
+    // AUTO maps the small dataset, which is resident, so the passes above never take the range
+    // path that reads a cold dataset's scattered rows: its first thousands of rows would run
+    // uncompiled inside the timed passes.
+    if (mode == Mode.lazy && readMode.value() != ReadMode.MAPPED) {
+      try (LazyDataset small =
+          LazyDataset.newBuilder().readMode(ReadMode.RANGES).allocator(allocator).open(dir)) {
+        Split s = small.splits().get(0);
+        for (int round = 0; round < 2; round++) {
+          random(s, warmupRows, threads);
+          train(s, warmupRows);
+        }
+      }
+    }
+  }
+
+  /** Puts a pass's figure, or null if the pass is not run. */
+  private static void put(ObjectNode out, String key, boolean run, DoubleSupplier pass) {
+    if (run) {
+      out.put(key, pass.getAsDouble());
+    } else {
+      out.putNull(key);
+    }
+  }
+
+  /** Reads {@code rows} uniformly random rows with {@code get}, from {@code threads} threads. */
+  private static double random(Split s, int rows, int threads) {
+    SplittableRandom random = new SplittableRandom(1);
+    long[] indices = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      indices[i] = random.nextLong(s.size());
+    }
+    long t = System.nanoTime();
+    if (threads == 1) {
+      for (long i : indices) {
+        sink = s.get(i);
+      }
+    } else {
+      AtomicInteger next = new AtomicInteger();
+      IntStream.range(0, threads)
+          .mapToObj(
+              k ->
+                  new Thread(
+                      () -> {
+                        for (int i = next.getAndIncrement(); i < rows; i = next.getAndIncrement()) {
+                          sink = s.get(indices[i]);
+                        }
+                      }))
+          .peek(Thread::start)
+          .toList()
+          .forEach(BenchCommand::join);
+    }
+    return rows / seconds(t);
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the random pass ran", e);
+    }
+  }
+
+  private static double sequential(Split s, long limit) {
+    long t = System.nanoTime();
+    long seen = 0;
+    while (seen < limit) {
+      for (Row row : s) {
+        sink = row;
+        if (++seen == limit) {
+          break;
+        }
+      }
+    }
+    return seen / seconds(t);
+  }
+
+  /**
+   * Reads rows in a seeded shuffled order, {@value #TAKE} at a time, as the reference iterates
+   * {@code ds.shuffle(seed=0)} in batches of 1,000.
+   */
+  private static double shuffled(Split s, long limit) {
+    long t = System.nanoTime();
+    long seen = 0;
+    while (seen < limit) {
+      try (Loader loader = Loader.newBuilder(s).shuffle(0).batchSize(TAKE).build()) {
+        for (TrainingBatch batch : loader) {
+          sink = batch.rows();
+          seen += batch.size();
+          if (seen >= limit) {
+            break;
+          }
+        }
+      }
+    }
+    return seen / seconds(t);
+  }
+
+  /**
+   * Feeds a token classifier as hf_reference.py's {@code train_rows_per_s} does: the split
+   * projected on the two columns it needs (before the clock starts, as {@code select_columns}),
+   * shuffled batches of {@value #TAKE}, the ids padded into one int matrix with a mask, the labels
+   * as an array.
+   */
+  private static double train(Split s, long limit) {
+    Split columns = s.select(TRAIN_COLUMNS.toArray(String[]::new));
+    long t = System.nanoTime();
+    long seen = 0;
+    while (seen < limit) {
+      try (Loader loader = Loader.newBuilder(columns).shuffle(0).batchSize(TAKE).build()) {
+        for (TrainingBatch batch : loader) {
+          sink = batch.tokens("input_ids");
+          sink = batch.longs("label");
+          seen += batch.size();
+          if (seen >= limit) {
+            break;
+          }
+        }
+      }
+    }
+    return seen / seconds(t);
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** Returns the resident set size in MiB, as the reference reads it; NaN where /proc is absent. */
+  static double rssMb() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+      return lines
+          .filter(l -> l.startsWith("VmRSS:"))
+          .findFirst()
+          .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024.0)
+          .orElse(Double.NaN);
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Copies the bundled warm-up dataset (32 rows made by hf_reference.py) to a temporary folder. */
+  private static Path extractWarmup() throws IOException {
+    Path dir = Files.createTempDirectory("lazyarrow-warmup");
+    for (String file : new String[] {"lazyarrow.json", "train/part-00000.arrow"}) {
+      Path target = dir.resolve(file);
+      Files.createDirectories(target.getParent());
+      try (InputStream in = BenchCommand.class.getResourceAsStream(WARMUP + file)) {
+        Files.copy(in, target);
+      }
+    }
+    return dir;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.lazyarrow.cli;
+
+import dev.lazyarrow.LazyDataset;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+
+/**
+ * A DATASET or OUT argument: a local directory, or a URI, {@code s3://bucket/prefix} or {@code
+ * file:/dir}.
+ */
+record DatasetLocation(String text) {
+  /** What a URI starts with: a scheme and a colon (a one-letter scheme would be a drive). */
+  private static final Pattern URI_START = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
+
+  /** Makes picocli's arguments locations. */
+  static final class Parser implements ITypeConverter<DatasetLocation> {
+    @Override
+    public DatasetLocation convert(String value) {
+      return new DatasetLocation(value);
+    }
+  }
+
+  /** Returns the URI this names, or null for a plain path. */
+  URI uri() {
+    return URI_START.matcher(text).matches() ? URI.create(text) : null;
+  }
+
+  /** Returns the object storage location this names, such as {@code s3://b/p}, or null. */
+  URI remote() {
+    URI uri = uri();
+    return uri != null && !"file".equalsIgnoreCase(uri.getScheme()) ? uri : null;
+  }
+
+  /** Returns the local directory this names, or null for an object storage URI. */
+  Path path() {
+    URI uri = uri();
+    return uri == null ? Path.of(text) : remote() == null ? Path.of(uri) : null;
+  }
+
+  /** Opens the dataset here with {@code builder}. */
+  LazyDataset open(LazyDataset.Builder builder) {
+    Path path = path();
+    return path != null ? builder.open(path) : builder.open(uri());
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}

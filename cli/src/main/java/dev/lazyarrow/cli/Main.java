@@ -1,0 +1,114 @@
+package dev.lazyarrow.cli;
+
+import dev.lazyarrow.format.LazyArrowException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code lazyarrow} command line: convert datasets, inspect, dump, verify and benchmark them.
+ *
+ * <p>Exit status: 0 done; 1 the data is bad or cannot be read or written (a {@link
+ * LazyArrowException} or an I/O error); 2 a bad argument. Each failure prints one line on stderr,
+ * {@code lazyarrow: <file>: <what is wrong>}; {@code --verbose}, accepted by every command, adds
+ * the stack trace.
+ */
+@Command(
+    name = "lazyarrow",
+    mixinStandardHelpOptions = true,
+    // Inherited: every subcommand answers -h, --help, -V, --version and fits the terminal.
+    scope = CommandLine.ScopeType.INHERIT,
+    usageHelpAutoWidth = true,
+    version = "lazyarrow 0.1.0",
+    header = "Open HuggingFace-layout datasets in milliseconds; read rows zero-copy.",
+    subcommands = {
+      ConvertCommand.class,
+      IndexCommand.class,
+      InspectCommand.class,
+      DumpCommand.class,
+      VerifyCommand.class,
+      PlanCommand.class,
+      BenchCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  /** Exit status for bad data. */
+  static final int BAD_DATA = 1;
+
+  /** Exit status for a usage error. */
+  static final int USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "on failure, print the stack trace after the one-line message")
+  boolean verbose;
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** Returns the command line, with LazyArrow's mapping from failures to exit statuses. */
+  static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          PrintWriter err = line.getErr();
+          int status = e instanceof IllegalArgumentException ? USAGE : BAD_DATA;
+          err.println("lazyarrow: " + describe(e));
+          if (verbose(parsed)) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return status;
+        });
+    return cmd;
+  }
+
+  /** Returns one line saying what failed: the file, then what is wrong with it. */
+  static String describe(Throwable e) {
+    if (e instanceof UncheckedIOException && e.getCause() != null) {
+      return describe(e.getCause());
+    }
+    String message;
+    if (e instanceof LazyArrowException || e instanceof IllegalArgumentException) {
+      message = e.getMessage();
+    } else if (e instanceof NoSuchFileException missing) {
+      message = missing.getFile() + ": no such file";
+    } else if (e instanceof FileSystemException fs && fs.getFile() != null) {
+      message =
+          fs.getFile()
+              + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile())
+              + ": "
+              + (fs.getReason() == null ? e.getClass().getSimpleName() : fs.getReason());
+    } else if (e instanceof IOException) {
+      message = "I/O error: " + e.getMessage();
+    } else {
+      message = "unexpected failure: " + e + " (--verbose shows where)";
+    }
+    return message == null ? e.toString() : message.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  private static boolean verbose(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+}

@@ -1,0 +1,184 @@
+package dev.lazyarrow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.Split;
+import dev.lazyarrow.loader.Loader;
+import dev.lazyarrow.loader.LoaderBuilder;
+import dev.lazyarrow.loader.LoaderState;
+import dev.lazyarrow.loader.TrainingBatch;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The {@code plan} command. */
+@Command(
+    name = "plan",
+    header = "Print the batches a training loop will read, one JSON line each.",
+    description = {
+      "Each line is {\"batch\": k, \"rows\": [...]}: k is the global batch number in the epoch,"
+          + " rows the split indices this rank reads.",
+      "With --stop-after K, prints K batches and then {\"state\": {...}}, which --resume"
+          + " continues from (with other --rank/--world if wanted)."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  lazyarrow plan emotion --split train --order shuffle --seed 1 \\",
+      "      --batch-size 32 --rank 0 --world 8 --stop-after 100 > state.txt",
+      "  lazyarrow plan emotion --split train --resume state.txt --rank 0 --world 4",
+      "  lazyarrow plan emotion --split train --token-budget 4096 \\",
+      "      --length-column input_ids"
+    })
+final class PlanCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The options that define the loader; --resume takes them from the state instead. */
+  private static final List<String> CONFIGURATION =
+      List.of(
+          "--seed",
+          "--epoch",
+          "--order",
+          "--window",
+          "--batch-size",
+          "--token-budget",
+          "--length-column",
+          "--drop-last");
+
+  @Spec CommandSpec spec;
+
+  @Mixin SplitOptions input;
+
+  @Option(names = "--seed", paramLabel = "<n>", description = "shuffle seed (default: 0)")
+  long seed;
+
+  @Option(names = "--epoch", paramLabel = "<e>", description = "the epoch (default: 0)")
+  int epoch;
+
+  @Option(names = "--rank", paramLabel = "<r>", description = "this rank (default: 0)")
+  int rank;
+
+  @Option(names = "--world", paramLabel = "<w>", description = "number of ranks (default: 1)")
+  int world = 1;
+
+  @Option(
+      names = "--order",
+      paramLabel = "sequential|shuffle|block",
+      description = "epoch order (default: sequential)")
+  String order = "sequential";
+
+  @Option(
+      names = "--window",
+      paramLabel = "<batches>",
+      description = "record batches per block-shuffle window (default: 4)")
+  int window = 4;
+
+  @Option(names = "--batch-size", paramLabel = "<b>", description = "rows per batch (default: 1)")
+  Integer batchSize;
+
+  @Option(names = "--token-budget", paramLabel = "<t>", description = "tokens per batch")
+  Long tokenBudget;
+
+  @Option(
+      names = "--length-column",
+      paramLabel = "<c>",
+      description = "the list column whose lengths count as tokens")
+  String lengthColumn;
+
+  @Option(names = "--drop-last", description = "drop the incomplete last round instead of padding")
+  boolean dropLast;
+
+  @Option(
+      names = "--stop-after",
+      paramLabel = "<k>",
+      description = "print k batches, then the state to resume from")
+  Long stopAfter;
+
+  @Option(
+      names = "--resume",
+      paramLabel = "STATE_FILE",
+      description = "continue from a state printed by --stop-after")
+  Path resume;
+
+  @Override
+  public Integer call() throws IOException {
+    try (LazyDataset ds = input.dataset.open(LazyDataset.newBuilder())) {
+      Split s = input.choose(ds);
+      PrintWriter out = spec.commandLine().getOut();
+      try (Loader loader = builder(s).build()) {
+        Iterator<TrainingBatch> batches = loader.plan();
+        long printed = 0;
+        StringBuilder line = new StringBuilder();
+        while (batches.hasNext() && (stopAfter == null || printed < stopAfter)) {
+          TrainingBatch batch = batches.next();
+          line.setLength(0);
+          line.append("{\"batch\": ").append(batch.step()).append(", \"rows\": [");
+          long[] rows = batch.indices();
+          for (int i = 0; i < rows.length; i++) {
+            line.append(i == 0 ? "" : ", ").append(rows[i]);
+          }
+          out.println(line.append("]}"));
+          printed++;
+        }
+        if (stopAfter != null) {
+          out.println("{\"state\": " + loader.state().toJson() + "}");
+        }
+      }
+      out.flush();
+    }
+    return 0;
+  }
+
+  private LoaderBuilder builder(Split s) throws IOException {
+    LoaderBuilder builder = Loader.newBuilder(s);
+    boolean sharded =
+        spec.commandLine().getParseResult().hasMatchedOption("--rank")
+            || spec.commandLine().getParseResult().hasMatchedOption("--world");
+    if (resume != null) {
+      for (String option : CONFIGURATION) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new IllegalArgumentException(
+              "--resume takes " + option + " from the state; only --rank and --world may change");
+        }
+      }
+      builder.resume(readState(resume));
+      return sharded ? builder.shard(rank, world) : builder;
+    }
+    switch (order) {
+      case "sequential" -> {}
+      case "shuffle" -> builder.shuffle(seed);
+      case "block" -> builder.blockShuffle(seed, window);
+      default ->
+          throw new IllegalArgumentException(
+              "--order must be sequential, shuffle or block, found '" + order + "'");
+    }
+    builder.epoch(epoch).shard(rank, world);
+    if (tokenBudget != null) {
+      if (batchSize != null || lengthColumn == null) {
+        throw new IllegalArgumentException(
+            "--token-budget needs --length-column and excludes --batch-size");
+      }
+      builder.tokenBudget(tokenBudget, lengthColumn);
+    } else {
+      builder.batchSize(batchSize == null ? 1 : batchSize);
+    }
+    return dropLast ? builder.dropLast() : builder;
+  }
+
+  /** Reads a state file: a {@code {"state": ...}} line as plan prints it, or the bare state. */
+  private static LoaderState readState(Path file) throws IOException {
+    String text = Files.readString(file).strip();
+    String[] lines = text.split("\n");
+    JsonNode node = JSON.readTree(lines[lines.length - 1]);
+    return LoaderState.fromJson((node.has("state") ? node.get("state") : node).toString());
+  }
+}

@@ -1,0 +1,215 @@
+package dev.lazyarrow.internal.bytes;
+
+import dev.lazyarrow.format.LazyArrowException;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TinyIntVector;
+import sun.misc.Unsafe;
+
+/**
+ * The raw memory operations Arrow Java lacks or offers only behind a JVM flag: the address of a
+ * mapped file, unmapping it now, and bulk copies of primitive values out of an Arrow buffer into a
+ * Java array.
+ *
+ * <p>All go through {@code sun.misc.Unsafe}, which the {@code jdk.unsupported} module exports to
+ * every class without a flag (Arrow's own buffers use it too); unlike Arrow's {@code
+ * MemoryUtil.getByteBufferAddress}, nothing here opens a {@code java.base} package by reflection.
+ *
+ * <p>Unmapping waits for nobody: callers must be sure that no address inside the mapping is used
+ * afterwards, which is what {@link Segment}'s reference count is for. Every copy is checked against
+ * the buffer's bounds first, because a raw copy past them would read another allocation or crash.
+ */
+public final class Memory {
+  /** The JVM option (JDK 24 and later, JEP 498) that decides whether Unsafe may access memory. */
+  private static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access";
+
+  private static final Unsafe UNSAFE = loadUnsafe();
+
+  /** The largest range mapped at once for a copy: well under a mapping's 2 GiB limit. */
+  private static final long MAX_MAPPING = 1L << 30;
+
+  private static volatile boolean accessChecked;
+
+  private Memory() {}
+
+  /**
+   * Checks that this JVM lets {@code sun.misc.Unsafe} access memory, as Arrow's buffers and this
+   * class need, so that a JVM that denies it (JDK 24+ with {@value #UNSAFE_FLAG} set to {@code
+   * deny}, the announced default of a later JDK) fails when {@code dataset} opens, not at its first
+   * row.
+   *
+   * @throws LazyArrowException naming the flag that grants the access if it is denied
+   */
+  public static void requireAccess(Path dataset) {
+    if (accessChecked) {
+      return;
+    }
+    try {
+      ByteBuffer probe = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
+      probe.putLong(0, 42);
+      if (UNSAFE.getLong(address(probe)) != 42) {
+        throw new UnsupportedOperationException("a probe read back a different value");
+      }
+    } catch (UnsupportedOperationException | LinkageError e) {
+      throw new LazyArrowException(
+          dataset,
+          "this JVM denies the sun.misc.Unsafe memory access that Arrow Java needs: run java with "
+              + UNSAFE_FLAG
+              + "=allow",
+          e);
+    }
+    accessChecked = true;
+  }
+
+  /** Returns the address of the first byte of {@code buffer}, a direct or mapped buffer. */
+  static long address(ByteBuffer buffer) {
+    return UNSAFE.getLong(buffer, AddressField.OFFSET);
+  }
+
+  /**
+   * Copies {@code length} bytes of {@code channel} at {@code position} into {@code buffer} from its
+   * writer index on, advancing it: through a mapping of the range, unmapped at once, so the bytes
+   * are copied once, as a read would, without the zeroed heap chunk a read would need in between.
+   *
+   * @throws IOException if the range lies past the end of the file, or the file shrank under the
+   *     copy
+   */
+  public static void copyFromFile(FileChannel channel, long position, ArrowBuf buffer, long length)
+      throws IOException {
+    if (position < 0 || length < 0 || position + length > channel.size()) {
+      throw new IOException(
+          "bytes " + position + ".." + (position + length) + " lie past the end of the file");
+    }
+    if (buffer.writerIndex() + length > buffer.capacity()) {
+      throw new IndexOutOfBoundsException(
+          "copy of " + length + " bytes into a buffer of " + buffer.capacity());
+    }
+    for (long done = 0; done < length; ) {
+      long n = Math.min(length - done, MAX_MAPPING);
+      MappedByteBuffer mapped =
+          channel.map(FileChannel.MapMode.READ_ONLY, position + done, Math.max(n, 1));
+      try {
+        UNSAFE.copyMemory(address(mapped), buffer.memoryAddress() + buffer.writerIndex(), n);
+      } catch (InternalError e) {
+        // A fault on a mapping that the file no longer covers: the JVM raises it here.
+        throw new IOException("the file shrank while it was read", e);
+      } finally {
+        unmap(mapped);
+      }
+      buffer.writerIndex(buffer.writerIndex() + n);
+      done += n;
+    }
+  }
+
+  static void unmap(MappedByteBuffer buffer) {
+    UNSAFE.invokeCleaner(buffer);
+  }
+
+  /**
+   * Returns the byte width of the values of {@code vector} that {@link #copy} copies into a
+   * primitive array of the same width: 1, 2, 4 or 8 for int8..int64, float32 and float64, 0 for any
+   * other vector.
+   */
+  public static int width(FieldVector vector) {
+    if (vector instanceof IntVector || vector instanceof Float4Vector) {
+      return 4;
+    } else if (vector instanceof BigIntVector || vector instanceof Float8Vector) {
+      return 8;
+    } else if (vector instanceof SmallIntVector) {
+      return 2;
+    }
+    return vector instanceof TinyIntVector ? 1 : 0;
+  }
+
+  /**
+   * Copies {@code count} values of {@code width} bytes at byte {@code index} of {@code buf} into
+   * {@code array}, a primitive array of values of that width.
+   *
+   * @throws IndexOutOfBoundsException if the values lie outside the buffer or the array
+   * @throws IllegalStateException if the buffer was released
+   */
+  public static void copy(ArrowBuf buf, long index, Object array, int count, int width) {
+    copy(buf, index, array, 0, count, width);
+  }
+
+  /**
+   * Copies {@code count} values of {@code width} bytes at byte {@code index} of {@code buf} into
+   * {@code array} from element {@code at} on.
+   *
+   * @throws IndexOutOfBoundsException if the values lie outside the buffer or the array
+   * @throws IllegalStateException if the buffer was released
+   */
+  public static void copy(ArrowBuf buf, long index, Object array, int at, int count, int width) {
+    long bytes = (long) count * width;
+    long base = baseOffset(array);
+    if (index < 0
+        || count < 0
+        || at < 0
+        || index + bytes > buf.capacity()
+        || (long) at + count > java.lang.reflect.Array.getLength(array)) {
+      throw new IndexOutOfBoundsException(
+          "copy of " + bytes + " bytes at " + index + " from a buffer of " + buf.capacity());
+    }
+    if (buf.refCnt() == 0) {
+      throw new IllegalStateException("buffer already released");
+    }
+    UNSAFE.copyMemory(null, buf.memoryAddress() + index, array, base + (long) at * width, bytes);
+  }
+
+  private static long baseOffset(Object array) {
+    // Looked up per class once: Unsafe.arrayBaseOffset is too slow for a call per row.
+    if (array instanceof int[]) {
+      return Unsafe.ARRAY_INT_BASE_OFFSET;
+    } else if (array instanceof long[]) {
+      return Unsafe.ARRAY_LONG_BASE_OFFSET;
+    } else if (array instanceof float[]) {
+      return Unsafe.ARRAY_FLOAT_BASE_OFFSET;
+    } else if (array instanceof double[]) {
+      return Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
+    } else if (array instanceof short[]) {
+      return Unsafe.ARRAY_SHORT_BASE_OFFSET;
+    } else if (array instanceof byte[]) {
+      return Unsafe.ARRAY_BYTE_BASE_OFFSET;
+    }
+    throw new IllegalArgumentException("not a primitive numeric array: " + array.getClass());
+  }
+
+  /**
+   * Where a {@code java.nio.Buffer} keeps its address, found without making the field accessible; a
+   * class of its own so that a JVM denying Unsafe fails in {@link #requireAccess}, not earlier.
+   */
+  private static final class AddressField {
+    static final long OFFSET = offset();
+
+    private static long offset() {
+      try {
+        return UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+      } catch (NoSuchFieldException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+  }
+
+  private static Unsafe loadUnsafe() {
+    try {
+      Field field = Unsafe.class.getDeclaredField("theUnsafe");
+      field.setAccessible(true);
+      return (Unsafe) field.get(null);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.lazyarrow.loader;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Objects;
+
+/**
+ * Everything a loader needs to continue exactly where it was: its configuration and its position.
+ *
+ * <p>{@code step} counts the global batches that all ranks together have consumed in {@code epoch}
+ * (a rank's step times the world size). A loader built from a state yields exactly the batches that
+ * remained. Save it on every rank at the same training step, as a checkpoint does; all ranks then
+ * hold the same state but for {@code rank}.
+ *
+ * <p>Resuming on a different number of ranks ({@link #withShard}) hands the global batches that
+ * remain round-robin to the new ranks: no row is repeated or skipped, except the padding that evens
+ * out the epoch's last round, which is computed anew for the new world size.
+ *
+ * @param version the state format, 1
+ * @param rows the split's size, checked on resumption
+ * @param seed the seed of the shuffles
+ * @param epoch the current epoch
+ * @param step global batches consumed in the current epoch
+ * @param order "sequential", "shuffle" or "block"
+ * @param window batches per window of the block shuffle
+ * @param rank this process's rank
+ * @param worldSize the number of ranks
+ * @param dropLast whether the incomplete last round (and partial batch) is dropped
+ * @param batchSize rows per batch, or 0 with a token budget
+ * @param tokenBudget tokens per batch, or 0 with a fixed batch size
+ * @param lengthColumn the list column whose lengths count as tokens, or null
+ * @param paddedBudget whether a batch costs its longest length times its rows, not the sum
+ * @param bucketWindow rows per length-bucketing window, or 0 for none
+ * @param curriculumColumn the list or numeric column that scores difficulty, or null
+ * @param curriculumEpochs how many first epochs follow the curriculum
+ * @param pacing how the curriculum's coverage grows
+ * @param pacingStart the fraction of rows the first curriculum epoch covers, with pacing
+ */
+public record LoaderState(
+    int version,
+    long rows,
+    long seed,
+    int epoch,
+    long step,
+    String order,
+    int window,
+    int rank,
+    int worldSize,
+    boolean dropLast,
+    int batchSize,
+    long tokenBudget,
+    String lengthColumn,
+    boolean paddedBudget,
+    int bucketWindow,
+    String curriculumColumn,
+    int curriculumEpochs,
+    Pacing pacing,
+    double pacingStart) {
+  /** The state format this code reads and writes. */
+  public static final int VERSION = 1;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Checks the state. */
+  public LoaderState {
+    Objects.requireNonNull(order, "order");
+    Objects.requireNonNull(pacing, "pacing");
+    if (version != VERSION) {
+      throw new IllegalArgumentException(
+          "unsupported loader state version " + version + "; this reader supports " + VERSION);
+    }
+    if (epoch < 0 || step < 0) {
+      throw new IllegalArgumentException(
+          "epoch and step must not be negative, found epoch " + epoch + " step " + step);
+    }
+    if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+      throw new IllegalArgumentException(
+          "rank must be in [0, worldSize) with worldSize >= 1,"
+              + " found rank "
+              + rank
+              + " of "
+              + worldSize);
+    }
+  }
+
+  /** Returns this state as one line of JSON. */
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write loader state", e);
+    }
+  }
+
+  /**
+   * Reads a state written by {@link #toJson}.
+   *
+   * @throws IllegalArgumentException if {@code json} is not such a state
+   */
+  public static LoaderState fromJson(String json) {
+    try {
+      return JSON.readValue(json, LoaderState.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a loader state: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Returns this state for rank {@code rank} of {@code worldSize}: how a run changes size. */
+  public LoaderState withShard(int rank, int worldSize) {
+    return with(epoch, step, rank, worldSize);
+  }
+
+  /** Returns this state moved to {@code epoch} at {@code step}. */
+  LoaderState at(int epoch, long step) {
+    return with(epoch, step, rank, worldSize);
+  }
+
+  /** Returns a copy that differs in position and sharding only: the configuration never changes. */
+  private LoaderState with(int epoch, long step, int rank, int worldSize) {
+    return new LoaderState(
+        version,
+        rows,
+        seed,
+        epoch,
+        step,
+        order,
+        window,
+        rank,
+        worldSize,
+        dropLast,
+        batchSize,
+        tokenBudget,
+        lengthColumn,
+        paddedBudget,
+        bucketWindow,
+        curriculumColumn,
+        curriculumEpochs,
+        pacing,
+        pacingStart);
+  }
+}
