@@ -1,5 +1,7 @@
 package dev.lazyarrow;
 
+import dev.lazyarrow.internal.ipc.LoadedBatch;
+
 import dev.lazyarrow.format.LazyArrowException;
 
 import dev.lazyarrow.internal.read.ShardFile;
@@ -37,7 +39,7 @@ final class CachedBatch implements AutoCloseable {
   /** Whether each vector of {@link #root}, with everything below it, is known to hold no null. */
   private final boolean[] nullFree;
 
-  CachedBatch(Path file, ShardFile.LoadedBatch loaded, DictionaryProvider dictionaries) {
+  CachedBatch(Path file, LoadedBatch loaded, DictionaryProvider dictionaries) {
     this.file = file;
     this.root = loaded.root();
     List<FieldVector> vectors = root.getFieldVectors();

@@ -1,5 +1,7 @@
 package dev.lazyarrow;
 
+import dev.lazyarrow.internal.ipc.LoadedBatch;
+
 import dev.lazyarrow.format.LazyArrowException;
 
 import dev.lazyarrow.internal.cache.BatchCache;
@@ -74,7 +76,7 @@ public final class Split implements Iterable<Row> {
       shardStarts[i + 1] = shardStarts[i] + s.rows();
     }
     this.bytes = list.stream().mapToLong(Manifest.Shard::bytes).sum();
-    this.features = entry.features() == null ? Map.of() : Feature.parseAll(entry.features());
+    this.features = entry.features() == null ? Map.of() : Feature.parseAll(entry.features().toString());
     this.formatColumns = entry.formatColumns() == null ? List.of() : entry.formatColumns();
     this.selection = null;
   }
@@ -575,7 +577,7 @@ public final class Split implements Iterable<Row> {
   }
 
   private static BatchCache.Loaded<CachedBatch> cached(
-      ShardFile.LoadedBatch batch, ShardFile file) {
+      LoadedBatch batch, ShardFile file) {
     CachedBatch loaded = new CachedBatch(file.path(), batch, file.dictionaries());
     return new BatchCache.Loaded<>(loaded, loaded.weight);
   }

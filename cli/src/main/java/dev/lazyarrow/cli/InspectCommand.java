@@ -47,7 +47,7 @@ final class InspectCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static ObjectNode describe(LazyDataset ds) {
+  private static ObjectNode describe(LazyDataset ds) throws java.io.IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("path", ds.path().toString());
     ObjectNode source = root.putObject("source");
@@ -69,7 +69,7 @@ final class InspectCommand implements Callable<Integer> {
             field.getDictionary() == null ? typeOf(field) : "Dictionary<" + typeOf(field) + ">");
         Feature feature = split.features().get(field.getName());
         if (feature != null) {
-          c.set("feature", feature.toJson());
+          c.set("feature", JSON.readTree(feature.toString()));
         }
       }
     }

@@ -45,7 +45,7 @@ import org.apache.arrow.vector.validate.ValidateUtil;
  * SourceValidation}, dictionary indices inside their dictionary) before a value is read. A fault is
  * a {@link LazyArrowException} naming the file and the batch.
  */
-public final class ArrowBatches implements BatchReader {
+final class ArrowBatches implements BatchReader {
   private static final byte[] FILE_MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
 
   private final Path file;

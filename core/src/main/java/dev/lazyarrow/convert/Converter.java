@@ -286,7 +286,7 @@ public final class Converter {
           split.describedBy(),
           "split '" + split.name() + "' has no data files and no features: its schema is unknown");
     }
-    Map<String, Feature> features = Feature.parseAll(split.features());
+    Map<String, Feature> features = Feature.parseAll(split.features().toString());
     ObjectNode hf = JSON.createObjectNode();
     hf.putObject("info").set("features", split.features());
     Map<String, String> metadata = new HashMap<>();

@@ -27,7 +27,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * the column types ({@link JsonType}), the second fills record batches of about {@code batchBytes}
  * bytes of text each. Blank lines are skipped; a leading byte order mark is ignored.
  */
-public final class JsonLinesBatches implements BatchReader {
+final class JsonLinesBatches implements BatchReader {
   /** The longest line read. */
   static final int MAX_LINE_BYTES = 256 << 20;
 

@@ -54,7 +54,7 @@ class FeatureTest {
   }
 
   private static Feature feature(String text) {
-    return Feature.parse(json(text));
+    return FeatureReader.parse(json(text));
   }
 
   /**
@@ -94,7 +94,7 @@ class FeatureTest {
 
   @Test
   void parseAll_saveSingle_keepsColumnOrderAndKinds() throws IOException {
-    LinkedHashMap<String, Feature> features = Feature.parseAll(fixtureFeatures("save_single"));
+    LinkedHashMap<String, Feature> features = FeatureReader.parseAll(fixtureFeatures("save_single"));
 
     assertEquals(
         List.of(
@@ -151,7 +151,7 @@ class FeatureTest {
   @Test
   void parseAll_notAnObject_throwsWithTheNode() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Feature.parseAll(json("[1]")));
+        assertThrows(IllegalArgumentException.class, () -> FeatureReader.parseAll(json("[1]")));
     assertEquals(
         "features must be a JSON object of column name to feature, got ARRAY: [1]", e.getMessage());
   }
@@ -172,7 +172,7 @@ class FeatureTest {
 
   @Test
   void parse_classLabel_readsNamesInOrder() throws IOException {
-    Feature label = Feature.parseAll(fixtureFeatures("save_single")).get("label");
+    Feature label = FeatureReader.parseAll(fixtureFeatures("save_single")).get("label");
 
     assertEquals(Kind.CLASS_LABEL, label.kind());
     assertEquals(EMOTIONS, label.names());
@@ -184,7 +184,7 @@ class FeatureTest {
   @ParameterizedTest
   @ValueSource(ints = {6, 7, -1})
   void labelName_outsideNames_throwsWithRuleAndBadValue(int label) throws IOException {
-    Feature f = Feature.parseAll(fixtureFeatures("save_single")).get("label");
+    Feature f = FeatureReader.parseAll(fixtureFeatures("save_single")).get("label");
 
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> f.labelName(label));
@@ -233,7 +233,7 @@ class FeatureTest {
 
   @Test
   void parse_listOfClassLabel_readsElement() throws IOException {
-    Feature labels = Feature.parseAll(fixtureFeatures("save_single")).get("labels");
+    Feature labels = FeatureReader.parseAll(fixtureFeatures("save_single")).get("labels");
 
     assertEquals(Kind.LIST, labels.kind());
     assertEquals(-1, labels.length());
@@ -243,7 +243,7 @@ class FeatureTest {
 
   @Test
   void parse_nestedList_readsBothLevels() throws IOException {
-    Feature nested = Feature.parseAll(fixtureFeatures("save_single")).get("nested");
+    Feature nested = FeatureReader.parseAll(fixtureFeatures("save_single")).get("nested");
 
     assertEquals(Kind.LIST, nested.kind());
     assertEquals(Kind.LIST, nested.element().kind());
@@ -252,7 +252,7 @@ class FeatureTest {
 
   @Test
   void parse_largeList_readsElement() throws IOException {
-    Feature big = Feature.parseAll(fixtureFeatures("save_single")).get("big_list");
+    Feature big = FeatureReader.parseAll(fixtureFeatures("save_single")).get("big_list");
 
     assertEquals(Kind.LARGE_LIST, big.kind());
     assertEquals(-1, big.length());
@@ -264,7 +264,7 @@ class FeatureTest {
 
   @Test
   void parse_fixedLengthList_readsLength() throws IOException {
-    Feature fixed = Feature.parseAll(fixtureFeatures("save_single")).get("fixed");
+    Feature fixed = FeatureReader.parseAll(fixtureFeatures("save_single")).get("fixed");
 
     assertEquals(Kind.LIST, fixed.kind());
     assertEquals(4, fixed.length());
@@ -432,7 +432,7 @@ class FeatureTest {
 
   @Test
   void parse_struct_keepsFieldOrder() throws IOException {
-    Feature meta = Feature.parseAll(fixtureFeatures("save_single")).get("meta");
+    Feature meta = FeatureReader.parseAll(fixtureFeatures("save_single")).get("meta");
 
     assertEquals(Kind.STRUCT, meta.kind());
     assertEquals(List.of("source", "weight", "tags"), new ArrayList<>(meta.fields().keySet()));
@@ -458,7 +458,7 @@ class FeatureTest {
 
   @Test
   void parse_array2D_readsShapeAndDtype() throws IOException {
-    Feature grid = Feature.parseAll(fixtureFeatures("save_extension")).get("grid");
+    Feature grid = FeatureReader.parseAll(fixtureFeatures("save_extension")).get("grid");
 
     assertEquals(Kind.ARRAY, grid.kind());
     assertEquals("float32", grid.dtype());
@@ -467,7 +467,7 @@ class FeatureTest {
 
   @Test
   void shape_mutatingTheCopy_leavesFeatureUnchanged() throws IOException {
-    Feature grid = Feature.parseAll(fixtureFeatures("save_extension")).get("grid");
+    Feature grid = FeatureReader.parseAll(fixtureFeatures("save_extension")).get("grid");
 
     grid.shape()[0] = 99;
 
@@ -516,7 +516,7 @@ class FeatureTest {
 
   @Test
   void parse_image_readsKindAndKeepsOptions() throws IOException {
-    Feature image = Feature.parseAll(fixtureFeatures("save_extension")).get("image");
+    Feature image = FeatureReader.parseAll(fixtureFeatures("save_extension")).get("image");
     Feature withMode = feature("{'mode': 'RGB', 'decode': false, '_type': 'Image'}");
 
     assertEquals(Kind.IMAGE, image.kind());
@@ -540,7 +540,7 @@ class FeatureTest {
 
   @Test
   void parse_translation_readsLanguages() throws IOException {
-    Feature pair = Feature.parseAll(fixtureFeatures("save_translation")).get("pair");
+    Feature pair = FeatureReader.parseAll(fixtureFeatures("save_translation")).get("pair");
 
     assertEquals(Kind.TRANSLATION, pair.kind());
     assertEquals(List.of("en", "ko"), pair.languages());
@@ -630,7 +630,7 @@ class FeatureTest {
     JsonNode original = fixtureFeatures(fixture);
     ObjectNode rewritten = JSON.createObjectNode();
 
-    Feature.parseAll(original).forEach((name, f) -> rewritten.set(name, f.toJson()));
+    FeatureReader.parseAll(original).forEach((name, f) -> rewritten.set(name, f.toJson()));
 
     assertEquals(original, rewritten);
     assertEquals(original.toString(), rewritten.toString());
@@ -639,7 +639,7 @@ class FeatureTest {
   @Test
   void parse_callerMutatesInputAfterwards_featureUnchanged() {
     ObjectNode node = (ObjectNode) json("{'dtype': 'int64', '_type': 'Value'}");
-    Feature f = Feature.parse(node);
+    Feature f = FeatureReader.parse(node);
 
     node.put("dtype", "string");
     ((ObjectNode) f.toJson()).put("dtype", "bool");
@@ -655,13 +655,13 @@ class FeatureTest {
   void fromSchemaMetadata_fixture_equalsDatasetInfoFeatures(String fixture) throws IOException {
     Map<String, String> metadata = fixtureSchema(fixture).getCustomMetadata();
 
-    assertEquals(fixtureFeatures(fixture), Feature.fromSchemaMetadata(metadata).orElseThrow());
+    assertEquals(fixtureFeatures(fixture), FeatureReader.fromSchemaMetadata(metadata).orElseThrow());
   }
 
   @Test
   void fromSchemaMetadata_noHuggingfaceKeyOrNoFeatures_isEmpty() {
-    assertTrue(Feature.fromSchemaMetadata(Map.of()).isEmpty());
-    assertTrue(Feature.fromSchemaMetadata(Map.of("huggingface", "{\"info\": {}}")).isEmpty());
+    assertTrue(FeatureReader.fromSchemaMetadata(Map.of()).isEmpty());
+    assertTrue(FeatureReader.fromSchemaMetadata(Map.of("huggingface", "{\"info\": {}}")).isEmpty());
   }
 
   @Test
@@ -669,7 +669,7 @@ class FeatureTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Feature.fromSchemaMetadata(Map.of("huggingface", "{\"info\": ")));
+            () -> FeatureReader.fromSchemaMetadata(Map.of("huggingface", "{\"info\": ")));
     assertTrue(
         e.getMessage().startsWith("schema metadata 'huggingface' must be JSON: "), e.getMessage());
   }
@@ -680,7 +680,7 @@ class FeatureTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Feature.fromSchemaMetadata(Map.of("huggingface", value)));
+            () -> FeatureReader.fromSchemaMetadata(Map.of("huggingface", value)));
     assertEquals(
         "schema metadata 'huggingface' must be a JSON object whose info.features, if present, is an"
             + " object, got "
@@ -695,7 +695,7 @@ class FeatureTest {
   void toArrowSchema_fixture_equalsSchemaOfRealArrowFile(String fixture) throws IOException {
     Schema expected = fixtureSchema(fixture);
 
-    Schema actual = Feature.toArrowSchema(Feature.parseAll(fixtureFeatures(fixture)));
+    Schema actual = Feature.toArrowSchema(FeatureReader.parseAll(fixtureFeatures(fixture)));
 
     assertEquals(expected.getFields(), actual.getFields());
   }
@@ -703,7 +703,7 @@ class FeatureTest {
   @Test
   void toArrowSchema_saveExtension_carriesArray2DExtensionMetadataAsWritten() throws IOException {
     Field grid =
-        Feature.toArrowSchema(Feature.parseAll(fixtureFeatures("save_extension")))
+        Feature.toArrowSchema(FeatureReader.parseAll(fixtureFeatures("save_extension")))
             .findField("grid");
 
     assertEquals(

@@ -268,7 +268,7 @@ final class ParquetBatches implements BatchReader {
     }
     JsonNode features = hf == null ? null : HfFeatures.fromMetadata(file, hf);
     if (features != null) {
-      return new Schema(Feature.toArrowSchema(Feature.parseAll(features)).getFields(), metadata);
+      return new Schema(Feature.toArrowSchema(Feature.parseAll(features.toString())).getFields(), metadata);
     }
     List<Field> fields = new ArrayList<>();
     parquet.getFields().forEach(t -> fields.add(ParquetValues.arrowField(t)));

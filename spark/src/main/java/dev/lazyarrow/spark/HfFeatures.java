@@ -88,7 +88,7 @@ final class HfFeatures {
     if (features == null || !features.isObject()) {
       throw new IllegalArgumentException("option features must be a JSON object, found " + given);
     }
-    Map<String, Feature> parsed = Feature.parseAll(features);
+    Map<String, Feature> parsed = Feature.parseAll(features.toString());
     List<String> columns = schema.getFields().stream().map(Field::getName).toList();
     if (!List.copyOf(parsed.keySet()).equals(columns)) {
       throw new IllegalArgumentException(

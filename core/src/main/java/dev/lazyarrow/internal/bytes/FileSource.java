@@ -84,7 +84,7 @@ public final class FileSource implements ByteSource {
 
   @Override
   public void readFully(long position, ByteBuffer target) throws IOException {
-    ShardFooter.readFully(channel, position, target);
+    Positional.readFully(channel, position, target);
   }
 
   @Override

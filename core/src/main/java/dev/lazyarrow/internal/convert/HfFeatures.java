@@ -29,7 +29,7 @@ public final class HfFeatures {
       return null;
     }
     try {
-      Feature.parseAll(features);
+      Feature.parseAll(features.toString());
     } catch (IllegalArgumentException e) {
       throw new LazyArrowException(file, "invalid features: " + e.getMessage(), e);
     }

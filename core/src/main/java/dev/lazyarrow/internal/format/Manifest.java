@@ -314,7 +314,7 @@ public final class Manifest {
           "split '" + name + "' says " + split.rows() + " rows but its shards hold " + sum);
       if (split.features() != null) {
         try {
-          Feature.parseAll(split.features());
+          Feature.parseAll(split.features().toString());
         } catch (IllegalArgumentException e) {
           throw new LazyArrowException(
               file, "the features of split '" + name + "' are invalid: " + e.getMessage(), e);

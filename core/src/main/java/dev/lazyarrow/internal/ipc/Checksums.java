@@ -1,5 +1,7 @@
 package dev.lazyarrow.internal.ipc;
 
+import dev.lazyarrow.internal.bytes.Positional;
+
 import dev.lazyarrow.format.LazyArrowException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,11 +38,11 @@ public record Checksums(int[] batches, long coveredBytes, int covered) {
 
   /** Returns the CRC32C of {@code length} bytes of {@code channel} at {@code position}. */
   public static int crc(FileChannel channel, long position, long length) throws IOException {
-    return crc((p, target) -> ShardFooter.readFully(channel, p, target), position, length);
+    return crc(Positional.of(channel), position, length);
   }
 
   /** Returns the CRC32C of {@code length} bytes that {@code in} reads at {@code position}. */
-  public static int crc(ShardFooter.Positional in, long position, long length) throws IOException {
+  public static int crc(Positional in, long position, long length) throws IOException {
     CRC32C crc = new CRC32C();
     ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(0, length)));
     for (long done = 0; done < length; ) {

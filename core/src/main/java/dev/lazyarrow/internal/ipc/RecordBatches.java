@@ -33,7 +33,7 @@ public final class RecordBatches {
    * here on failure), checking that it holds {@code rows} rows and, with {@link BatchValidator},
    * that every value lies where its field says, before Arrow sees it.
    */
-  public static ShardFile.LoadedBatch load(
+  public static LoadedBatch load(
       Path file,
       Schema schema,
       Map<Long, Dictionary> dictionaries,
@@ -72,7 +72,7 @@ public final class RecordBatches {
    * Checks {@code batch} against {@code schema} with {@link BatchValidator} and loads it into a new
    * root of that schema; the batch is closed either way.
    */
-  public static ShardFile.LoadedBatch vectors(
+  public static LoadedBatch vectors(
       Path file,
       String what,
       Schema schema,
@@ -93,7 +93,7 @@ public final class RecordBatches {
       new VectorLoader(root).load(plain);
       Set<FieldVector> noNulls = Collections.newSetFromMap(new IdentityHashMap<>());
       collectNoNulls(root.getFieldVectors(), batch.getNodes().iterator(), noNulls);
-      return new ShardFile.LoadedBatch(root, inAllocatorMemory || plain != batch, noNulls);
+      return new LoadedBatch(root, inAllocatorMemory || plain != batch, noNulls);
     } catch (RuntimeException e) {
       root.close();
       throw e instanceof LazyArrowException lae

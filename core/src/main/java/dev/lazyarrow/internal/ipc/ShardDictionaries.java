@@ -1,6 +1,5 @@
 package dev.lazyarrow.internal.ipc;
 
-import dev.lazyarrow.internal.read.BlockReader;
 
 import dev.lazyarrow.format.LazyArrowException;
 import java.nio.file.Path;

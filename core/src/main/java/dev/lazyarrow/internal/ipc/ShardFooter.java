@@ -1,5 +1,7 @@
 package dev.lazyarrow.internal.ipc;
 
+import dev.lazyarrow.internal.bytes.Positional;
+
 import dev.lazyarrow.spi.ByteSource;
 
 import dev.lazyarrow.format.LazyArrowException;
@@ -79,16 +81,9 @@ public final class ShardFooter {
 
   private ShardFooter() {}
 
-  /** Reads bytes by position: a file channel or a {@link ByteSource}. */
-  @FunctionalInterface
-  public interface Positional {
-    /** Fills {@code target} from the bytes at {@code position}. */
-    void readFully(long position, ByteBuffer target) throws IOException;
-  }
-
   /** Reads and checks the footer of the file {@code file} open as {@code channel}. */
   public static BlockTable read(Path file, FileChannel channel, long size) throws IOException {
-    return read(file, (position, target) -> readFully(channel, position, target), size, true);
+    return read(file, Positional.of(channel), size, true);
   }
 
   /**
@@ -275,7 +270,7 @@ public final class ShardFooter {
   }
 
   static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
-    return readFully((p, t) -> readFully(channel, p, t), position, length);
+    return readFully(Positional.of(channel), position, length);
   }
 
   /** Returns {@code length} bytes at {@code position}, little-endian. */
@@ -285,13 +280,4 @@ public final class ShardFooter {
     return buffer.flip();
   }
 
-  /** Fills {@code target} from the file bytes at {@code position}. */
-  public static void readFully(FileChannel channel, long position, ByteBuffer target) throws IOException {
-    int start = target.position();
-    while (target.hasRemaining()) {
-      if (channel.read(target, position + target.position() - start) < 0) {
-        throw new java.io.EOFException("end of file at " + (position + target.position() - start));
-      }
-    }
-  }
 }

@@ -1,5 +1,9 @@
 package dev.lazyarrow.internal.read;
 
+import dev.lazyarrow.internal.ipc.BlockReader;
+
+import dev.lazyarrow.internal.ipc.LoadedBatch;
+
 import dev.lazyarrow.internal.cache.CacheEntry;
 import dev.lazyarrow.internal.bytes.DaemonPool;
 import dev.lazyarrow.internal.cache.DiskCache;
@@ -68,7 +72,7 @@ public final class FetchedBatches implements BlockReader {
   /**
    * Loads batch {@code index}: from the cache if given, else fetched; fetches ahead if in order.
    */
-  ShardFile.LoadedBatch load(int index) {
+  LoadedBatch load(int index) {
     Future<ArrowBuf> fetched = take(index);
     if (shard.channel == null) {
       aheadOf(index);
@@ -183,7 +187,7 @@ public final class FetchedBatches implements BlockReader {
   }
 
   /** Loads batch {@code index} from its fetched block, which it takes over. */
-  private ShardFile.LoadedBatch fromBlock(int index, ArrowBuf bytes) {
+  private LoadedBatch fromBlock(int index, ArrowBuf bytes) {
     ArrowBlock block = shard.blocks.batchBlocks().get(index);
     ArrowBuf body;
     RecordBatch header;
@@ -196,7 +200,7 @@ public final class FetchedBatches implements BlockReader {
   }
 
   /** Loads batch {@code index} of this shard from {@code body}, which it takes over. */
-  private ShardFile.LoadedBatch load(
+  private LoadedBatch load(
       int index, RecordBatch header, ArrowBuf body, boolean inAllocatorMemory) {
     return RecordBatches.load(
         shard.path,
@@ -248,7 +252,7 @@ public final class FetchedBatches implements BlockReader {
         body.getReferenceManager().retain();
       }
     }
-    ShardFile.LoadedBatch decompressed = load(index, header, body, true);
+    LoadedBatch decompressed = load(index, header, body, true);
     try (VectorSchemaRoot root = decompressed.root()) {
       return cache.put(
           key(index),

@@ -1,5 +1,7 @@
 package dev.lazyarrow.internal.read;
 
+import dev.lazyarrow.internal.ipc.LoadedBatch;
+
 import dev.lazyarrow.internal.ipc.RecordBatches;
 
 import dev.lazyarrow.format.LazyArrowException;
@@ -195,7 +197,7 @@ public final class RowsPlan {
             : NoCompressionCodec.DEFAULT_BODY_COMPRESSION;
     ArrowRecordBatch batch =
         new ArrowRecordBatch(rows.length, nodes, buffers, compression, counts, false, false);
-    ShardFile.LoadedBatch loaded =
+    LoadedBatch loaded =
         RecordBatches.vectors(
             shard.path,
             "rows of record batch " + request.batch(),
@@ -216,7 +218,7 @@ public final class RowsPlan {
       }
     }
     VectorSchemaRoot root = new VectorSchemaRoot(all, vectors, rows.length);
-    return new ShardFile.RowsRead(new ShardFile.LoadedBatch(root, true, loaded.noNulls()), rows);
+    return new ShardFile.RowsRead(new LoadedBatch(root, true, loaded.noNulls()), rows);
   }
 
   private int[] wholeRows() {

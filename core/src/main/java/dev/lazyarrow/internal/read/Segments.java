@@ -1,7 +1,7 @@
 package dev.lazyarrow.internal.read;
 
 import dev.lazyarrow.internal.bytes.Segment;
-import dev.lazyarrow.internal.read.BlockReader;
+import dev.lazyarrow.internal.ipc.BlockReader;
 import dev.lazyarrow.internal.ipc.ShardFooter;
 
 import dev.lazyarrow.format.LazyArrowException;

@@ -1,5 +1,7 @@
 package dev.lazyarrow.internal.read;
 
+import dev.lazyarrow.internal.ipc.LoadedBatch;
+
 import dev.lazyarrow.spi.ByteSource;
 
 import dev.lazyarrow.internal.ipc.BlockTable;
@@ -265,14 +267,6 @@ public final class ShardFile implements AutoCloseable {
     }
     return i;
   }
-
-  /**
-   * A loaded record batch: its root, owned by the caller; whether its buffers are allocator memory
-   * (decompressed, or copied out of the file) rather than views of the mapping; and the vectors
-   * whose field node in the batch's metadata counts no null.
-   */
-  public record LoadedBatch(
-      VectorSchemaRoot root, boolean inAllocatorMemory, Set<FieldVector> noNulls) {}
 
   /**
    * Loads record batch {@code index}, zero-copy unless the batch is compressed.

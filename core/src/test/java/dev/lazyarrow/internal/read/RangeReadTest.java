@@ -1,5 +1,7 @@
 package dev.lazyarrow.internal.read;
 
+import dev.lazyarrow.internal.ipc.LoadedBatch;
+
 import dev.lazyarrow.testing.ShardBytes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -135,7 +137,7 @@ class RangeReadTest {
 
   /** Reads {@code rows} of batch {@code b} by ranges and checks them against the mapped batch. */
   private static void checkSame(ShardFile shard, int b, int[] rows, int[] columns) {
-    ShardFile.LoadedBatch mapped = shard.load(b);
+    LoadedBatch mapped = shard.load(b);
     List<ShardFile.RowsRead> read =
         ShardFile.readRows(List.of(new ShardFile.RowRequest(shard, b, rows)), columns);
     try {

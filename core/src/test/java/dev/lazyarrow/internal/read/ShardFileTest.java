@@ -1,5 +1,7 @@
 package dev.lazyarrow.internal.read;
 
+import dev.lazyarrow.internal.ipc.LoadedBatch;
+
 import dev.lazyarrow.internal.ipc.IpcFileWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,7 +80,7 @@ class ShardFileTest {
 
   private static int valueAt(ShardFile shard, long row) {
     int b = shard.batchOf(row);
-    ShardFile.LoadedBatch loaded = shard.load(b);
+    LoadedBatch loaded = shard.load(b);
     try (VectorSchemaRoot root = loaded.root()) {
       return ((IntVector) root.getVector(0)).get((int) (row - shard.batchStart(b)));
     }
@@ -148,7 +150,7 @@ class ShardFileTest {
     Path file = Fixtures.path("pyarrow/ipc_plain.arrow");
     try (ShardFile shard = new ShardFile(file, -1, -1, allocator)) {
       for (int b = 0; b < shard.batchCount(); b++) {
-        for (ShardFile.LoadedBatch batch : List.of(shard.load(b), shard.read(b))) {
+        for (LoadedBatch batch : List.of(shard.load(b), shard.read(b))) {
           List<FieldVector> all = new ArrayList<>();
           collect(batch.root().getFieldVectors(), all);
           for (FieldVector v : all) {

@@ -1,4 +1,4 @@
-package dev.lazyarrow.internal.read;
+package dev.lazyarrow.internal.ipc;
 
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.memory.ArrowBuf;
