@@ -81,7 +81,7 @@ class ReadModeTest {
   void tokensAndLongs_prefetchingProjectedLoaderThroughRanges_collateTheMappedValues() {
     // The 32-row corpus hf_reference.py makes: text, input_ids and a ClassLabel.
     Path dir =
-        Fixtures.copyTree(Path.of("src/main/resources/dev/lazyarrow/cli/warmup"), tmp.resolve("w"));
+        Fixtures.copyTree(Path.of("../cli/src/main/resources/dev/lazyarrow/cli/warmup"), tmp.resolve("w"));
     List<String> mapped = tokensAndLabels(dir, ReadMode.MAPPED);
     assertEquals(mapped, tokensAndLabels(dir, ReadMode.RANGES));
     assertEquals(4, mapped.size());

@@ -131,14 +131,28 @@ class IndexerTest {
   }
 
   @Test
-  void index_parquetSource_isRefusedWithConvertAdvice() {
-    LazyArrowException e =
+  void convert_parquetWithoutTheParquetModule_namesTheModuleToAdd() {
+    LazyArrowException folder =
         assertThrows(
             LazyArrowException.class,
             () ->
-                Indexer.index(
-                    Fixtures.copyTree(Fixtures.path("hf/hub_parquet"), tmp.resolve("h"))));
-    assertTrue(e.getMessage().contains("convert it instead"), e.getMessage());
+                Converter.newBuilder()
+                    .build()
+                    .convert(Fixtures.path("hf/hub_parquet"), tmp.resolve("out")));
+    assertTrue(
+        folder.getMessage().contains("needs the module dev.lazyarrow:lazyarrow-parquet"),
+        folder.getMessage());
+    LazyArrowException file =
+        assertThrows(
+            LazyArrowException.class,
+            () ->
+                Converter.newBuilder()
+                    .build()
+                    .convert(Fixtures.path("parquet/zstd.parquet"), tmp.resolve("out2")));
+    assertTrue(file.getMessage().startsWith(Fixtures.path("parquet/zstd.parquet").toString()));
+    assertTrue(
+        file.getMessage().contains("Reading Parquet needs the module dev.lazyarrow:lazyarrow-parquet"),
+        file.getMessage());
   }
 
   private Path indexedSingle() throws IOException {

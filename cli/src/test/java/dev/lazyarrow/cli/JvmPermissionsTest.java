@@ -1,4 +1,4 @@
-package dev.lazyarrow;
+package dev.lazyarrow.cli;
 
 import dev.lazyarrow.testing.Fixtures;
 
