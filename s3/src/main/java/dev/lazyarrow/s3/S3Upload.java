@@ -1,5 +1,7 @@
 package dev.lazyarrow.s3;
 
+import dev.lazyarrow.internal.bytes.Positional;
+
 import dev.lazyarrow.internal.ipc.ShardFooter;
 
 import dev.lazyarrow.format.LazyArrowException;
@@ -59,7 +61,7 @@ final class S3Upload {
         int number = parts.size() + 1;
         // A part is read into the heap: the SDK may send it more than once (retries).
         ByteBuffer bytes = ByteBuffer.allocate((int) length);
-        ShardFooter.readFully(channel, at, bytes);
+        Positional.readFully(channel, at, bytes);
         RequestBody body = RequestBody.fromByteBuffer(bytes.flip());
         String etag =
             client
