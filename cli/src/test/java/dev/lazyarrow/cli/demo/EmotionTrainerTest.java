@@ -24,7 +24,7 @@ class EmotionTrainerTest {
   @BeforeAll
   static void convert() throws Exception {
     Path out = tmp.resolve("emotion");
-    Converter.newBuilder().build().convert(Path.of("data/emotion"), out);
+    Converter.newBuilder().build().convert(Path.of("samples/data/emotion"), out);
     dataset = LazyDataset.open(out);
   }
 
