@@ -1,5 +1,7 @@
 package dev.lazyarrow.convert;
 
+import dev.lazyarrow.internal.ipc.Framing;
+
 import dev.lazyarrow.internal.convert.BatchReader;
 import dev.lazyarrow.internal.ipc.SourceMessages;
 import dev.lazyarrow.internal.convert.SourceValidation;
@@ -11,7 +13,6 @@ import dev.lazyarrow.internal.ipc.IpcFileReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,7 +47,7 @@ import org.apache.arrow.vector.validate.ValidateUtil;
  * a {@link LazyArrowException} naming the file and the batch.
  */
 final class ArrowBatches implements BatchReader {
-  private static final byte[] FILE_MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] FILE_MAGIC = Framing.MAGIC;
 
   private final Path file;
   private final ArrowReader reader;

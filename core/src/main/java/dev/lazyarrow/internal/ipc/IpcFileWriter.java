@@ -37,7 +37,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * <p>Each checksum is computed from the bytes as they are written, so nothing is read back.
  */
 public final class IpcFileWriter implements AutoCloseable {
-  private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = Framing.MAGIC;
 
   private final Summing summing;
   private final WriteChannel out;

@@ -73,8 +73,7 @@ public final class ShardFooter {
   /** The largest footer or message metadata read: a stated bound, far above any real one. */
   static final int MAX_METADATA = 64 << 20;
 
-  private static final byte[] MAGIC = "ARROW1".getBytes(StandardCharsets.US_ASCII);
-  private static final int CONTINUATION = 0xFFFFFFFF;
+  private static final byte[] MAGIC = Framing.MAGIC;
 
   /** Leading magic padded to 8 bytes, footer length, trailing magic. */
   private static final int MIN_SIZE = 8 + 4 + MAGIC.length;
@@ -157,9 +156,9 @@ public final class ShardFooter {
   /** Reads the message flatbuffer of {@code block} from {@code bytes}, the block's metadata. */
   public static Message message(Path file, ArrowBlock block, ByteBuffer bytes) {
     try {
-      int first = bytes.getInt(0);
-      int prefix = first == CONTINUATION ? 8 : 4;
-      int length = first == CONTINUATION ? bytes.getInt(4) : first;
+      Framing.Prefix framing = Framing.prefix(bytes);
+      int prefix = framing.bytes();
+      int length = framing.metadataLength();
       if (length <= 0 || prefix + (long) length > block.getMetadataLength()) {
         throw new LazyArrowException(
             file,

@@ -33,9 +33,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class SourceMessages extends MessageChannelReader {
   /** The most metadata bytes one message may have: a schema of some 100,000 columns. */
-  static final int MAX_METADATA = 64 << 20;
+  static final int MAX_METADATA = ShardFooter.MAX_METADATA;
 
-  private static final int CONTINUATION = 0xFFFFFFFF;
 
   private final Path file;
   private final FileChannel channel;
@@ -56,15 +55,11 @@ public final class SourceMessages extends MessageChannelReader {
     if (left == 0) {
       return null; // a stream may end without the marker
     }
-    ByteBuffer head = read(at, (int) Math.min(8, left));
-    boolean continued = head.limit() >= 4 && head.getInt(0) == CONTINUATION;
-    int prefix = continued ? 8 : 4;
-    if (head.limit() < prefix) {
-      throw new LazyArrowException(
-          file, "stream truncated: " + left + " stray bytes at offset " + at);
-    }
-    int length = head.getInt(prefix - 4);
-    if (length == 0) {
+    ByteBuffer head = read(at, (int) Math.min(Framing.MAX_PREFIX, left));
+    Framing.Prefix framing = Framing.prefix(file, at, head, left, MAX_METADATA);
+    int prefix = framing.bytes();
+    int length = framing.metadataLength();
+    if (framing.endOfStream()) {
       if (left != prefix) {
         throw new LazyArrowException(
             file,
@@ -75,19 +70,6 @@ public final class SourceMessages extends MessageChannelReader {
                 + " more bytes follow: a damaged message length would drop the rows after it");
       }
       return super.readNext();
-    }
-    if (length < 0 || length > left - prefix || length > MAX_METADATA) {
-      throw new LazyArrowException(
-          file,
-          "message at offset "
-              + at
-              + " claims "
-              + Integer.toUnsignedString(length)
-              + " bytes of metadata; the file has "
-              + (left - prefix)
-              + " left (at most "
-              + MAX_METADATA
-              + " are read)");
     }
     long body;
     try {

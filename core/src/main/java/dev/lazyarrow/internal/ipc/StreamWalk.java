@@ -27,7 +27,6 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * Message} flatbuffer, then a body of the length the flatbuffer gives.
  */
 public final class StreamWalk {
-  private static final int CONTINUATION = 0xFFFFFFFF;
 
   private StreamWalk() {}
 
@@ -66,14 +65,13 @@ public final class StreamWalk {
       long position = 0;
       while (position + 4 <= size) {
         ByteBuffer head =
-            ShardFooter.readFully(channel, position, (int) Math.min(8, size - position));
-        boolean continued = head.getInt(0) == CONTINUATION;
-        int prefix = continued ? 8 : 4;
-        if (continued && head.limit() < 8) {
-          throw new LazyArrowException(file, "stream truncated at offset " + position);
-        }
-        int length = continued ? head.getInt(4) : head.getInt(0);
-        if (length == 0) {
+            ShardFooter.readFully(
+                channel, position, (int) Math.min(Framing.MAX_PREFIX, size - position));
+        Framing.Prefix framing =
+            Framing.prefix(file, position, head, size - position, ShardFooter.MAX_METADATA);
+        int prefix = framing.bytes();
+        int length = framing.metadataLength();
+        if (framing.endOfStream()) {
           if (position + prefix != size) {
             throw new LazyArrowException(
                 file,
@@ -84,17 +82,6 @@ public final class StreamWalk {
                     + " bytes");
           }
           break;
-        }
-        if (length < 0 || length > ShardFooter.MAX_METADATA || position + prefix + length > size) {
-          throw new LazyArrowException(
-              file,
-              "message at offset "
-                  + position
-                  + " claims "
-                  + length
-                  + " bytes of metadata; the file has "
-                  + (size - position - prefix)
-                  + " left");
         }
         ByteBuffer meta = ShardFooter.readFully(channel, position, prefix + length);
         Message message =
