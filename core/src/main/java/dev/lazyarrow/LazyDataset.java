@@ -1,12 +1,9 @@
 package dev.lazyarrow;
 
 import dev.lazyarrow.format.LazyArrowException;
-
 import dev.lazyarrow.internal.cache.BatchCache;
-import dev.lazyarrow.internal.format.Manifest;
-import dev.lazyarrow.internal.format.SafeFiles;
 import dev.lazyarrow.internal.cache.DiskCache;
-import dev.lazyarrow.internal.bytes.Memory;
+import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.spi.ObjectStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -16,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 
 /**
  * A LazyArrow dataset directory (or prefix in object storage), opened by reading its manifest and
@@ -46,10 +42,10 @@ public final class LazyDataset implements AutoCloseable {
   private final ObjectStore ownStore;
 
   private final BufferAllocator allocator;
-  private final BatchCache<Split.BatchKey, CachedBatch> cache;
+  private final BatchCache<SplitReads.BatchKey, CachedBatch> cache;
   private final Map<String, Split> splits = new LinkedHashMap<>();
 
-  private LazyDataset(
+  LazyDataset(
       Path dir,
       ShardFiles files,
       Manifest manifest,
@@ -165,7 +161,7 @@ public final class LazyDataset implements AutoCloseable {
    */
   public void verify() {
     for (Split split : splits.values()) {
-      split.verify();
+      split.reads().verify();
     }
   }
 
@@ -187,7 +183,7 @@ public final class LazyDataset implements AutoCloseable {
     List<RuntimeException> failures = new ArrayList<>();
     run(cache::close, failures);
     for (Split split : splits.values()) {
-      run(split::close, failures);
+      run(split.reads()::close, failures);
     }
     run(allocator::close, failures);
     if (ownStore != null) {
@@ -248,7 +244,8 @@ public final class LazyDataset implements AutoCloseable {
      */
     public Builder objectStore(ObjectStore store) {
       if (this.store != null) {
-        throw new IllegalStateException("an object store was already set, for " + this.store.scheme());
+        throw new IllegalStateException(
+            "an object store was already set, for " + this.store.scheme());
       }
       this.store = Objects.requireNonNull(store, "store");
       return this;
@@ -350,13 +347,7 @@ public final class LazyDataset implements AutoCloseable {
      *     the flag)
      */
     public LazyDataset open(Path dir) {
-      Objects.requireNonNull(dir, "dir");
-      Memory.requireAccess(dir);
-      Manifest manifest = Manifest.read(dir);
-      // Shards are opened by their real paths, which must then hold no link (see SafeFiles).
-      Path realDir = SafeFiles.realDirectory(dir);
-      BufferAllocator allocator = allocator(dir);
-      return open(dir, manifest, ShardFiles.local(realDir, allocator, localCache), allocator, null);
+      return opening().open(dir);
     }
 
     /**
@@ -368,71 +359,12 @@ public final class LazyDataset implements AutoCloseable {
      *     class path (the message names the dependency to add)
      */
     public LazyDataset open(URI uri) {
-      Objects.requireNonNull(uri, "uri");
-      if ("file".equalsIgnoreCase(uri.getScheme())) {
-        return open(Path.of(uri));
-      }
-      if (uri.getScheme() == null) {
-        throw new IllegalArgumentException("a dataset URI needs a scheme, such as s3://: " + uri);
-      }
-      // Prints as s3:/bucket/prefix: a Path folds the double slash.
-      Path name = Path.of(uri.toString());
-      Memory.requireAccess(name);
-      boolean given = store != null && store.scheme().equalsIgnoreCase(uri.getScheme());
-      ObjectStore own = given ? null : ObjectStorage.defaultStore(uri, name);
-      ObjectStore objects = given ? store : own;
-      try {
-        Manifest manifest = ObjectStorage.manifest(objects, uri);
-        BufferAllocator allocator = allocator(name);
-        return open(
-            name, manifest, ObjectStorage.shards(objects, uri, allocator, localCache), allocator, own);
-      } catch (RuntimeException e) {
-        if (own != null) {
-          own.close();
-        }
-        throw e;
-      }
+      return opening().open(uri);
     }
 
-    private BufferAllocator allocator(Path name) {
-      return parent == null
-          ? new RootAllocator()
-          : parent.newChildAllocator("lazyarrow " + name, 0, Long.MAX_VALUE);
-    }
-
-    private LazyDataset open(
-        Path dir, Manifest manifest, ShardFiles files, BufferAllocator allocator, ObjectStore own) {
-      LazyDataset dataset;
-      try {
-        long bound =
-            keepInMemory ? Long.MAX_VALUE : cacheBytes == -1 ? DEFAULT_CACHE_BYTES : cacheBytes;
-        dataset =
-            new LazyDataset(
-                dir,
-                files,
-                manifest,
-                allocator,
-                bound,
-                verifyChecksums,
-                readMode == null ? ReadMode.AUTO : readMode,
-                own);
-      } catch (RuntimeException e) {
-        allocator.close();
-        throw e;
-      }
-      if (keepInMemory) {
-        try {
-          dataset.splits.values().forEach(Split::keepInMemory);
-        } catch (RuntimeException e) {
-          try {
-            dataset.close();
-          } catch (RuntimeException closing) {
-            e.addSuppressed(closing);
-          }
-          throw e;
-        }
-      }
-      return dataset;
+    private Opening opening() {
+      return new Opening(
+          cacheBytes, parent, keepInMemory, verifyChecksums, readMode, localCache, store);
     }
   }
 }

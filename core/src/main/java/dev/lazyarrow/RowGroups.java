@@ -29,10 +29,10 @@ final class RowGroups {
    * after use; closing the stream closes those not handed out. Groups read by ranges are read
    * before the first is handed out; leased ones are leased only when handed out.
    */
-  static Stream<Batch> holding(Split split, long[] sorted, Columns shown) {
-    List<Group> groups = group(split, sorted);
+  static Stream<Batch> holding(SplitReads reads, long[] sorted, Columns shown) {
+    List<Group> groups = group(reads, sorted);
     List<Group> ranged = groups.stream().filter(Group::ranges).toList();
-    Iterator<Batch> read = ranged.isEmpty() ? null : read(split, ranged, shown).iterator();
+    Iterator<Batch> read = ranged.isEmpty() ? null : read(reads, ranged, shown).iterator();
     Iterator<Batch> batches =
         new Iterator<>() {
           private int next;
@@ -50,7 +50,7 @@ final class RowGroups {
             Group g = groups.get(next++);
             return g.ranges()
                 ? read.next()
-                : split.leased(shown, g.shard(), g.batch(), g.firstRow());
+                : reads.leased(shown, g.shard(), g.batch(), g.firstRow());
           }
         };
     Stream<Batch> stream =
@@ -67,11 +67,11 @@ final class RowGroups {
   }
 
   /** Returns the rows at {@code indices}, in that order, read by groups. */
-  static List<Row> take(Split split, long[] indices, Columns shown) {
+  static List<Row> take(SplitReads reads, long[] indices, Columns shown) {
     long[] sorted = indices.clone();
     Arrays.sort(sorted);
     Row[] rows = new Row[sorted.length];
-    try (Stream<Batch> batches = holding(split, sorted, shown)) {
+    try (Stream<Batch> batches = holding(reads, sorted, shown)) {
       Iterator<Batch> it = batches.iterator();
       int k = 0;
       while (k < sorted.length) {
@@ -93,12 +93,12 @@ final class RowGroups {
    * Reads the groups of {@code sorted} that are read by ranges, and keeps nothing; returns how many
    * rows they hold.
    */
-  static int readAhead(Split split, long[] sorted, Columns shown) {
+  static int readAhead(SplitReads reads, long[] sorted, Columns shown) {
     List<ShardFile.RowRequest> requests = new ArrayList<>();
     int rows = 0;
-    for (Group g : group(split, sorted)) {
+    for (Group g : group(reads, sorted)) {
       if (g.ranges()) {
-        requests.add(new ShardFile.RowRequest(split.shardFile(g.shard()), g.batch(), g.rows()));
+        requests.add(new ShardFile.RowRequest(reads.shard(g.shard()), g.batch(), g.rows()));
         rows += g.rows().length;
       }
     }
@@ -107,10 +107,10 @@ final class RowGroups {
   }
 
   /** Reads the rows of {@code groups} by ranges, jointly, as batches owned by the caller. */
-  private static List<Batch> read(Split split, List<Group> groups, Columns shown) {
+  private static List<Batch> read(SplitReads reads, List<Group> groups, Columns shown) {
     List<ShardFile.RowRequest> requests = new ArrayList<>(groups.size());
     for (Group g : groups) {
-      requests.add(new ShardFile.RowRequest(split.shardFile(g.shard()), g.batch(), g.rows()));
+      requests.add(new ShardFile.RowRequest(reads.shard(g.shard()), g.batch(), g.rows()));
     }
     List<ShardFile.RowsRead> read = ShardFile.readRows(requests, shown.source);
     List<Batch> batches = new ArrayList<>(read.size());
@@ -119,7 +119,7 @@ final class RowGroups {
       Lease<CachedBatch> lease;
       try {
         lease =
-            split
+            reads
                 .cache()
                 .own(new CachedBatch(file.path(), read.get(i).batch(), file.dictionaries()));
       } catch (RuntimeException e) {
@@ -135,18 +135,18 @@ final class RowGroups {
   /**
    * Returns the batch holding split row {@code index}, read by ranges: that row only, if it can.
    */
-  static Batch one(Split split, Columns shown, int shard, int batch, long firstRow, int row) {
-    return read(split, List.of(new Group(shard, batch, firstRow, new int[] {row}, true)), shown)
+  static Batch one(SplitReads reads, Columns shown, int shard, int batch, long firstRow, int row) {
+    return read(reads, List.of(new Group(shard, batch, firstRow, new int[] {row}, true)), shown)
         .get(0);
   }
 
-  private static List<Group> group(Split split, long[] sorted) {
+  private static List<Group> group(SplitReads reads, long[] sorted) {
     List<Group> groups = new ArrayList<>();
     int k = 0;
     while (k < sorted.length) {
-      int shard = split.shardOf(sorted[k]);
-      ShardFile file = split.shardFile(shard);
-      long shardStart = split.shardStart(shard);
+      int shard = reads.shardOf(sorted[k]);
+      ShardFile file = reads.shard(shard);
+      long shardStart = reads.shardStart(shard);
       int batch = file.batchOf(sorted[k] - shardStart);
       long first = shardStart + file.batchStart(batch);
       long end =
@@ -166,7 +166,7 @@ final class RowGroups {
         }
       }
       rows = Arrays.copyOf(rows, n);
-      groups.add(new Group(shard, batch, first, rows, split.byRanges(shard, batch, n)));
+      groups.add(new Group(shard, batch, first, rows, reads.byRanges(shard, batch, n)));
     }
     return groups;
   }

@@ -1,16 +1,9 @@
 package dev.lazyarrow;
 
-import dev.lazyarrow.internal.ipc.LoadedBatch;
-
-import dev.lazyarrow.format.LazyArrowException;
-
-import dev.lazyarrow.internal.cache.BatchCache;
-import dev.lazyarrow.internal.cache.BatchCache.Lease;
 import dev.lazyarrow.format.Feature;
+import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.cache.BatchCache;
 import dev.lazyarrow.internal.format.Manifest;
-import dev.lazyarrow.internal.read.ShardFile;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,21 +19,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * #batches}) touch only the shards and record batches they need. All methods are thread-safe.
  */
 public final class Split implements Iterable<Row> {
-  private final int ordinal;
   private final String name;
   private final long size;
   private final long bytes;
-  private final long[] shardStarts;
-  private final ShardFile[] shards;
-
-  /** Whether shard i's schema was found equal to the first shard's; set once per shard. */
-  private final boolean[] schemaChecked;
-
   private final Map<String, Feature> features;
-  private final BatchCache<BatchKey, CachedBatch> cache;
-  private final boolean verifyChecksums;
-  private final ReadMode readMode;
-  private volatile Columns columns;
+  private final SplitReads reads;
 
   /** The selected columns of a projection, in their order; null for every column. */
   private final String[] selection;
@@ -50,53 +33,33 @@ public final class Split implements Iterable<Row> {
 
   private volatile Columns view;
 
-  /** Identifies a record batch across a dataset: split, shard and batch position. */
-  record BatchKey(int split, int shard, int batch) {}
-
   Split(
       int ordinal,
       Manifest.SplitEntry entry,
       ShardFiles files,
-      BatchCache<BatchKey, CachedBatch> cache,
+      BatchCache<SplitReads.BatchKey, CachedBatch> cache,
       boolean verifyChecksums,
       ReadMode readMode) {
-    this.ordinal = ordinal;
-    this.verifyChecksums = verifyChecksums;
-    this.readMode = readMode;
     this.name = entry.name();
     this.size = entry.rows();
-    this.cache = cache;
-    List<Manifest.Shard> list = entry.shards();
-    this.shards = new ShardFile[list.size()];
-    this.shardStarts = new long[list.size() + 1];
-    this.schemaChecked = new boolean[list.size()];
-    for (int i = 0; i < shards.length; i++) {
-      Manifest.Shard s = list.get(i);
-      shards[i] = files.of(s);
-      shardStarts[i + 1] = shardStarts[i] + s.rows();
-    }
-    this.bytes = list.stream().mapToLong(Manifest.Shard::bytes).sum();
-    this.features = entry.features() == null ? Map.of() : Feature.parseAll(entry.features().toString());
+    this.bytes = entry.shards().stream().mapToLong(Manifest.Shard::bytes).sum();
+    this.features =
+        entry.features() == null ? Map.of() : Feature.parseAll(entry.features().toString());
+    this.reads = new SplitReads(ordinal, entry, files, features, cache, verifyChecksums, readMode);
     this.formatColumns = entry.formatColumns() == null ? List.of() : entry.formatColumns();
     this.selection = null;
   }
 
   /** A projection of {@code base} on the columns {@code selection}, sharing its files and cache. */
   private Split(Split base, String[] selection) {
-    this.ordinal = base.ordinal;
     this.name = base.name;
     this.size = base.size;
     this.bytes = base.bytes;
-    this.shardStarts = base.shardStarts;
-    this.shards = base.shards;
-    this.schemaChecked = base.schemaChecked;
     this.features = base.features;
-    this.cache = base.cache;
-    this.verifyChecksums = base.verifyChecksums;
-    this.readMode = base.readMode;
+    this.reads = base.reads;
     this.formatColumns = base.formatColumns;
     this.selection = selection;
-    this.view = base.columns().select(selection);
+    this.view = base.reads.columns().select(selection);
   }
 
   /**
@@ -120,7 +83,7 @@ public final class Split implements Iterable<Row> {
 
   /** Returns the number of shard files. */
   public int shardCount() {
-    return shards.length;
+    return reads.shardCount();
   }
 
   /** Returns the bytes of all shard files, as the manifest records them. */
@@ -133,19 +96,7 @@ public final class Split implements Iterable<Row> {
    * shard's footer.
    */
   public long[] batchStarts() {
-    int batches = 0;
-    for (int k = 0; k < shards.length; k++) {
-      batches += shard(k).batchCount();
-    }
-    long[] starts = new long[batches + 1];
-    int at = 0;
-    for (int k = 0; k < shards.length; k++) {
-      for (int b = 0; b < shards[k].batchCount(); b++) {
-        starts[at++] = shardStarts[k] + shards[k].batchStart(b);
-      }
-    }
-    starts[at] = size;
-    return starts;
+    return reads.batchStarts();
   }
 
   /**
@@ -180,7 +131,7 @@ public final class Split implements Iterable<Row> {
 
   /** Returns the Arrow schema (of the selected columns), read from the first shard's footer. */
   public Schema schema() {
-    Schema whole = shards[0].schema();
+    Schema whole = reads.schema();
     return selection == null ? whole : new Schema(view().fields, whole.getCustomMetadata());
   }
 
@@ -197,11 +148,7 @@ public final class Split implements Iterable<Row> {
    * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
    */
   public Batch batchAt(long index) {
-    checkIndex(index);
-    int shard = ShardFile.locate(shardStarts, index);
-    ShardFile file = shard(shard);
-    int batch = file.batchOf(index - shardStarts[shard]);
-    return new Batch(view(), shardStarts[shard] + file.batchStart(batch), lease(shard, batch));
+    return reads.batchAt(index, this::view);
   }
 
   /**
@@ -211,27 +158,7 @@ public final class Split implements Iterable<Row> {
    * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
    */
   public Row get(long index) {
-    checkIndex(index);
-    cache.enter();
-    try {
-      int shard = ShardFile.locate(shardStarts, index);
-      long local = index - shardStarts[shard];
-      ShardFile file = shard(shard);
-      int batch = file.batchOf(local);
-      int row = (int) (local - file.batchStart(batch));
-      Lease<CachedBatch> lease = leaseUnlessRanges(shard, batch);
-      if (lease == null) {
-        try (Batch b = RowGroups.one(this, view(), shard, batch, index - row, row)) {
-          return b.row(b.indexOf(index));
-        }
-      }
-      try (lease) {
-        Columns v = view();
-        return new Row(v, index, lease.value().values(row, v.source));
-      }
-    } finally {
-      cache.exit();
-    }
+    return reads.row(index, this::view);
   }
 
   /**
@@ -242,64 +169,7 @@ public final class Split implements Iterable<Row> {
    * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
    */
   public List<Row> take(long... indices) {
-    Objects.requireNonNull(indices, "indices");
-    List<Row> rows = new ArrayList<>(indices.length);
-    Columns v = view();
-    Lease<CachedBatch> lease = null;
-    int heldShard = -1;
-    int heldBatch = -1;
-    long heldStart = 0;
-    // Positions of rows in batches that ranges read, read together at the end.
-    int[] ranged = new int[0];
-    int rangedCount = 0;
-    cache.enter();
-    try {
-      for (int i = 0; i < indices.length; i++) {
-        long index = indices[i];
-        checkIndex(index);
-        int shard = ShardFile.locate(shardStarts, index);
-        long local = index - shardStarts[shard];
-        int batch = shard(shard).batchOf(local);
-        if (shard != heldShard || batch != heldBatch) {
-          if (lease != null) {
-            lease.close();
-          }
-          lease = leaseUnlessRanges(shard, batch);
-          heldShard = shard;
-          heldBatch = batch;
-          heldStart = shardStarts[shard] + shards[shard].batchStart(batch);
-        }
-        if (lease == null) {
-          if (rangedCount == ranged.length) {
-            ranged = Arrays.copyOf(ranged, Math.max(16, 2 * rangedCount));
-          }
-          ranged[rangedCount++] = i;
-          rows.add(null);
-        } else {
-          rows.add(new Row(v, index, lease.value().values((int) (index - heldStart), v.source)));
-        }
-      }
-      if (lease != null) {
-        lease.close();
-        lease = null;
-      }
-      if (rangedCount > 0) {
-        long[] scattered = new long[rangedCount];
-        for (int r = 0; r < rangedCount; r++) {
-          scattered[r] = indices[ranged[r]];
-        }
-        List<Row> read = RowGroups.take(this, scattered, v);
-        for (int r = 0; r < rangedCount; r++) {
-          rows.set(ranged[r], read.get(r));
-        }
-      }
-    } finally {
-      if (lease != null) {
-        lease.close();
-      }
-      cache.exit();
-    }
-    return rows;
+    return reads.take(indices, this::view);
   }
 
   /**
@@ -344,7 +214,7 @@ public final class Split implements Iterable<Row> {
    * must {@link Batch#close close}; zero-row batches are skipped.
    */
   public Iterator<Batch> batches() {
-    return batches(0, shards.length);
+    return batches(0, reads.shardCount());
   }
 
   /**
@@ -355,7 +225,7 @@ public final class Split implements Iterable<Row> {
    * @throws IndexOutOfBoundsException if the range is not within {@code [0, shardCount()]}
    */
   public Iterator<Batch> batches(int fromShard, int toShard) {
-    Objects.checkFromToIndex(fromShard, toShard, shards.length);
+    Objects.checkFromToIndex(fromShard, toShard, reads.shardCount());
     return new Iterator<>() {
       private int shard = fromShard;
       private int batch;
@@ -363,8 +233,9 @@ public final class Split implements Iterable<Row> {
       @Override
       public boolean hasNext() {
         while (shard < toShard) {
-          if (shardStarts[shard + 1] > shardStarts[shard] && batch < shard(shard).batchCount()) {
-            if (shards[shard].batchStart(batch) < batchEnd(shard, batch)) {
+          if (reads.shardStart(shard + 1) > reads.shardStart(shard)
+              && batch < reads.shard(shard).batchCount()) {
+            if (reads.shard(shard).batchStart(batch) < reads.batchEnd(shard, batch)) {
               return true;
             }
             batch++;
@@ -381,8 +252,8 @@ public final class Split implements Iterable<Row> {
         if (!hasNext()) {
           throw new NoSuchElementException("no record batches left in split " + name);
         }
-        long first = shardStarts[shard] + shards[shard].batchStart(batch);
-        Batch b = new Batch(view(), first, lease(shard, batch));
+        long first = reads.shardStart(shard) + reads.shard(shard).batchStart(batch);
+        Batch b = reads.leased(view(), shard, batch, first);
         batch++;
         return b;
       }
@@ -401,19 +272,7 @@ public final class Split implements Iterable<Row> {
    * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
    */
   public Stream<Batch> batchesHolding(long[] sortedRows) {
-    for (int i = 0; i < sortedRows.length; i++) {
-      checkIndex(sortedRows[i]);
-      if (i > 0 && sortedRows[i] < sortedRows[i - 1]) {
-        throw new IllegalArgumentException(
-            "rows must ascend: " + sortedRows[i - 1] + " then " + sortedRows[i]);
-      }
-    }
-    cache.enter();
-    try {
-      return RowGroups.holding(this, sortedRows, view());
-    } finally {
-      cache.exit();
-    }
+    return reads.holding(sortedRows, this::view);
   }
 
   /**
@@ -427,80 +286,12 @@ public final class Split implements Iterable<Row> {
    * @throws LazyArrowException if a shard is missing, corrupt or changed since it was opened
    */
   public int readAhead(long... rows) {
-    long[] sorted = rows.clone();
-    Arrays.sort(sorted);
-    return inRead(sorted, () -> RowGroups.readAhead(this, sorted, view()));
+    return reads.readAhead(rows, this::view);
   }
 
-  /** Checks {@code rows}, then runs {@code read} as a read in flight, which close waits for. */
-  private <T> T inRead(long[] rows, java.util.function.Supplier<T> read) {
-    for (long row : rows) {
-      checkIndex(row);
-    }
-    cache.enter();
-    try {
-      return read.get();
-    } finally {
-      cache.exit();
-    }
-  }
-
-  /**
-   * Returns whether {@code rows} rows of record batch {@code batch} of shard {@code shard} are read
-   * by ranges rather than through the batch: never when mapped or checking checksums (which need
-   * the whole batch) or when the batch is cached; always for {@link ReadMode#RANGES}; for {@link
-   * ReadMode#AUTO}, when they are under a quarter of the batch and its pages are not all in memory.
-   */
-  boolean byRanges(int shard, int batch, int rows) {
-    return readMode != ReadMode.MAPPED
-        && !cache.contains(new BatchKey(ordinal, shard, batch))
-        && uncachedByRanges(shard, batch, rows);
-  }
-
-  /** Returns whether the rows of a batch not in the cache are read by ranges; see byRanges. */
-  private boolean uncachedByRanges(int shard, int batch, int rows) {
-    return !verifyChecksums
-        && (readMode == ReadMode.RANGES
-            || (rows * 4L < batchEnd(shard, batch) - shards[shard].batchStart(batch)
-                && !shards[shard].isResident(batch)));
-  }
-
-  /**
-   * Returns a lease on batch {@code batch} of shard {@code shard}, or null if a row of it is read
-   * by ranges (see {@link #byRanges}): one cache lookup when the batch is cached.
-   */
-  private Lease<CachedBatch> leaseUnlessRanges(int shard, int batch) {
-    if (readMode == ReadMode.MAPPED) {
-      return lease(shard, batch);
-    }
-    ShardFile file = shards[shard];
-    return cache.acquireOrNull(
-        new BatchKey(ordinal, shard, batch),
-        key ->
-            uncachedByRanges(shard, batch, 1)
-                ? null
-                : cached(file.load(batch, verifyChecksums), file));
-  }
-
-  /** Returns batch {@code batch} of shard {@code shard}, starting at split row {@code first}. */
-  Batch leased(Columns shown, int shard, int batch, long first) {
-    return new Batch(shown, first, lease(shard, batch));
-  }
-
-  int shardOf(long index) {
-    return ShardFile.locate(shardStarts, index);
-  }
-
-  long shardStart(int shard) {
-    return shardStarts[shard];
-  }
-
-  ShardFile shardFile(int k) {
-    return shard(k);
-  }
-
-  BatchCache<BatchKey, CachedBatch> cache() {
-    return cache;
+  /** Returns the read path of this split's shards, which its projections share. */
+  SplitReads reads() {
+    return reads;
   }
 
   @Override
@@ -510,27 +301,8 @@ public final class Split implements Iterable<Row> {
         + " ("
         + size
         + (size == 1 ? " row in " : " rows in ")
-        + shards.length
-        + (shards.length == 1 ? " shard)" : " shards)");
-  }
-
-  void close() {
-    for (ShardFile shard : shards) {
-      shard.close();
-    }
-  }
-
-  /**
-   * Copies every record batch into allocator memory and into the cache, which must hold them all.
-   */
-  void keepInMemory() {
-    for (int k = 0; k < shards.length; k++) {
-      ShardFile file = shard(k);
-      for (int b = 0; b < file.batchCount(); b++) {
-        int batch = b;
-        cache.acquire(new BatchKey(ordinal, k, b), key -> cached(file.read(batch), file)).close();
-      }
-    }
+        + reads.shardCount()
+        + (reads.shardCount() == 1 ? " shard)" : " shards)");
   }
 
   /**
@@ -540,87 +312,12 @@ public final class Split implements Iterable<Row> {
    * @throws LazyArrowException if a shard is missing or corrupt
    */
   public boolean hasChecksums() {
-    for (int k = 0; k < shards.length; k++) {
-      if (!shard(k).hasChecksums()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Verifies every shard and checks the rows they hold: what {@code verify} runs. */
-  void verify() {
-    long total = 0;
-    for (int k = 0; k < shards.length; k++) {
-      ShardFile shard = shard(k);
-      total += shard.rows();
-      shard.verify();
-    }
-    if (total != size) {
-      throw new LazyArrowException(
-          shards[0].path(),
-          "split '" + name + "' has " + total + " rows in its shards, the manifest says " + size);
-    }
-  }
-
-  private long batchEnd(int shard, int batch) {
-    return batch + 1 < shards[shard].batchCount()
-        ? shards[shard].batchStart(batch + 1)
-        : shards[shard].rows();
-  }
-
-  private Lease<CachedBatch> lease(int shard, int batch) {
-    ShardFile file = shards[shard];
-    return cache.acquire(
-        new BatchKey(ordinal, shard, batch),
-        key -> cached(file.load(batch, verifyChecksums), file));
-  }
-
-  private static BatchCache.Loaded<CachedBatch> cached(
-      LoadedBatch batch, ShardFile file) {
-    CachedBatch loaded = new CachedBatch(file.path(), batch, file.dictionaries());
-    return new BatchCache.Loaded<>(loaded, loaded.weight);
-  }
-
-  /** Returns shard {@code k}, checking on its first touch that its schema is the split's. */
-  private ShardFile shard(int k) {
-    ShardFile file = shards[k];
-    if (!schemaChecked[k]) {
-      if (k > 0 && !file.schema().getFields().equals(columns().fields)) {
-        throw new LazyArrowException(
-            file.path(),
-            "schema differs from the first shard of split '"
-                + name
-                + "': "
-                + file.schema().getFields()
-                + " vs "
-                + columns().fields);
-      }
-      schemaChecked[k] = true;
-    }
-    return file;
-  }
-
-  /** Returns every column of the record batches. */
-  private Columns columns() {
-    Columns c = columns;
-    if (c == null) {
-      c = new Columns(shards[0].schema(), features);
-      columns = c;
-    }
-    return c;
+    return reads.hasChecksums();
   }
 
   /** Returns the columns this split shows: the selected ones of a projection, else all. */
   Columns view() {
     Columns v = view;
-    return v != null ? v : columns();
-  }
-
-  private void checkIndex(long index) {
-    if (index < 0 || index >= size) {
-      throw new IndexOutOfBoundsException(
-          "row " + index + " outside 0.." + (size - 1) + " of split " + name);
-    }
+    return v != null ? v : reads.columns();
   }
 }
