@@ -1,6 +1,9 @@
 package dev.lazyarrow;
 
 import dev.lazyarrow.internal.cache.BatchCache.Lease;
+import dev.lazyarrow.internal.read.RangeReads;
+import dev.lazyarrow.internal.read.RowRequest;
+import dev.lazyarrow.internal.read.RowsRead;
 import dev.lazyarrow.internal.read.ShardFile;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +18,7 @@ import java.util.stream.StreamSupport;
 /**
  * Ascending split rows grouped by the record batch that holds them, each group read through its
  * leased (mapped) batch or, when the split's {@link ReadMode} picks ranges for it, with the other
- * such groups in one joint range read ({@link ShardFile#readRows}), so that their reads are in
+ * such groups in one joint range read ({@link RangeReads#readRows}), so that their reads are in
  * flight together.
  */
 final class RowGroups {
@@ -94,25 +97,25 @@ final class RowGroups {
    * rows they hold.
    */
   static int readAhead(SplitReads reads, long[] sorted, Columns shown) {
-    List<ShardFile.RowRequest> requests = new ArrayList<>();
+    List<RowRequest> requests = new ArrayList<>();
     int rows = 0;
     for (Group g : group(reads, sorted)) {
       if (g.ranges()) {
-        requests.add(new ShardFile.RowRequest(reads.shard(g.shard()), g.batch(), g.rows()));
+        requests.add(new RowRequest(reads.shard(g.shard()), g.batch(), g.rows()));
         rows += g.rows().length;
       }
     }
-    ShardFile.readRowsAhead(requests, shown.source);
+    RangeReads.readRowsAhead(requests, shown.source);
     return rows;
   }
 
   /** Reads the rows of {@code groups} by ranges, jointly, as batches owned by the caller. */
   private static List<Batch> read(SplitReads reads, List<Group> groups, Columns shown) {
-    List<ShardFile.RowRequest> requests = new ArrayList<>(groups.size());
+    List<RowRequest> requests = new ArrayList<>(groups.size());
     for (Group g : groups) {
-      requests.add(new ShardFile.RowRequest(reads.shard(g.shard()), g.batch(), g.rows()));
+      requests.add(new RowRequest(reads.shard(g.shard()), g.batch(), g.rows()));
     }
-    List<ShardFile.RowsRead> read = ShardFile.readRows(requests, shown.source);
+    List<RowsRead> read = RangeReads.readRows(requests, shown.source);
     List<Batch> batches = new ArrayList<>(read.size());
     for (int i = 0; i < read.size(); i++) {
       ShardFile file = requests.get(i).shard();

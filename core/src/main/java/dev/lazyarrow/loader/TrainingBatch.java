@@ -122,7 +122,7 @@ public final class TrainingBatch {
       throw new IllegalArgumentException("max length must be positive: " + maxLength);
     }
     Gather g = gather(column);
-    return Collation.tokens(g, column, maxLength, padValue).run(g);
+    return ListCollation.tokens(g, column, maxLength, padValue).run(g);
   }
 
   /**
@@ -227,12 +227,12 @@ public final class TrainingBatch {
 
   private Collation.Collator<?> collator(String kind, String column, Gather g) {
     return switch (kind) {
-      case "tokens" -> Collation.tokens(g, column, Integer.MAX_VALUE, 0);
-      case "multiHot" -> Collation.multiHot(g, column, classes(column));
+      case "tokens" -> ListCollation.tokens(g, column, Integer.MAX_VALUE, 0);
+      case "multiHot" -> ListCollation.multiHot(g, column, classes(column));
       case "tensor" -> Tensors.tensor(g, column);
-      case "longs" -> Collation.longs(g, column);
-      case "doubles" -> Collation.doubles(g, column);
-      case "strings" -> Collation.strings(g, column);
+      case "longs" -> ScalarCollation.longs(g, column);
+      case "doubles" -> ScalarCollation.doubles(g, column);
+      case "strings" -> ScalarCollation.strings(g, column);
       default -> throw new IllegalArgumentException("no collation named " + kind);
     };
   }

@@ -1,8 +1,8 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.internal.ipc.BatchValidator;
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.bytes.DaemonPool;
-
+import dev.lazyarrow.internal.ipc.BatchValidator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -46,18 +46,35 @@ public final class RangeReads {
 
   private RangeReads() {}
 
-  /** Reads the requested rows of each request's batch; see {@link ShardFile#readRows}. */
-  static List<ShardFile.RowsRead> read(List<ShardFile.RowRequest> requests, int[] columns) {
+  /**
+   * Reads the rows of each request with positional reads, many in flight, never through the
+   * mapping: the batch's metadata (kept, bounded, for the next read), then the rows' validity,
+   * offsets and values of the columns at {@code columns} (schema positions) only, the values byte
+   * for byte as in the file. Other columns come back as empty vectors. A compressed batch's
+   * selected buffers are read whole and decompressed, and it comes back with every row. What is
+   * read is validated like a loaded batch.
+   *
+   * @throws IllegalArgumentException if a request's rows are not ascending and inside its batch
+   * @throws LazyArrowException naming the file if it changed since it was opened or what was read
+   *     is corrupt; nothing read stays allocated
+   */
+  public static List<RowsRead> readRows(List<RowRequest> requests, int[] columns) {
     return read(requests, columns, true);
   }
 
-  /** Reads what {@link #read} would and keeps none of it; see {@link ShardFile#readRowsAhead}. */
-  static void readAhead(List<ShardFile.RowRequest> requests, int[] columns) {
-    read(requests, columns, false);
+  /**
+   * Reads what {@link #readRows} would, and keeps none of it: the bytes land in the page cache,
+   * where reading the rows afterwards finds them. Not validated beyond what sizes the reads.
+   * Requests of remote objects are skipped: no page cache would keep what they fetched.
+   *
+   * @throws IllegalArgumentException if a request's rows are not ascending and inside its batch
+   * @throws LazyArrowException naming the file if it changed or what was read is corrupt
+   */
+  public static void readRowsAhead(List<RowRequest> requests, int[] columns) {
+    read(requests.stream().filter(r -> r.shard().state().channel != null).toList(), columns, false);
   }
 
-  private static List<ShardFile.RowsRead> read(
-      List<ShardFile.RowRequest> requests, int[] columns, boolean keep) {
+  private static List<RowsRead> read(List<RowRequest> requests, int[] columns, boolean keep) {
     check(requests, columns);
     READING.incrementAndGet();
     try {
@@ -67,8 +84,8 @@ public final class RangeReads {
     }
   }
 
-  private static List<ShardFile.RowsRead> readChecked(
-      List<ShardFile.RowRequest> requests, int[] columns, boolean keep) {
+  private static List<RowsRead> readChecked(
+      List<RowRequest> requests, int[] columns, boolean keep) {
     int[] sorted = columns.clone();
     Arrays.sort(sorted);
     int n = requests.size();
@@ -76,7 +93,7 @@ public final class RangeReads {
     List<Callable<RowsPlan>> headers = new ArrayList<>();
     try {
       for (int i = 0; i < n; i++) {
-        ShardFile.RowRequest r = requests.get(i);
+        RowRequest r = requests.get(i);
         OpenShard s = r.shard().state();
         RecordBatch kept = s.keptHeader(r.batch());
         int at = i;
@@ -102,7 +119,7 @@ public final class RangeReads {
       if (!keep) {
         return List.of();
       }
-      List<ShardFile.RowsRead> out = new ArrayList<>(n);
+      List<RowsRead> out = new ArrayList<>(n);
       try {
         for (RowsPlan p : plans) {
           out.add(p.load());
@@ -121,9 +138,9 @@ public final class RangeReads {
     }
   }
 
-  private static void check(List<ShardFile.RowRequest> requests, int[] columns) {
+  private static void check(List<RowRequest> requests, int[] columns) {
     Set<ShardFile> unchanged = new HashSet<>();
-    for (ShardFile.RowRequest r : requests) {
+    for (RowRequest r : requests) {
       OpenShard s = r.shard().state();
       if (unchanged.add(r.shard())) {
         s.checkUnchanged();

@@ -1,10 +1,8 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.internal.ipc.LoadedBatch;
-
-import dev.lazyarrow.internal.ipc.RecordBatches;
-
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.ipc.LoadedBatch;
+import dev.lazyarrow.internal.ipc.RecordBatches;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +27,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class RowsPlan {
   private final OpenShard shard;
-  private final ShardFile.RowRequest request;
+  private final RowRequest request;
   private final RecordBatch header;
   private final int[] columns;
   private final int[] firstNode;
@@ -39,7 +37,7 @@ public final class RowsPlan {
   private final BodyReader body;
   private final ColumnGather.Parts[] parts;
 
-  RowsPlan(OpenShard shard, ShardFile.RowRequest request, RecordBatch header, int[] columns) {
+  RowsPlan(OpenShard shard, RowRequest request, RecordBatch header, int[] columns) {
     this.shard = shard;
     this.request = request;
     this.header = header;
@@ -176,7 +174,7 @@ public final class RowsPlan {
   }
 
   /** Validates and loads what was read as one record batch. */
-  ShardFile.RowsRead load() {
+  RowsRead load() {
     List<ArrowFieldNode> nodes = new ArrayList<>();
     List<ArrowBuf> buffers = new ArrayList<>();
     List<Long> counts = new ArrayList<>();
@@ -218,7 +216,7 @@ public final class RowsPlan {
       }
     }
     VectorSchemaRoot root = new VectorSchemaRoot(all, vectors, rows.length);
-    return new ShardFile.RowsRead(new LoadedBatch(root, true, loaded.noNulls()), rows);
+    return new RowsRead(new LoadedBatch(root, true, loaded.noNulls()), rows);
   }
 
   private int[] wholeRows() {

@@ -1,32 +1,20 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.internal.ipc.LoadedBatch;
-
-import dev.lazyarrow.spi.ByteSource;
-
-import dev.lazyarrow.internal.ipc.BlockTable;
-import dev.lazyarrow.internal.cache.DiskCache;
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.bytes.FileSource;
-import dev.lazyarrow.internal.ipc.RecordBatches;
-import dev.lazyarrow.internal.read.Segments;
+import dev.lazyarrow.internal.cache.DiskCache;
+import dev.lazyarrow.internal.format.Manifest;
+import dev.lazyarrow.internal.ipc.BlockTable;
+import dev.lazyarrow.internal.ipc.LoadedBatch;
 import dev.lazyarrow.internal.ipc.ShardFooter;
 import dev.lazyarrow.internal.ipc.StreamIndex;
-
-import dev.lazyarrow.format.LazyArrowException;
-import dev.lazyarrow.internal.format.Manifest;
-import java.io.IOException;
+import dev.lazyarrow.spi.ByteSource;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
-import org.apache.arrow.flatbuf.RecordBatch;
-import org.apache.arrow.memory.ArrowBuf;
+import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
-import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -55,7 +43,7 @@ public final class ShardFile implements AutoCloseable {
   /** The most bytes one mapping can hold on Java 17. */
   private static final long MAX_SEGMENT = Integer.MAX_VALUE;
 
-  // Read by OpenShard when the file is first touched.
+  // Read by OpenShard when the file is first touched, and by BatchLoader.
   final Path path;
   final ByteSource.Opener opener;
   final DiskCache cache;
@@ -153,8 +141,8 @@ public final class ShardFile implements AutoCloseable {
         null,
         expectedBytes,
         expectedRows,
-        java.util.Objects.requireNonNull(stream, "stream"),
-        java.util.Objects.requireNonNull(indexFile, "indexFile"),
+        Objects.requireNonNull(stream, "stream"),
+        Objects.requireNonNull(indexFile, "indexFile"),
         allocator,
         MAX_SEGMENT);
   }
@@ -286,54 +274,7 @@ public final class ShardFile implements AutoCloseable {
    *     does not match its checksum
    */
   public LoadedBatch load(int index, boolean verifyChecksum) {
-    OpenShard s = state();
-    s.checkUnchanged();
-    try {
-      if (verifyChecksum && s.blocks.checksums() != null) {
-        s.checkBatchOnce(index);
-      }
-      return load(s, index);
-    } catch (InternalError e) {
-      throw truncatedWhileMapped(path, e);
-    }
-  }
-
-  /** Rows {@code rows} (ascending, distinct, local to the batch) of record batch {@code batch}. */
-  public record RowRequest(ShardFile shard, int batch, int[] rows) {}
-
-  /**
-   * Rows read by {@link #readRows}: a small record batch in allocator memory, owned by the caller,
-   * whose row {@code i} is row {@code rows[i]} of the record batch in the file.
-   */
-  public record RowsRead(LoadedBatch batch, int[] rows) {}
-
-  /**
-   * Reads the rows of each request with positional reads, many in flight, never through the
-   * mapping: the batch's metadata (kept, bounded, for the next read), then the rows' validity,
-   * offsets and values of the columns at {@code columns} (schema positions) only, the values byte
-   * for byte as in the file. Other columns come back as empty vectors. A compressed batch's
-   * selected buffers are read whole and decompressed, and it comes back with every row. What is
-   * read is validated like a loaded batch.
-   *
-   * @throws IllegalArgumentException if a request's rows are not ascending and inside its batch
-   * @throws LazyArrowException naming the file if it changed since it was opened or what was read
-   *     is corrupt; nothing read stays allocated
-   */
-  public static List<RowsRead> readRows(List<RowRequest> requests, int[] columns) {
-    return RangeReads.read(requests, columns);
-  }
-
-  /**
-   * Reads what {@link #readRows} would, and keeps none of it: the bytes land in the page cache,
-   * where reading the rows afterwards finds them. Not validated beyond what sizes the reads.
-   * Requests of remote objects are skipped: no page cache would keep what they fetched.
-   *
-   * @throws IllegalArgumentException if a request's rows are not ascending and inside its batch
-   * @throws LazyArrowException naming the file if it changed or what was read is corrupt
-   */
-  public static void readRowsAhead(List<RowRequest> requests, int[] columns) {
-    RangeReads.readAhead(
-        requests.stream().filter(r -> r.shard().state().channel != null).toList(), columns);
+    return BatchLoader.load(this, index, verifyChecksum);
   }
 
   /**
@@ -378,27 +319,6 @@ public final class ShardFile implements AutoCloseable {
         file, "file changed under the reader (truncated while mapped): " + e.getMessage(), e);
   }
 
-  private LoadedBatch load(OpenShard s, int index) {
-    if (s.segments == null) {
-      return s.fetched.load(index);
-    }
-    ArrowBlock block = s.blocks.batchBlocks().get(index);
-    RecordBatch header = ShardFooter.recordBatch(path, block, s.segments.message(block));
-    if (s.fetched != null && FetchedBatches.compressed(header)) {
-      return s.fetched.load(index);
-    }
-    return RecordBatches.load(
-        path,
-        s.schema,
-        s.dictionaries,
-        index,
-        s.rows(index),
-        header,
-        s.segments.body(allocator, block),
-        allocator,
-        false);
-  }
-
   /**
    * Reads record batch {@code index} into allocator memory without mapping it, copying its bytes
    * out of the file the way Arrow's {@code ArrowFileReader} does.
@@ -406,22 +326,7 @@ public final class ShardFile implements AutoCloseable {
    * @throws LazyArrowException if the file changed since it was opened or the batch is corrupt
    */
   public LoadedBatch read(int index) {
-    OpenShard s = state();
-    s.checkUnchanged();
-    ArrowBlock block = s.blocks.batchBlocks().get(index);
-    ArrowBuf body = null;
-    try {
-      RecordBatch header = s.header(index);
-      body = allocator.buffer(block.getBodyLength());
-      s.source.read(block.getOffset() + block.getMetadataLength(), body, block.getBodyLength());
-      return RecordBatches.load(
-          path, s.schema, s.dictionaries, index, s.rows(index), header, body, allocator, true);
-    } catch (IOException e) {
-      if (body != null) {
-        body.close();
-      }
-      throw new LazyArrowException(path, "cannot read record batch " + index + ": " + e, e);
-    }
+    return BatchLoader.read(this, index);
   }
 
   /** Releases the file; mappings go when the last vector pointing into them is closed. */

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Rows read by positional reads ({@link ShardFile#readRows}) against the same rows of the mapped
+ * Rows read by positional reads ({@link RangeReads#readRows}) against the same rows of the mapped
  * batch, value for value, on converted fixtures (nulls, dictionaries, nested lists, ZSTD), and
  * damaged offsets reached only through ranges. Every allocator is closed, so a leaked buffer fails.
  */
@@ -83,9 +83,8 @@ class RangeReadTest {
           assertThrows(
               IllegalArgumentException.class,
               () ->
-                  ShardFile.readRows(
-                      List.of(new ShardFile.RowRequest(shard, 0, new int[] {5, 2})),
-                      new int[] {0}));
+                  RangeReads.readRows(
+                      List.of(new RowRequest(shard, 0, new int[] {5, 2})), new int[] {0}));
       assertTrue(e.getMessage().contains("rows must ascend inside 0..999: [5, 2]"), e.getMessage());
     }
   }
@@ -138,10 +137,9 @@ class RangeReadTest {
   /** Reads {@code rows} of batch {@code b} by ranges and checks them against the mapped batch. */
   private static void checkSame(ShardFile shard, int b, int[] rows, int[] columns) {
     LoadedBatch mapped = shard.load(b);
-    List<ShardFile.RowsRead> read =
-        ShardFile.readRows(List.of(new ShardFile.RowRequest(shard, b, rows)), columns);
+    List<RowsRead> read = RangeReads.readRows(List.of(new RowRequest(shard, b, rows)), columns);
     try {
-      ShardFile.RowsRead r = read.get(0);
+      RowsRead r = read.get(0);
       int[] held = r.rows();
       assertEquals(held.length, r.batch().root().getRowCount());
       for (int row : rows) {
