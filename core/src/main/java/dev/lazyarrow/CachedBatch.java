@@ -1,9 +1,7 @@
 package dev.lazyarrow;
 
-import dev.lazyarrow.internal.ipc.LoadedBatch;
-
 import dev.lazyarrow.format.LazyArrowException;
-
+import dev.lazyarrow.internal.ipc.LoadedBatch;
 import dev.lazyarrow.internal.read.ShardFile;
 import java.nio.file.Path;
 import java.util.List;

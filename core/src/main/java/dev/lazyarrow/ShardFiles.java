@@ -1,7 +1,7 @@
 package dev.lazyarrow;
 
-import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.cache.DiskCache;
+import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.read.ShardFile;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;

@@ -2,8 +2,8 @@ package dev.lazyarrow;
 
 import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.LazyArrowException;
-import dev.lazyarrow.internal.cache.BatchCache;
 import dev.lazyarrow.internal.cache.BatchCache.Lease;
+import dev.lazyarrow.internal.cache.BatchCache;
 import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.ipc.LoadedBatch;
 import dev.lazyarrow.internal.read.ShardFile;

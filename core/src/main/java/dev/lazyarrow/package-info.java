@@ -1,10 +1,11 @@
 /**
  * LazyArrow's public face: open a dataset directory ({@link dev.lazyarrow.LazyDataset}), read its
  * splits ({@link dev.lazyarrow.Split}) as rows ({@link dev.lazyarrow.Row}) or zero-copy record
- * batches ({@link dev.lazyarrow.Batch}); training-loop loaders are in {@code dev.lazyarrow.view}.
+ * batches ({@link dev.lazyarrow.Batch}).
  *
- * <p>The data flows format, io, cache, view, with convert and cli beside. Classes of the other
- * packages that are public only so that these packages can reach each other say so in their
- * package's description; they are not API.
+ * <p>Training-loop loaders are in {@link dev.lazyarrow.loader}, conversion in {@link
+ * dev.lazyarrow.convert}, the on-disk format's public types in {@link dev.lazyarrow.format}, the
+ * object-store extension point in {@link dev.lazyarrow.spi}. Packages under {@code
+ * dev.lazyarrow.internal} are not API: they may change in any release.
  */
 package dev.lazyarrow;

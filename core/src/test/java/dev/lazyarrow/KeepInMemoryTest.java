@@ -1,13 +1,12 @@
 package dev.lazyarrow;
 
-import dev.lazyarrow.testing.Fixtures;
-import dev.lazyarrow.format.LazyArrowException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.testing.Fixtures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,8 +1,5 @@
 package dev.lazyarrow;
 
-import dev.lazyarrow.testing.Fixtures;
-import dev.lazyarrow.format.LazyArrowException;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lazyarrow.convert.Converter;
 import dev.lazyarrow.format.Feature;
+import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
 package dev.lazyarrow;
 
-import dev.lazyarrow.testing.Fixtures;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.TrainingBatch;
+import dev.lazyarrow.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

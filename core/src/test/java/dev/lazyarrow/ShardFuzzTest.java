@@ -1,8 +1,7 @@
 package dev.lazyarrow;
 
-import dev.lazyarrow.format.LazyArrowException;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.read.ShardFile;
 import java.io.IOException;

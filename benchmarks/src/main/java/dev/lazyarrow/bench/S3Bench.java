@@ -132,7 +132,7 @@ public final class S3Bench {
   }
 
   private LazyDataset open(Path cache) {
-    LazyDataset.Builder builder = LazyDataset.newBuilder().s3(store);
+    LazyDataset.Builder builder = LazyDataset.newBuilder().objectStore(store);
     return (cache == null ? builder : builder.localCache(cache, 8L << 30)).open(uri);
   }
 

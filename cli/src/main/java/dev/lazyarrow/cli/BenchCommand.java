@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.ReadMode;
-import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.loader.Loader;
-import dev.lazyarrow.loader.TrainingBatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -17,11 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
@@ -77,9 +71,6 @@ final class BenchCommand implements Callable<Integer> {
   private static final String WARMUP = "warmup/";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final double MB = 1 << 20;
-
-  /** Where every materialized row goes, so that the JIT cannot skip making it. */
-  private static volatile Object sink;
 
   /** How the split is read: lazily from the mapping, or copied into memory first. */
   enum Mode {
@@ -157,17 +148,17 @@ final class BenchCommand implements Callable<Integer> {
       long start = System.nanoTime();
       double openFirst;
       try (LazyDataset small = open(new DatasetLocation(warmup.toString()), allocator)) {
-        openFirst = seconds(start);
-        sink = small.splits().get(0).get(0);
+        openFirst = BenchPasses.seconds(start);
+        BenchPasses.sink = small.splits().get(0).get(0);
       }
       // Frees what the first open left behind, so that the figures after open are the open's.
       System.gc();
       start = System.nanoTime();
       try (LazyDataset ds = open(input.dataset.dataset, allocator)) {
         Split s = input.choose(ds);
-        double openS = seconds(start);
-        sink = s.get(0);
-        double firstRowS = seconds(start);
+        double openS = BenchPasses.seconds(start);
+        BenchPasses.sink = s.get(0);
+        double firstRowS = BenchPasses.seconds(start);
         double rss = rssMb();
         System.gc();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
@@ -181,7 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put("first_row_s", firstRowS);
         if (passes.contains("random")) {
           long read = DiskReads.bytes();
-          out.put("random_rows_per_s", random(s, RANDOM_ROWS, threads));
+          out.put("random_rows_per_s", BenchPasses.random(s, RANDOM_ROWS, threads));
           bytesPerRow[0] = DiskReads.perRow(read, RANDOM_ROWS);
         } else {
           out.putNull("random_rows_per_s");
@@ -190,16 +181,16 @@ final class BenchCommand implements Callable<Integer> {
             out,
             "seq_rows_per_s",
             passes.contains("seq"),
-            () -> sequential(s, Math.min(n, SEQUENTIAL_ROWS)));
+            () -> BenchPasses.sequential(s, Math.min(n, SEQUENTIAL_ROWS)));
         put(
             out,
             "shuffled_rows_per_s",
             passes.contains("shuffled"),
-            () -> shuffled(s, Math.min(n, SHUFFLED_ROWS)));
+            () -> BenchPasses.shuffled(s, Math.min(n, SHUFFLED_ROWS)));
         if (passes.contains("train") && s.columnNames().containsAll(TRAIN_COLUMNS)) {
           long read = DiskReads.bytes();
           long rows = Math.min(n, TRAIN_ROWS);
-          out.put("train_rows_per_s", train(s, rows));
+          out.put("train_rows_per_s", BenchPasses.train(s, rows));
           bytesPerRow[1] = DiskReads.perRow(read, rows);
         } else {
           out.putNull("train_rows_per_s");
@@ -245,10 +236,10 @@ final class BenchCommand implements Callable<Integer> {
     try (LazyDataset small = open(new DatasetLocation(dir.toString()), allocator)) {
       Split s = small.splits().get(0);
       for (int round = 0; round < 2; round++) {
-        random(s, warmupRows, threads);
-        sequential(s, warmupRows);
-        shuffled(s, warmupRows);
-        train(s, warmupRows);
+        BenchPasses.random(s, warmupRows, threads);
+        BenchPasses.sequential(s, warmupRows);
+        BenchPasses.shuffled(s, warmupRows);
+        BenchPasses.train(s, warmupRows);
       }
     }
     // AUTO maps the small dataset, which is resident, so the passes above never take the range
@@ -259,8 +250,8 @@ final class BenchCommand implements Callable<Integer> {
           LazyDataset.newBuilder().readMode(ReadMode.RANGES).allocator(allocator).open(dir)) {
         Split s = small.splits().get(0);
         for (int round = 0; round < 2; round++) {
-          random(s, warmupRows, threads);
-          train(s, warmupRows);
+          BenchPasses.random(s, warmupRows, threads);
+          BenchPasses.train(s, warmupRows);
         }
       }
     }
@@ -273,109 +264,6 @@ final class BenchCommand implements Callable<Integer> {
     } else {
       out.putNull(key);
     }
-  }
-
-  /** Reads {@code rows} uniformly random rows with {@code get}, from {@code threads} threads. */
-  private static double random(Split s, int rows, int threads) {
-    SplittableRandom random = new SplittableRandom(1);
-    long[] indices = new long[rows];
-    for (int i = 0; i < rows; i++) {
-      indices[i] = random.nextLong(s.size());
-    }
-    long t = System.nanoTime();
-    if (threads == 1) {
-      for (long i : indices) {
-        sink = s.get(i);
-      }
-    } else {
-      AtomicInteger next = new AtomicInteger();
-      IntStream.range(0, threads)
-          .mapToObj(
-              k ->
-                  new Thread(
-                      () -> {
-                        for (int i = next.getAndIncrement(); i < rows; i = next.getAndIncrement()) {
-                          sink = s.get(indices[i]);
-                        }
-                      }))
-          .peek(Thread::start)
-          .toList()
-          .forEach(BenchCommand::join);
-    }
-    return rows / seconds(t);
-  }
-
-  private static void join(Thread thread) {
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the random pass ran", e);
-    }
-  }
-
-  private static double sequential(Split s, long limit) {
-    long t = System.nanoTime();
-    long seen = 0;
-    while (seen < limit) {
-      for (Row row : s) {
-        sink = row;
-        if (++seen == limit) {
-          break;
-        }
-      }
-    }
-    return seen / seconds(t);
-  }
-
-  /**
-   * Reads rows in a seeded shuffled order, {@value #TAKE} at a time, as the reference iterates
-   * {@code ds.shuffle(seed=0)} in batches of 1,000.
-   */
-  private static double shuffled(Split s, long limit) {
-    long t = System.nanoTime();
-    long seen = 0;
-    while (seen < limit) {
-      try (Loader loader = Loader.newBuilder(s).shuffle(0).batchSize(TAKE).build()) {
-        for (TrainingBatch batch : loader) {
-          sink = batch.rows();
-          seen += batch.size();
-          if (seen >= limit) {
-            break;
-          }
-        }
-      }
-    }
-    return seen / seconds(t);
-  }
-
-  /**
-   * Feeds a token classifier as hf_reference.py's {@code train_rows_per_s} does: the split
-   * projected on the two columns it needs (before the clock starts, as {@code select_columns}),
-   * shuffled batches of {@value #TAKE}, the ids padded into one int matrix with a mask, the labels
-   * as an array.
-   */
-  private static double train(Split s, long limit) {
-    Split columns = s.select(TRAIN_COLUMNS.toArray(String[]::new));
-    long t = System.nanoTime();
-    long seen = 0;
-    while (seen < limit) {
-      try (Loader loader = Loader.newBuilder(columns).shuffle(0).batchSize(TAKE).build()) {
-        for (TrainingBatch batch : loader) {
-          sink = batch.tokens("input_ids");
-          sink = batch.longs("label");
-          seen += batch.size();
-          if (seen >= limit) {
-            break;
-          }
-        }
-      }
-    }
-    return seen / seconds(t);
-  }
-
-  private static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
   }
 
   /** Returns the resident set size in MiB, as the reference reads it; NaN where /proc is absent. */

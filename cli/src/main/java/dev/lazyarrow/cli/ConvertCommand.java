@@ -1,7 +1,6 @@
 package dev.lazyarrow.cli;
 
 import dev.lazyarrow.convert.Converter;
-import dev.lazyarrow.internal.format.Manifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.lazyarrow.cli;
 
-import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.format.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;

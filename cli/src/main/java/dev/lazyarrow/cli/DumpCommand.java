@@ -1,10 +1,9 @@
 package dev.lazyarrow.cli;
 
-import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.internal.format.Manifest;
+import dev.lazyarrow.format.LazyArrowException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,6 @@ package dev.lazyarrow.cli;
 
 import dev.lazyarrow.convert.Converter;
 import dev.lazyarrow.convert.Indexer;
-import dev.lazyarrow.internal.format.Manifest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

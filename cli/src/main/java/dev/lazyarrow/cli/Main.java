@@ -6,9 +6,14 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
-import picocli.CommandLine;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The {@code lazyarrow} command line: convert datasets, inspect, dump, verify and benchmark them.
@@ -25,18 +30,7 @@ import picocli.CommandLine.Option;
     scope = CommandLine.ScopeType.INHERIT,
     usageHelpAutoWidth = true,
     version = "lazyarrow 0.1.0",
-    header = "Open HuggingFace-layout datasets in milliseconds; read rows zero-copy.",
-    subcommands = {
-      ConvertCommand.class,
-      IndexCommand.class,
-      InspectCommand.class,
-      DumpCommand.class,
-      VerifyCommand.class,
-      PlanCommand.class,
-      BenchCommand.class,
-      DemoCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    header = "Open HuggingFace-layout datasets in milliseconds; read rows zero-copy.")
 public final class Main implements Runnable {
   /** Exit status for bad data. */
   static final int BAD_DATA = 1;
@@ -52,14 +46,57 @@ public final class Main implements Runnable {
       description = "on failure, print the stack trace after the one-line message")
   boolean verbose;
 
-  /** Runs the command line and exits with its status. */
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+  /**
+   * The subcommands by name, in the order help lists them. Each is made only when asked for:
+   * picocli reads a command's annotations by reflection when it is added, most of a start's time.
+   */
+  private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+    all.put("convert", ConvertCommand::new);
+    all.put("index", IndexCommand::new);
+    all.put("inspect", InspectCommand::new);
+    all.put("dump", DumpCommand::new);
+    all.put("verify", VerifyCommand::new);
+    all.put("plan", PlanCommand::new);
+    all.put("bench", BenchCommand::new);
+    all.put("demo", DemoCommand::new);
+    all.put("help", CommandLine.HelpCommand::new);
+    return all;
   }
 
-  /** Returns the command line, with LazyArrow's mapping from failures to exit statuses. */
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(commandLine(args).execute(args));
+  }
+
+  /** Returns the command line with every subcommand (see {@link #commandLine(String[])}). */
   static CommandLine commandLine() {
+    return withSubcommands(SUBCOMMANDS.keySet());
+  }
+
+  /**
+   * Returns the command line that {@code args} need: the one subcommand their first argument
+   * names, none for {@code --version} alone, else every subcommand (for help, and for options
+   * given before the subcommand).
+   */
+  static CommandLine commandLine(String[] args) {
+    if (args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")) {
+      return withSubcommands(List.of(args[0]));
+    }
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return withSubcommands(List.of());
+    }
+    return commandLine();
+  }
+
+  /** Returns the command line with the subcommands {@code names} and LazyArrow's exit statuses. */
+  private static CommandLine withSubcommands(Collection<String> names) {
     CommandLine cmd = new CommandLine(new Main());
+    for (String name : names) {
+      cmd.addSubcommand(name, SUBCOMMANDS.get(name).get());
+    }
     cmd.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           PrintWriter err = line.getErr();

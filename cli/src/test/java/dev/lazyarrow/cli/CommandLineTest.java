@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lazyarrow.testing.Fixtures;
 import dev.lazyarrow.cli.GoldenRowsTest.Run;
-import dev.lazyarrow.testing.Fifos;
 import dev.lazyarrow.internal.format.Manifest;
+import dev.lazyarrow.testing.Fifos;
+import dev.lazyarrow.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

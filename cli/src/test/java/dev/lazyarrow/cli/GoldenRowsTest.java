@@ -117,7 +117,7 @@ class GoldenRowsTest {
   static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    var cmd = Main.commandLine();
+    var cmd = Main.commandLine(args);
     cmd.setOut(new PrintWriter(out));
     cmd.setErr(new PrintWriter(err));
     int status = cmd.execute(args);

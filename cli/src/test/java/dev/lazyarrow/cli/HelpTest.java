@@ -64,4 +64,23 @@ class HelpTest {
       assertEquals("lazyarrow 0.1.0", version.out().strip());
     }
   }
+
+  @Test
+  void commandLine_forArguments_makesOnlyTheSubcommandTheyName() {
+    assertEquals(List.of("dump"), List.copyOf(Main.commandLine(new String[] {"dump", "x"})
+        .getSubcommands().keySet()));
+    assertEquals(List.of(), List.copyOf(Main.commandLine(new String[] {"--version"})
+        .getSubcommands().keySet()));
+    assertEquals(Main.commandLine().getSubcommands().keySet(),
+        Main.commandLine(new String[] {"help", "plan"}).getSubcommands().keySet());
+    assertEquals(Main.commandLine().getSubcommands().keySet(),
+        Main.commandLine(new String[] {"--verbose", "dump"}).getSubcommands().keySet());
+  }
+
+  @Test
+  void unknownCommand_namesItAndExitsTwo() {
+    Run unknown = run("dupm", "x");
+    assertEquals(2, unknown.status());
+    assertTrue(unknown.err().contains("dupm"), unknown.err());
+  }
 }

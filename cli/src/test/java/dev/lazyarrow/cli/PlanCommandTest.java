@@ -4,8 +4,8 @@ import static dev.lazyarrow.cli.GoldenRowsTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lazyarrow.testing.Fixtures;
 import dev.lazyarrow.cli.GoldenRowsTest.Run;
+import dev.lazyarrow.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

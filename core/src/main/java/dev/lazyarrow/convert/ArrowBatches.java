@@ -1,15 +1,13 @@
 package dev.lazyarrow.convert;
 
-import dev.lazyarrow.internal.ipc.Framing;
-
-import dev.lazyarrow.internal.convert.BatchReader;
-import dev.lazyarrow.internal.ipc.SourceMessages;
-import dev.lazyarrow.internal.convert.SourceValidation;
-
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.convert.BatchReader;
+import dev.lazyarrow.internal.convert.SourceValidation;
 import dev.lazyarrow.internal.format.SafeFiles;
 import dev.lazyarrow.internal.ipc.Codecs;
+import dev.lazyarrow.internal.ipc.Framing;
 import dev.lazyarrow.internal.ipc.IpcFileReader;
+import dev.lazyarrow.internal.ipc.SourceMessages;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

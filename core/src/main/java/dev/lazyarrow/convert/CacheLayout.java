@@ -1,11 +1,8 @@
 package dev.lazyarrow.convert;
 
-import dev.lazyarrow.internal.convert.HfFeatures;
-
-import dev.lazyarrow.internal.convert.SourceFormat;
-import dev.lazyarrow.internal.convert.SourceSplit;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lazyarrow.internal.convert.HfFeatures;
+import dev.lazyarrow.internal.convert.SourceSplit;
 import dev.lazyarrow.internal.format.Names;
 import java.io.IOException;
 import java.io.UncheckedIOException;

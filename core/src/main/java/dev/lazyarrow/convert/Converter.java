@@ -1,20 +1,17 @@
 package dev.lazyarrow.convert;
 
-import dev.lazyarrow.internal.convert.ShardWriter;
-
-import dev.lazyarrow.internal.convert.HfFeatures;
-
-import dev.lazyarrow.internal.convert.BatchReader;
-import dev.lazyarrow.internal.convert.SourceSplit;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.format.Feature;
+import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.bytes.Memory;
+import dev.lazyarrow.internal.convert.BatchReader;
+import dev.lazyarrow.internal.convert.HfFeatures;
+import dev.lazyarrow.internal.convert.ShardWriter;
+import dev.lazyarrow.internal.convert.SourceSplit;
 import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.ipc.Codecs;
-import dev.lazyarrow.internal.bytes.Memory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,8 +1,7 @@
 package dev.lazyarrow.convert;
 
-import dev.lazyarrow.internal.convert.SourceSplit;
-
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.convert.SourceSplit;
 import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.format.SafeFiles;
 import dev.lazyarrow.internal.ipc.Checksums;

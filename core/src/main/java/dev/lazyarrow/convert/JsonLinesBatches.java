@@ -1,13 +1,12 @@
 package dev.lazyarrow.convert;
 
-import dev.lazyarrow.internal.convert.BatchReader;
-import dev.lazyarrow.internal.convert.VectorAppender;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.convert.BatchReader;
+import dev.lazyarrow.internal.convert.VectorAppender;
 import dev.lazyarrow.internal.format.SafeFiles;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;

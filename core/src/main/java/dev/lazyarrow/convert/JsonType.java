@@ -1,8 +1,7 @@
 package dev.lazyarrow.convert;
 
-import dev.lazyarrow.internal.convert.VectorAppender;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lazyarrow.internal.convert.VectorAppender;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -1,17 +1,15 @@
 package dev.lazyarrow.convert;
 
-import dev.lazyarrow.internal.convert.SourceLayout;
-import dev.lazyarrow.internal.convert.SourceFormat;
-import dev.lazyarrow.internal.convert.SourceSplit;
-
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.convert.SourceFormat;
+import dev.lazyarrow.internal.convert.SourceLayout;
+import dev.lazyarrow.internal.convert.SourceSplit;
 import dev.lazyarrow.internal.format.SafeFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Finds the layout of a source on disk and lists its splits; the layouts are tried in the order of

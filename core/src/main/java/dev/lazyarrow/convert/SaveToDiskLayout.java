@@ -1,15 +1,11 @@
 package dev.lazyarrow.convert;
 
-import dev.lazyarrow.internal.convert.HfFeatures;
-
-import dev.lazyarrow.internal.convert.SourceFormat;
-import dev.lazyarrow.internal.convert.SourceSplit;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lazyarrow.format.LazyArrowException;
-import dev.lazyarrow.format.Feature;
+import dev.lazyarrow.internal.convert.HfFeatures;
+import dev.lazyarrow.internal.convert.SourceSplit;
 import dev.lazyarrow.internal.format.Names;
 import dev.lazyarrow.internal.format.SafeFiles;
 import java.io.IOException;

@@ -1,8 +1,7 @@
 /**
- * The dataset directory's format: the {@code lazyarrow.json} manifest, the HuggingFace features
- * model, and the rules for names and files read from untrusted data. {@link
- * dev.lazyarrow.format.Feature} is API; {@link dev.lazyarrow.internal.format.Manifest}, {@link
- * dev.lazyarrow.internal.format.Names} and {@link dev.lazyarrow.internal.format.SafeFiles} are public for the
- * packages beside this one, the converter and the command line only.
+ * The public types of the dataset format: the HuggingFace features model ({@link
+ * dev.lazyarrow.format.Feature}) and the one exception every reader and writer throws for bad data
+ * ({@link dev.lazyarrow.format.LazyArrowException}). The manifest and the rules for names and
+ * files read from untrusted data are in {@code dev.lazyarrow.internal.format}.
  */
 package dev.lazyarrow.format;

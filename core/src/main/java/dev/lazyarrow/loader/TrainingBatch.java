@@ -1,9 +1,9 @@
 package dev.lazyarrow.loader;
 
-import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.format.Feature;
+import dev.lazyarrow.format.LazyArrowException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;

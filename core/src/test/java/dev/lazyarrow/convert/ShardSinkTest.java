@@ -1,7 +1,5 @@
 package dev.lazyarrow.convert;
 
-import dev.lazyarrow.internal.convert.ShardSink;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lazyarrow.Batch;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
+import dev.lazyarrow.internal.convert.ShardSink;
 import dev.lazyarrow.internal.format.Manifest;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lazyarrow.CacheStats;
-import dev.lazyarrow.testing.Fixtures;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Converter;
 import dev.lazyarrow.format.Feature;
+import dev.lazyarrow.testing.Fixtures;
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.file.Path;

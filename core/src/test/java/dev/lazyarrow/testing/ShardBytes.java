@@ -1,9 +1,8 @@
 package dev.lazyarrow.testing;
 
-import dev.lazyarrow.internal.ipc.StreamWalk;
-
 import com.google.flatbuffers.Struct;
 import com.google.flatbuffers.Table;
+import dev.lazyarrow.internal.ipc.StreamWalk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;

@@ -1,7 +1,5 @@
 package dev.lazyarrow.djl;
 
-import dev.lazyarrow.loader.TrainingBatch;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +7,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.DataIterable;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.translate.Batchifier;
+import dev.lazyarrow.loader.TrainingBatch;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 

@@ -1,7 +1,5 @@
 package dev.lazyarrow.djl;
 
-import dev.lazyarrow.loader.Loader;
-
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
@@ -12,6 +10,7 @@ import ai.djl.translate.TranslateException;
 import ai.djl.util.Progress;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
+import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.TrainingBatch;
 import java.io.IOException;
@@ -46,9 +45,10 @@ import java.util.function.UnaryOperator;
  * to int32, which DJL's PyTorch engine lacks) and shape. Arrays are named after their columns, a
  * mask {@code <column>_mask}.
  *
- * <p>{@link #get} reads a row's columns straight from its record batch ({@link Split#collate}), not
- * through {@code Row}s, and is thread-safe: DJL's executor calls it from many threads. {@link
- * #prepare} does nothing, as opening the dataset already read all it needs (one manifest). Close
+ * <p>{@link #get} reads a row's columns straight from its record batch ({@link
+ * TrainingBatch#collate}), not through {@code Row}s, and is thread-safe: DJL's executor calls it
+ * from many threads. {@link #prepare} does nothing, as opening the dataset already read all it
+ * needs (one manifest). Close
  * the dataset to close what it opened: the directory given to {@link Builder#setDirectory} and the
  * loader of {@link Builder#setSampling(UnaryOperator)}.
  */

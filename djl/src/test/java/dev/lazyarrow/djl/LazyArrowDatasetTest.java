@@ -17,6 +17,7 @@ import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LazyArrowDatasetTest {
-  private static final Path FIXTURES = Path.of("../src/test/resources/fixtures/hf");
+  private static final Path FIXTURES = Fixtures.path("hf");
   private static final String[] NUMBERS = {
     "label", "id", "i8", "i16", "i32", "u8", "u32", "f16", "f32", "f64"
   };

@@ -1,11 +1,10 @@
 package dev.lazyarrow.parquet;
 
-import dev.lazyarrow.internal.convert.SourceLayout;
-import dev.lazyarrow.internal.convert.SourceSplit;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.convert.SourceLayout;
+import dev.lazyarrow.internal.convert.SourceSplit;
 import dev.lazyarrow.internal.format.Names;
 import dev.lazyarrow.internal.format.SafeFiles;
 import java.io.IOException;

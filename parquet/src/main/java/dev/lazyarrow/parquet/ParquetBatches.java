@@ -1,12 +1,11 @@
 package dev.lazyarrow.parquet;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lazyarrow.format.Feature;
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.convert.BatchReader;
 import dev.lazyarrow.internal.convert.HfFeatures;
 import dev.lazyarrow.internal.convert.VectorAppender;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.lazyarrow.format.LazyArrowException;
-import dev.lazyarrow.format.Feature;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

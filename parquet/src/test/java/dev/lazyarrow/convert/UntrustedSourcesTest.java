@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lazyarrow.testing.Fixtures;
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.testing.Fifos;
-import dev.lazyarrow.internal.format.Manifest;
+import dev.lazyarrow.testing.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

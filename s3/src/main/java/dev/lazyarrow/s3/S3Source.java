@@ -1,8 +1,7 @@
 package dev.lazyarrow.s3;
 
-import dev.lazyarrow.spi.ByteSource;
-
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.spi.ByteSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

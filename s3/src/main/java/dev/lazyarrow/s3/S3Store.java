@@ -1,8 +1,8 @@
 package dev.lazyarrow.s3;
 
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.spi.ByteSource;
 import dev.lazyarrow.spi.ObjectStore;
-import dev.lazyarrow.format.LazyArrowException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,10 +1,7 @@
 package dev.lazyarrow.s3;
 
-import dev.lazyarrow.internal.bytes.Positional;
-
-import dev.lazyarrow.internal.ipc.ShardFooter;
-
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.bytes.Positional;
 import dev.lazyarrow.internal.format.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;

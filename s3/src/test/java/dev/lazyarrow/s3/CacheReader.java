@@ -3,7 +3,6 @@ package dev.lazyarrow.s3;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.testing.S3Server;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,18 +1,17 @@
 package dev.lazyarrow.s3;
 
-import dev.lazyarrow.testing.Fixtures;
-import dev.lazyarrow.format.LazyArrowException;
-import dev.lazyarrow.LazyDataset;
-import dev.lazyarrow.Row;
-import dev.lazyarrow.testing.S3Server;
-import dev.lazyarrow.Split;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.Row;
+import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.cache.DiskCache;
+import dev.lazyarrow.testing.Fixtures;
+import dev.lazyarrow.testing.S3Server;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -74,9 +74,10 @@ public final class LazyArrowSource
    * only; for a table that does not declare batch writes it calls this V1 entry point with every
    * mode instead, as it does for its own file sources. Here errorifexists and ignore look at the
    * dataset first, and the rows then take the table's one write path (staging, commit, manifest
-   * last) as an append or an overwrite that carries the mode, so that its commit looks again.
+   * last) as an append or an overwrite that carries the mode, so that its commit looks again. In
+   * mode errorifexists a split that exists fails the write with Spark's {@code AnalysisException},
+   * as Spark's own file sources do; the signature Spark gives this method cannot declare it.
    *
-   * @throws org.apache.spark.sql.AnalysisException in mode errorifexists if the split exists
    * @throws IllegalArgumentException naming the option whose value is missing or bad
    */
   @Override

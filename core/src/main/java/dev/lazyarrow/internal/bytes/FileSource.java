@@ -1,11 +1,8 @@
 package dev.lazyarrow.internal.bytes;
 
-import dev.lazyarrow.spi.ByteSource;
-
-import dev.lazyarrow.internal.ipc.ShardFooter;
-
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.format.SafeFiles;
+import dev.lazyarrow.spi.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

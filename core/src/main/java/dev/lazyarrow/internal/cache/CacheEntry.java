@@ -1,7 +1,6 @@
 package dev.lazyarrow.internal.cache;
 
 import dev.lazyarrow.internal.bytes.Segment;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.apache.arrow.memory.ArrowBuf;

@@ -1,10 +1,9 @@
 package dev.lazyarrow.internal.cache;
 
-import dev.lazyarrow.internal.ipc.IpcFileWriter;
-import dev.lazyarrow.internal.bytes.Segment;
-import dev.lazyarrow.internal.ipc.ShardFooter;
-
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.bytes.Segment;
+import dev.lazyarrow.internal.ipc.IpcFileWriter;
+import dev.lazyarrow.internal.ipc.ShardFooter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,5 @@
 package dev.lazyarrow.internal.format;
 
-import dev.lazyarrow.format.Feature;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.LazyArrowException;
 import java.io.IOException;
 import java.nio.channels.Channels;

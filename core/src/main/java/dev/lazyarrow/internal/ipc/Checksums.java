@@ -1,8 +1,7 @@
 package dev.lazyarrow.internal.ipc;
 
-import dev.lazyarrow.internal.bytes.Positional;
-
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.bytes.Positional;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

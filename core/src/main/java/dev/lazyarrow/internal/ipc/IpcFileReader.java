@@ -1,9 +1,8 @@
 package dev.lazyarrow.internal.ipc;
 
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.bytes.HeapChannels;
 import dev.lazyarrow.internal.bytes.Memory;
-
-import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.format.SafeFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,6 @@
 package dev.lazyarrow.internal.ipc;
 
 import dev.lazyarrow.internal.bytes.HeapChannels;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;

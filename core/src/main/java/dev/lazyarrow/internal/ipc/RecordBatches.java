@@ -1,7 +1,5 @@
 package dev.lazyarrow.internal.ipc;
 
-import dev.lazyarrow.internal.read.ShardFile;
-
 import dev.lazyarrow.format.LazyArrowException;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,10 +1,8 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.spi.ByteSource;
-
-import dev.lazyarrow.internal.ipc.RecordBatches;
-
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.ipc.RecordBatches;
+import dev.lazyarrow.spi.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,8 +1,7 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.internal.ipc.BatchValidator;
-
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.ipc.BatchValidator;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flatbuf.FieldNode;

@@ -1,17 +1,14 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.internal.ipc.BlockReader;
-
-import dev.lazyarrow.internal.ipc.LoadedBatch;
-
-import dev.lazyarrow.internal.cache.CacheEntry;
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.bytes.DaemonPool;
-import dev.lazyarrow.internal.cache.DiskCache;
 import dev.lazyarrow.internal.bytes.HeapChannels;
+import dev.lazyarrow.internal.cache.CacheEntry;
+import dev.lazyarrow.internal.cache.DiskCache;
+import dev.lazyarrow.internal.ipc.BlockReader;
+import dev.lazyarrow.internal.ipc.LoadedBatch;
 import dev.lazyarrow.internal.ipc.RecordBatches;
 import dev.lazyarrow.internal.ipc.ShardFooter;
-
-import dev.lazyarrow.format.LazyArrowException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,20 +1,16 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.spi.ByteSource;
-
+import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.bytes.FileSource;
+import dev.lazyarrow.internal.cache.HeaderCache;
+import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.ipc.BlockTable;
 import dev.lazyarrow.internal.ipc.Checksums;
-import dev.lazyarrow.internal.bytes.FileSource;
 import dev.lazyarrow.internal.ipc.RecordBatches;
-import dev.lazyarrow.internal.read.Segments;
 import dev.lazyarrow.internal.ipc.ShardDictionaries;
 import dev.lazyarrow.internal.ipc.ShardFooter;
 import dev.lazyarrow.internal.ipc.StreamIndex;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.lazyarrow.format.LazyArrowException;
-import dev.lazyarrow.internal.format.Manifest;
+import dev.lazyarrow.spi.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -50,12 +46,7 @@ public final class OpenShard {
 
   final Map<Long, Dictionary> dictionaries = new HashMap<>();
   private final BitSet verified = new BitSet();
-  private final Cache<Integer, RecordBatch> headers =
-      Caffeine.newBuilder()
-          .maximumWeight(HEADER_BYTES)
-          .weigher((Integer batch, RecordBatch header) -> header.getByteBuffer().capacity())
-          .executor(Runnable::run)
-          .build();
+  private final HeaderCache headers = new HeaderCache(HEADER_BYTES);
   BlockTable blocks;
   Schema schema;
 
@@ -143,7 +134,7 @@ public final class OpenShard {
 
   /** Returns the metadata of record batch {@code index} if it is kept, else null; reads nothing. */
   RecordBatch keptHeader(int index) {
-    return headers.getIfPresent(index);
+    return headers.get(index);
   }
 
   /**

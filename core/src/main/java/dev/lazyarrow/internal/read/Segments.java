@@ -1,10 +1,9 @@
 package dev.lazyarrow.internal.read;
 
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.bytes.Segment;
 import dev.lazyarrow.internal.ipc.BlockReader;
 import dev.lazyarrow.internal.ipc.ShardFooter;
-
-import dev.lazyarrow.format.LazyArrowException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;

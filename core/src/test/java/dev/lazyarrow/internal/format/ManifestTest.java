@@ -1,7 +1,5 @@
 package dev.lazyarrow.internal.format;
 
-import dev.lazyarrow.testing.Fifos;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.testing.Fifos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package dev.lazyarrow.internal.ipc;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.lazyarrow.testing.Fixtures;
-import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Indexer;
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.format.Manifest;
+import dev.lazyarrow.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,17 +1,16 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.internal.ipc.Checksums;
-import dev.lazyarrow.testing.ShardBytes;
-import dev.lazyarrow.internal.ipc.StreamIndex;
-
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lazyarrow.testing.Fixtures;
-import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.convert.Indexer;
+import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.format.Manifest;
+import dev.lazyarrow.internal.ipc.Checksums;
+import dev.lazyarrow.internal.ipc.StreamIndex;
+import dev.lazyarrow.testing.Fixtures;
+import dev.lazyarrow.testing.ShardBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,18 +1,17 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.testing.ShardBytes;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.lazyarrow.testing.Fixtures;
-import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.testing.Fixtures;
+import dev.lazyarrow.testing.ShardBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

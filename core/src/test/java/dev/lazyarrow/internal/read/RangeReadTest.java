@@ -1,18 +1,16 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.internal.ipc.LoadedBatch;
-
-import dev.lazyarrow.testing.ShardBytes;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lazyarrow.testing.Fixtures;
-import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.ReadMode;
 import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.ipc.LoadedBatch;
+import dev.lazyarrow.testing.Fixtures;
+import dev.lazyarrow.testing.ShardBytes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,13 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.internal.ipc.LoadedBatch;
-
-import dev.lazyarrow.internal.ipc.IpcFileWriter;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lazyarrow.testing.Fixtures;
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.ipc.IpcFileWriter;
+import dev.lazyarrow.internal.ipc.LoadedBatch;
+import dev.lazyarrow.testing.Fixtures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

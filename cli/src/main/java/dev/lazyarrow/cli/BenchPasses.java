@@ -1,0 +1,120 @@
+package dev.lazyarrow.cli;
+
+import dev.lazyarrow.Row;
+import dev.lazyarrow.Split;
+import dev.lazyarrow.loader.Loader;
+import dev.lazyarrow.loader.TrainingBatch;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+/** The timed passes of {@code bench}: each reads a split as a training loop would, returns rows/s. */
+final class BenchPasses {
+  /** Where every materialized row goes, so that the JIT cannot skip making it. */
+  static volatile Object sink;
+
+  private BenchPasses() {}
+
+  /** Reads {@code rows} uniformly random rows with {@code get}, from {@code threads} threads. */
+  static double random(Split s, int rows, int threads) {
+    SplittableRandom random = new SplittableRandom(1);
+    long[] indices = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      indices[i] = random.nextLong(s.size());
+    }
+    long t = System.nanoTime();
+    if (threads == 1) {
+      for (long i : indices) {
+        sink = s.get(i);
+      }
+    } else {
+      AtomicInteger next = new AtomicInteger();
+      IntStream.range(0, threads)
+          .mapToObj(
+              k ->
+                  new Thread(
+                      () -> {
+                        for (int i = next.getAndIncrement(); i < rows; i = next.getAndIncrement()) {
+                          sink = s.get(indices[i]);
+                        }
+                      }))
+          .peek(Thread::start)
+          .toList()
+          .forEach(BenchPasses::join);
+    }
+    return rows / seconds(t);
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the random pass ran", e);
+    }
+  }
+
+  static double sequential(Split s, long limit) {
+    long t = System.nanoTime();
+    long seen = 0;
+    while (seen < limit) {
+      for (Row row : s) {
+        sink = row;
+        if (++seen == limit) {
+          break;
+        }
+      }
+    }
+    return seen / seconds(t);
+  }
+
+  /**
+   * Reads rows in a seeded shuffled order, {@value BenchCommand#TAKE} at a time, as the reference iterates
+   * {@code ds.shuffle(seed=0)} in batches of 1,000.
+   */
+  static double shuffled(Split s, long limit) {
+    long t = System.nanoTime();
+    long seen = 0;
+    while (seen < limit) {
+      try (Loader loader = Loader.newBuilder(s).shuffle(0).batchSize(BenchCommand.TAKE).build()) {
+        for (TrainingBatch batch : loader) {
+          sink = batch.rows();
+          seen += batch.size();
+          if (seen >= limit) {
+            break;
+          }
+        }
+      }
+    }
+    return seen / seconds(t);
+  }
+
+  /**
+   * Feeds a token classifier as hf_reference.py's {@code train_rows_per_s} does: the split
+   * projected on the two columns it needs (before the clock starts, as {@code select_columns}),
+   * shuffled batches of {@value BenchCommand#TAKE}, the ids padded into one int matrix with a mask, the labels
+   * as an array.
+   */
+  static double train(Split s, long limit) {
+    Split columns = s.select(BenchCommand.TRAIN_COLUMNS.toArray(String[]::new));
+    long t = System.nanoTime();
+    long seen = 0;
+    while (seen < limit) {
+      try (Loader loader = Loader.newBuilder(columns).shuffle(0).batchSize(BenchCommand.TAKE).build()) {
+        for (TrainingBatch batch : loader) {
+          sink = batch.tokens("input_ids");
+          sink = batch.longs("label");
+          seen += batch.size();
+          if (seen >= limit) {
+            break;
+          }
+        }
+      }
+    }
+    return seen / seconds(t);
+  }
+
+  static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}
