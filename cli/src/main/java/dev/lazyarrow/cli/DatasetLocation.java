@@ -2,23 +2,43 @@ package dev.lazyarrow.cli;
 
 import dev.lazyarrow.LazyDataset;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * A DATASET or OUT argument: a local directory, or a URI, {@code s3://bucket/prefix} or {@code
  * file:/dir}.
  */
 record DatasetLocation(String text) {
-  /** What a URI starts with: a scheme and a colon (a one-letter scheme would be a drive). */
-  private static final Pattern URI_START = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
+  /**
+   * What a URI starts with: a scheme and a colon (a one-letter scheme would be a drive), whatever
+   * follows, line breaks included: {@code s3://b/a<newline>b} is a bad URI, never a local path.
+   */
+  private static final Pattern URI_START =
+      Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*", Pattern.DOTALL);
 
-  /** Makes picocli's arguments locations. */
+  /** Makes picocli's arguments locations; a bad URI is a usage error (exit 2). */
   static final class Parser implements ITypeConverter<DatasetLocation> {
     @Override
     public DatasetLocation convert(String value) {
-      return new DatasetLocation(value);
+      DatasetLocation location = new DatasetLocation(value);
+      if (URI_START.matcher(value).matches()) {
+        URI uri;
+        try {
+          uri = new URI(value);
+        } catch (URISyntaxException e) {
+          throw new TypeConversionException("not a valid URI: " + e.getMessage());
+        }
+        if (!"file".equalsIgnoreCase(uri.getScheme())
+            && (uri.getAuthority() == null || uri.getAuthority().isEmpty())) {
+          throw new TypeConversionException(
+              "a " + uri.getScheme() + ": URI names its bucket, as in s3://bucket/prefix: " + value);
+        }
+      }
+      return location;
     }
   }
 

@@ -248,4 +248,17 @@ class CommandLineTest {
       assertTrue(verbose.err().contains("\tat dev.lazyarrow.internal.format.Manifest.read"), verbose.err());
     }
   }
+
+  @Test
+  void convert_toABadObjectStorageUri_exitsTwoAndWritesNoLocalFolder() {
+    String source = Fixtures.path("hf/save_single").toString();
+    for (String out : List.of("s3://adv/p/a\nb", "s3:///no-bucket", "s3://b/with space")) {
+      Run convert = run("convert", source, out);
+      assertEquals(2, convert.status(), out + ": " + convert.err());
+      assertTrue(convert.err().contains("URI"), convert.err());
+    }
+    assertTrue(Files.notExists(Path.of("s3:")), "a local folder s3: was written");
+    Run dump = run("dump", "s3://adv/p/a\nb");
+    assertEquals(2, dump.status(), dump.err());
+  }
 }
