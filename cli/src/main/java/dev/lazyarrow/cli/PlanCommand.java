@@ -1,15 +1,22 @@
 package dev.lazyarrow.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
+import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.format.SafeFiles;
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.LoaderState;
 import dev.lazyarrow.loader.TrainingBatch;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -41,6 +48,9 @@ import picocli.CommandLine.Spec;
     })
 final class PlanCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The most bytes a state file may hold; a state is a few hundred. */
+  static final int MAX_STATE_BYTES = 1 << 20;
 
   /** The options that define the loader; --resume takes them from the state instead. */
   private static final List<String> CONFIGURATION =
@@ -174,11 +184,42 @@ final class PlanCommand implements Callable<Integer> {
     return dropLast ? builder.dropLast() : builder;
   }
 
-  /** Reads a state file: a {@code {"state": ...}} line as plan prints it, or the bare state. */
+  /**
+   * Reads a state file: the output of {@code plan --stop-after}, whose last JSON value is {@code
+   * {"state": ...}}, or a bare state, on one line or pretty-printed, with or without a byte order
+   * mark. The file is data like any other: a regular file of at most {@value #MAX_STATE_BYTES}
+   * bytes, and what is wrong with it is an error naming it.
+   */
   private static LoaderState readState(Path file) throws IOException {
-    String text = Files.readString(file).strip();
-    String[] lines = text.split("\n");
-    JsonNode node = JSON.readTree(lines[lines.length - 1]);
-    return LoaderState.fromJson((node.has("state") ? node.get("state") : node).toString());
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .decode(ByteBuffer.wrap(SafeFiles.readAll(file, MAX_STATE_BYTES)))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new LazyArrowException(file, "is not UTF-8 text, so not a loader state");
+    }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    JsonNode last = null;
+    try (MappingIterator<JsonNode> values = JSON.readerFor(JsonNode.class).readValues(text)) {
+      while (values.hasNextValue()) {
+        last = values.nextValue();
+      }
+    } catch (JsonProcessingException e) {
+      throw new LazyArrowException(file, "not a loader state: " + e.getOriginalMessage());
+    }
+    if (last == null || !last.isObject()) {
+      throw new LazyArrowException(file, "not a loader state: it holds no JSON object");
+    }
+    JsonNode state = last.has("state") ? last.get("state") : last;
+    try {
+      return LoaderState.fromJson(state.toString());
+    } catch (IllegalArgumentException e) {
+      throw new LazyArrowException(file, e.getMessage());
+    }
   }
 }

@@ -2,13 +2,16 @@ package dev.lazyarrow.cli;
 
 import static dev.lazyarrow.cli.GoldenRowsTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lazyarrow.cli.GoldenRowsTest.Run;
+import dev.lazyarrow.testing.Fifos;
 import dev.lazyarrow.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -133,5 +136,38 @@ class PlanCommandTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void plan_resumeFromAPrettyPrintedStateWithByteOrderMark_continuesTheRun() throws IOException {
+    String ds = Fixtures.convert("save_dict", tmp.resolve("pretty")).toString();
+    Run first = run("plan", ds, "--split", "train", "--batch-size", "100", "--stop-after", "3");
+    String stateLine = first.out().lines().reduce((a, b) -> b).orElseThrow();
+    String state = stateLine.substring("{\"state\": ".length(), stateLine.length() - 1);
+    Path file =
+        Files.writeString(
+            tmp.resolve("pretty.json"), "\uFEFF" + state.replace(",", ",\n  ") + "\n");
+    Run rest = run("plan", ds, "--split", "train", "--resume", file.toString());
+    assertEquals(0, rest.status(), rest.err());
+    assertTrue(rest.out().startsWith("{\"batch\": 3,"), rest.out());
+  }
+
+  @Test
+  void plan_resumeFromBadStateFiles_failsNamingTheFile() throws IOException {
+    String ds = Fixtures.convert("save_dict", tmp.resolve("bad")).toString();
+    Path fifo = Fifos.make(tmp.resolve("fifo.json"));
+    Path folder = Files.createDirectory(tmp.resolve("folder.json"));
+    Path big = Files.write(tmp.resolve("big.json"), new byte[PlanCommand.MAX_STATE_BYTES + 1]);
+    Path garbage = Files.writeString(tmp.resolve("garbage.json"), "{\"state\": {\"version\": 1");
+    Path latin1 = Files.write(tmp.resolve("latin1.json"), new byte[] {'{', (byte) 0xe9, '}'});
+    Path array = Files.writeString(tmp.resolve("array.json"), "[1, 2]");
+    for (Path file : List.of(fifo, folder, big, garbage, latin1, array)) {
+      Run bad =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(30),
+              () -> run("plan", ds, "--split", "train", "--resume", file.toString()));
+      assertEquals(1, bad.status(), file + ": " + bad.err());
+      assertTrue(bad.err().startsWith("lazyarrow: " + file), bad.err());
+    }
   }
 }
