@@ -27,7 +27,12 @@ public final class SmallHeap {
    * What the child did: its exit status (0 converted, 1 refused with a {@link LazyArrowException},
    * 3 anything else) and its output, the exception's message or class and message.
    */
-  public record Outcome(int status, String output) {}
+  public record Outcome(int status, String output) {
+    /** Drops the JVM's own warnings (JDK 24+ warns of sun.misc.Unsafe): the output is the child's. */
+    public Outcome {
+      output = output.lines().filter(l -> !l.startsWith("WARNING: ")).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+  }
 
   /**
    * Converts {@code source} into {@code out} with default options in a child JVM of {@value
