@@ -92,11 +92,6 @@ public final class Mixture {
     return MixPlan.of(rows, weights.clone(), sampled, seed, rule, length);
   }
 
-  /** Returns the normalized weights. */
-  double[] weights() {
-    return weights.clone();
-  }
-
   /**
    * A builder of {@link Mixture}s. Each option may be set once, and sources added in the order
    * their positions in the state and in the CLI's output follow.

@@ -103,9 +103,6 @@ final class Sources {
     if (mixture == null) {
       return sourceOrder(s, 0, epoch, s.seed());
     }
-    if (splits.length == 1 && plan().length() == splits[0].size()) {
-      return sourceOrder(s, 0, epoch, s.seed());
-    }
     MixPlan p = plan();
     return Samplers.of(
         p.length(),
@@ -116,16 +113,6 @@ final class Sources {
           int sourceEpoch = Math.toIntExact(draw / rows);
           return offsets[d] + cachedOrder(s, d, sourceEpoch).row(draw % rows);
         });
-  }
-
-  /** Returns every source's draws before {@code position} of epoch {@code epoch}, over all epochs. */
-  long[] drawn(int epoch, long position) {
-    MixPlan p = plan();
-    long[] before = p.drawsBefore(Math.min(position, p.length()));
-    for (int d = 0; d < before.length; d++) {
-      before[d] += (long) epoch * p.total(d);
-    }
-    return before;
   }
 
   private Sampler cachedOrder(LoaderState s, int d, int sourceEpoch) {
@@ -197,13 +184,16 @@ final class Sources {
     if (mixture == null) {
       return views[0].readAhead(rows);
     }
+    long[][] bySource = new long[splits.length][rows.length];
+    int[] counts = new int[splits.length];
+    for (long row : rows) {
+      int d = locate(row);
+      bySource[d][counts[d]++] = row - offsets[d];
+    }
     int read = 0;
     for (int d = 0; d < splits.length; d++) {
-      int from = d;
-      long[] mine =
-          Arrays.stream(rows).filter(r -> locate(r) == from).map(r -> r - offsets[from]).toArray();
-      if (mine.length > 0) {
-        read += views[d].readAhead(mine);
+      if (counts[d] > 0) {
+        read += views[d].readAhead(Arrays.copyOf(bySource[d], counts[d]));
       }
     }
     return read;
