@@ -11,13 +11,13 @@ import dev.lazyarrow.internal.format.SafeFiles;
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.LoaderState;
+import dev.lazyarrow.loader.PackedLoader;
 import dev.lazyarrow.loader.TrainingBatch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
       "Each line is {\"batch\": k, \"rows\": [...]}: k is the global batch number in the epoch,"
           + " rows the split indices this rank reads.",
       "With --stop-after K, prints K batches and then {\"state\": {...}}, which --resume"
-          + " continues from (with other --rank/--world if wanted)."
+          + " continues from (with other --rank/--world if wanted).",
+      "With --pack, each line is {\"batch\": k, \"samples\": [{\"sample\": g, \"spans\":"
+          + " [[row, from, to], ...]}, ...]}: a span is the token range [from, to) of that row."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -44,7 +46,9 @@ import picocli.CommandLine.Spec;
       "      --batch-size 32 --rank 0 --world 8 --stop-after 100 > state.txt",
       "  lazyarrow plan emotion --split train --resume state.txt --rank 0 --world 4",
       "  lazyarrow plan emotion --split train --token-budget 4096 \\",
-      "      --length-column input_ids"
+      "      --length-column input_ids",
+      "  lazyarrow plan corpus --pack 2048 --length-column input_ids --eod 0 \\",
+      "      --order shuffle --batch-size 8 --stop-after 10 > state.txt"
     })
 final class PlanCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +71,8 @@ final class PlanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin SplitOptions input;
+
+  @Mixin PackOptions pack;
 
   @Option(names = "--seed", paramLabel = "<n>", description = "shuffle seed (default: 0)")
   long seed;
@@ -119,12 +125,26 @@ final class PlanCommand implements Callable<Integer> {
       description = "continue from a state printed by --stop-after")
   Path resume;
 
+  /** The state --resume continues from, once read. */
+  private LoaderState resumed;
+
   @Override
   public Integer call() throws IOException {
     try (LazyDataset ds = input.dataset.open(LazyDataset.newBuilder())) {
       Split s = input.choose(ds);
       PrintWriter out = spec.commandLine().getOut();
-      try (Loader loader = builder(s).build()) {
+      LoaderBuilder builder = builder(s);
+      if (pack.packs(resumed)) {
+        try (PackedLoader loader = pack.build(builder, lengthColumn, resumed)) {
+          pack.print(loader, stopAfter, out);
+          if (stopAfter != null) {
+            out.println("{\"state\": " + loader.state().toJson() + "}");
+          }
+        }
+        out.flush();
+        return 0;
+      }
+      try (Loader loader = builder.build()) {
         Iterator<TrainingBatch> batches = loader.plan();
         long printed = 0;
         StringBuilder line = new StringBuilder();
@@ -154,13 +174,16 @@ final class PlanCommand implements Callable<Integer> {
         spec.commandLine().getParseResult().hasMatchedOption("--rank")
             || spec.commandLine().getParseResult().hasMatchedOption("--world");
     if (resume != null) {
-      for (String option : CONFIGURATION) {
+      for (String option :
+          java.util.stream.Stream.concat(CONFIGURATION.stream(), PackOptions.CONFIGURATION.stream())
+              .toList()) {
         if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
           throw new IllegalArgumentException(
               "--resume takes " + option + " from the state; only --rank and --world may change");
         }
       }
-      builder.resume(readState(resume));
+      resumed = readState(resume);
+      builder.resume(resumed);
       return sharded ? builder.shard(rank, world) : builder;
     }
     switch (order) {
@@ -173,6 +196,9 @@ final class PlanCommand implements Callable<Integer> {
     }
     builder.epoch(epoch).shard(rank, world);
     if (tokenBudget != null) {
+      if (pack.seqLen != null) {
+        throw new IllegalArgumentException("--pack makes batches of samples: no --token-budget");
+      }
       if (batchSize != null || lengthColumn == null) {
         throw new IllegalArgumentException(
             "--token-budget needs --length-column and excludes --batch-size");
