@@ -293,7 +293,7 @@ public final class LoaderBuilder {
         mixture == null
             ? Sources.of(split, columns != null ? columns : split)
             : Sources.of(mixture, columnNames);
-    LoaderState state = state(sources, null);
+    LoaderState state = state(sources, null, mixture == null ? null : MixtureState.of(sources));
     requireState(
         state.bucketWindow() == 0 || state.tokenBudget() > 0,
         "length bucketing needs a token budget");
@@ -319,10 +319,10 @@ public final class LoaderBuilder {
 
   /**
    * Returns the state a loader over {@code sources} starts from: the resumed one, checked to pack
-   * as {@code packing} does (null: not at all), or the options' with {@code packing}.
+   * as {@code packing} does (null: not at all) and to mix as {@code mixed} (null: one split), or
+   * the options' with both.
    */
-  LoaderState state(Sources sources, LoaderState.Packing packing) {
-    MixtureState mixed = mixture == null ? null : MixtureState.of(sources);
+  LoaderState state(Sources sources, LoaderState.Packing packing, MixtureState mixed) {
     if (resumed != null) {
       requireArgument(
           Objects.equals(resumed.packing(), packing),

@@ -63,8 +63,12 @@ public record MixtureState(
 
   /** Returns the state of {@code sources}' mixture, with its epoch's plan. */
   static MixtureState of(Sources sources) {
+    return of(sources, sources.plan());
+  }
+
+  /** Returns the configuration of {@code sources}' mixture whose epochs {@code plan} lays out. */
+  static MixtureState of(Sources sources, MixPlan plan) {
     Mixture mixture = sources.mixture();
-    MixPlan plan = sources.plan();
     Source[] each = new Source[sources.count()];
     for (int d = 0; d < each.length; d++) {
       each[d] =
@@ -76,8 +80,8 @@ public record MixtureState(
   }
 
   /**
-   * Returns why a loader saved over this mixture cannot resume over {@code other}, naming the
-   * first source or setting that changed, or null if it can.
+   * Returns why a loader saved over this mixture cannot resume over {@code other}, naming the first
+   * source or setting that changed, or null if it can.
    */
   String mismatch(MixtureState other) {
     if (!mode.equals(other.mode) || seed != other.seed || !length.equals(other.length)) {
@@ -103,12 +107,18 @@ public record MixtureState(
     }
     for (int d = 0; d < sources.size(); d++) {
       if (!sources.get(d).equals(other.sources.get(d))) {
-        return "source " + d + " changed: the state has " + sources.get(d) + ", this mixture has "
+        return "source "
+            + d
+            + " changed: the state has "
+            + sources.get(d)
+            + ", this mixture has "
             + other.sources.get(d);
       }
     }
     if (positions != other.positions) {
-      return "the state's mixture has " + positions + " positions an epoch, this one has "
+      return "the state's mixture has "
+          + positions
+          + " positions an epoch, this one has "
           + other.positions;
     }
     return null;

@@ -25,6 +25,11 @@ public final class PackedLoader implements Iterable<PackedBatch>, AutoCloseable 
   private final int prefetch;
   private final Workers workers;
   private final IntFunction<IntBuffer> allocate;
+
+  /** A mixture's plan over its sources' samples and each source's samples an epoch, or null. */
+  private final MixPlan mix;
+
+  private final long[] perEpoch;
   private volatile LoaderState state;
   private Epoch planned;
 
@@ -33,12 +38,17 @@ public final class PackedLoader implements Iterable<PackedBatch>, AutoCloseable 
 
   PackedLoader(
       Sources tokens,
+      Orders orders,
       LoaderState state,
       int prefetch,
       int workers,
-      IntFunction<IntBuffer> allocate) {
+      IntFunction<IntBuffer> allocate,
+      MixPlan mix,
+      long[] perEpoch) {
     this.tokens = tokens;
-    this.orders = new Orders(tokens);
+    this.orders = orders;
+    this.mix = mix;
+    this.perEpoch = perEpoch;
     this.state = state;
     this.prefetch = prefetch;
     this.workers = new Workers(workers);
@@ -129,20 +139,22 @@ public final class PackedLoader implements Iterable<PackedBatch>, AutoCloseable 
     }
     LoaderState s = state;
     LoaderState.Packing p = s.packing();
-    Sampler order = orders.order(s, number);
     int[] lengths = orders.lengths(p.tokenColumn());
     int extra = p.eod() >= 0 ? 1 : 0;
+    Sampler order = mix == null ? orders.order(s, number) : null;
     PackPlan packing =
-        p.mode().equals("concat")
-            ? new ConcatPack(order, lengths, extra, p.seqLen(), p.tokenColumn())
-            : new BinPack(
-                order,
-                lengths,
-                extra,
-                p.seqLen(),
-                p.window(),
-                p.mode().equals("best-fit"),
-                p.tokenColumn());
+        mix != null
+            ? new MixedPack(tokens, mix, s, number, lengths, perEpoch)
+            : p.mode().equals("concat")
+                ? new ConcatPack(order, lengths, extra, p.seqLen(), p.tokenColumn())
+                : new BinPack(
+                    order,
+                    lengths,
+                    extra,
+                    p.seqLen(),
+                    p.window(),
+                    p.mode().equals("best-fit"),
+                    p.tokenColumn());
     BatchPlan plan =
         BatchPlan.fixed(packing.samples(), s.batchSize(), s.dropLast(), s.worldSize() > 1);
     planned = new Epoch(number, packing, plan);

@@ -126,13 +126,43 @@ public final class PackedLoaderBuilder {
     for (int d = 0; d < tokens.count(); d++) {
       requireIntegerList(tokens.split(d).schema().findField(tokenColumn), tokens.split(d).name());
     }
-    LoaderState state = rows.state(tokens, packing);
+    Orders orders = new Orders(tokens);
+    MixPlan mix = null;
+    long[] perEpoch = null;
+    if (tokens.mixture() != null) {
+      if (mode != null) {
+        throw new IllegalStateException(
+            "bins over a mixture are not made: a mixture draws samples of its sources' streams, as"
+                + " Megatron's BlendedDataset does; pack with the default concat");
+      }
+      perEpoch =
+          MixedPack.samplesPerSourceEpoch(
+              tokens, orders.lengths(tokenColumn), eod == null ? 0 : 1, seqLen);
+      for (int d = 0; d < perEpoch.length; d++) {
+        if (perEpoch[d] == 0) {
+          throw new IllegalArgumentException(
+              "source "
+                  + d
+                  + " ("
+                  + tokens.split(d).name()
+                  + ") holds fewer than the "
+                  + (seqLen + 1)
+                  + " tokens of one sample");
+        }
+      }
+      mix = tokens.mixture().plan(perEpoch);
+    }
+    LoaderState state =
+        rows.state(tokens, packing, mix == null ? null : MixtureState.of(tokens, mix));
     return new PackedLoader(
         tokens,
+        orders,
         state,
         rows.prefetchDepth(),
         rows.workers(),
-        allocate == null ? IntBuffer::allocate : allocate);
+        allocate == null ? IntBuffer::allocate : allocate,
+        mix,
+        perEpoch);
   }
 
   private PackedLoaderBuilder bins(String mode, int windowDocuments) {

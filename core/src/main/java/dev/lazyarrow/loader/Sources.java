@@ -100,6 +100,11 @@ final class Sources {
     return plan;
   }
 
+  /** Returns the first row of every source in the run, then the run's rows. */
+  long[] offsets() {
+    return offsets.clone();
+  }
+
   /** Returns the order of epoch {@code epoch}: a split's, or the mixture's over its sources. */
   Sampler order(LoaderState s, int epoch) {
     if (mixture == null) {
@@ -115,6 +120,16 @@ final class Sources {
           int sourceEpoch = Math.toIntExact(draw / rows);
           return offsets[d] + cachedOrder(s, d, sourceEpoch).row(draw % rows);
         });
+  }
+
+  /**
+   * Returns source {@code d}'s own order of its epoch {@code epoch}, in rows of the run: the order
+   * a mixture draws the source's rows (or, packed, its documents) in.
+   */
+  Sampler sourceOrder(LoaderState s, int d, int epoch) {
+    Sampler order = sourceOrder(s, d, epoch, sourceSeed(s.seed(), d));
+    long offset = offsets[d];
+    return Samplers.of(order.size(), position -> offset + order.row(position));
   }
 
   private Sampler cachedOrder(LoaderState s, int d, int sourceEpoch) {
