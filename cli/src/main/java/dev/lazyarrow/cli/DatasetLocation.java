@@ -35,7 +35,10 @@ record DatasetLocation(String text) {
         if (!"file".equalsIgnoreCase(uri.getScheme())
             && (uri.getAuthority() == null || uri.getAuthority().isEmpty())) {
           throw new TypeConversionException(
-              "a " + uri.getScheme() + ": URI names its bucket, as in s3://bucket/prefix: " + value);
+              "a "
+                  + uri.getScheme()
+                  + ": URI names its bucket, as in s3://bucket/prefix: "
+                  + value);
         }
       }
       return location;
@@ -57,6 +60,14 @@ record DatasetLocation(String text) {
   Path path() {
     URI uri = uri();
     return uri == null ? Path.of(text) : remote() == null ? Path.of(uri) : null;
+  }
+
+  /** Returns this location in one spelling: an absolute, normalized path, or the URI. */
+  String normalized() {
+    Path path = path();
+    return path != null
+        ? path.toAbsolutePath().normalize().toString()
+        : uri().normalize().toString();
   }
 
   /** Opens the dataset here with {@code builder}. */

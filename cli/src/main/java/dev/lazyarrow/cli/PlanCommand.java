@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lazyarrow.LazyDataset;
-import dev.lazyarrow.Split;
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.format.SafeFiles;
 import dev.lazyarrow.loader.Loader;
@@ -70,7 +69,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin SplitOptions input;
+  @Mixin ReadOptions input;
 
   @Mixin PackOptions pack;
 
@@ -120,6 +119,13 @@ final class PlanCommand implements Callable<Integer> {
   Long stopAfter;
 
   @Option(
+      names = "--summary",
+      description =
+          "with --mix, print per source its rows, weight, share of the epoch's positions and the"
+              + " epochs of its own it goes through in one, instead of the batches")
+  boolean summary;
+
+  @Option(
       names = "--resume",
       paramLabel = "STATE_FILE",
       description = "continue from a state printed by --stop-after")
@@ -130,10 +136,18 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (LazyDataset ds = input.dataset.open(LazyDataset.newBuilder())) {
-      Split s = input.choose(ds);
+    try (ReadOptions.Input read = input.open(LazyDataset.newBuilder(), seed)) {
       PrintWriter out = spec.commandLine().getOut();
-      LoaderBuilder builder = builder(s);
+      LoaderBuilder builder = builder(read);
+      if (summary) {
+        if (read.mixture() == null) {
+          throw new IllegalArgumentException("--summary tells how a --mix mixture is drawn");
+        }
+        MixSummary.print(
+            read.mixture(), builder, pack.packs(resumed) ? pack : null, lengthColumn, resumed, out);
+        out.flush();
+        return 0;
+      }
       if (pack.packs(resumed)) {
         try (PackedLoader loader = pack.build(builder, lengthColumn, resumed)) {
           pack.print(loader, stopAfter, out);
@@ -153,8 +167,14 @@ final class PlanCommand implements Callable<Integer> {
           line.setLength(0);
           line.append("{\"batch\": ").append(batch.step()).append(", \"rows\": [");
           long[] rows = batch.indices();
+          int[] sources = read.mixture() == null ? null : batch.sources();
           for (int i = 0; i < rows.length; i++) {
-            line.append(i == 0 ? "" : ", ").append(rows[i]);
+            line.append(i == 0 ? "" : ", ");
+            if (sources == null) {
+              line.append(rows[i]);
+            } else {
+              line.append('[').append(sources[i]).append(", ").append(rows[i]).append(']');
+            }
           }
           out.println(line.append("]}"));
           printed++;
@@ -168,8 +188,11 @@ final class PlanCommand implements Callable<Integer> {
     return 0;
   }
 
-  private LoaderBuilder builder(Split s) throws IOException {
-    LoaderBuilder builder = Loader.newBuilder(s);
+  private LoaderBuilder builder(ReadOptions.Input read) throws IOException {
+    LoaderBuilder builder =
+        read.mixture() == null
+            ? Loader.newBuilder(read.split())
+            : Loader.newBuilder(read.mixture());
     boolean sharded =
         spec.commandLine().getParseResult().hasMatchedOption("--rank")
             || spec.commandLine().getParseResult().hasMatchedOption("--world");

@@ -21,6 +21,11 @@ final class SplitOptions {
    * @throws IllegalArgumentException if no split is named and the dataset has several
    */
   Split choose(LazyDataset ds) {
+    return choose(ds, split);
+  }
+
+  /** Returns split {@code split} of {@code ds}, or its only split if {@code split} is null. */
+  static Split choose(LazyDataset ds, String split) {
     if (split != null) {
       return ds.split(split);
     }
