@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +54,12 @@ class MixtureTest {
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < rows; i++) {
       int[] ids = random.ints(random.nextInt(20), 0, 1000).toArray();
-      lines.append("{\"id\": ").append(i).append(", \"input_ids\": ")
-          .append(Arrays.toString(ids)).append("}\n");
+      lines
+          .append("{\"id\": ")
+          .append(i)
+          .append(", \"input_ids\": ")
+          .append(Arrays.toString(ids))
+          .append("}\n");
     }
     Path source = tmp.resolve(name + ".jsonl");
     Files.writeString(source, lines);
@@ -151,8 +156,7 @@ class MixtureTest {
 
   @Test
   void mixture_shuffled_drawsEachSourceOncePerSourceEpochInItsOwnOrder() {
-    Mixture mixture =
-        Mixture.newBuilder().add(web, 0.6).add(code, 0.4).length(1000).build();
+    Mixture mixture = Mixture.newBuilder().add(web, 0.6).add(code, 0.4).length(1000).build();
     Loader loader = Loader.newBuilder(mixture).shuffle(11).batchSize(16).build();
     Map<Integer, List<Long>> drawn = new HashMap<>();
     for (int epoch = 0; epoch < 2; epoch++) {
@@ -229,7 +233,12 @@ class MixtureTest {
   @Test
   void resume_stoppedOnFourRanksResumedOnTwo_yieldsExactlyTheRemainingPositions() {
     Mixture mixture =
-        Mixture.newBuilder().add(web, 0.5).add(code, 0.3).add(books, 0.2).sample(9).length(800)
+        Mixture.newBuilder()
+            .add(web, 0.5)
+            .add(code, 0.3)
+            .add(books, 0.2)
+            .sample(9)
+            .length(800)
             .build();
     Function<LoaderBuilder, LoaderBuilder> config = b -> b.shuffle(4).batchSize(8).dropLast();
     List<String> all = new ArrayList<>();
@@ -267,7 +276,11 @@ class MixtureTest {
   void collation_acrossSources_readsEachRowFromItsSource() {
     Mixture mixture = Mixture.newBuilder().add(web, 0.5).add(code, 0.5).length(64).build();
     Loader loader =
-        Loader.newBuilder(mixture).shuffle(2).batchSize(16).columns("id", "input_ids").prefetch(2)
+        Loader.newBuilder(mixture)
+            .shuffle(2)
+            .batchSize(16)
+            .columns("id", "input_ids")
+            .prefetch(2)
             .build();
     Split[] splits = {web, code};
     try (loader) {
@@ -320,8 +333,7 @@ class MixtureTest {
   void badMixtures_areRefusedWithTheRuleAndTheValue() {
     for (double weight : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
       IllegalArgumentException e =
-          assertThrows(
-              IllegalArgumentException.class, () -> Mixture.newBuilder().add(web, weight));
+          assertThrows(IllegalArgumentException.class, () -> Mixture.newBuilder().add(web, weight));
       assertTrue(e.getMessage().contains(String.valueOf(weight)), e.getMessage());
     }
     IllegalStateException zero =
@@ -339,6 +351,16 @@ class MixtureTest {
             () -> Mixture.newBuilder().add(web, 1).add(code.select("input_ids"), 1).build());
     assertTrue(columns.getMessage().contains("source 1"), columns.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Mixture.newBuilder().length(0));
+    // datasets' own empty save_to_disk folder.
+    LazyDataset emptyDataset =
+        LazyDataset.open(Fixtures.convert("save_empty", tmp.resolve("empty")));
+    OPEN.add(emptyDataset);
+    Split empty = emptyDataset.splits().get(0);
+    assertEquals(0, empty.size());
+    IllegalArgumentException noRows =
+        assertThrows(
+            IllegalArgumentException.class, () -> Mixture.newBuilder().add(web, 1).add(empty, 1));
+    assertTrue(noRows.getMessage().contains("no rows"), noRows.getMessage());
     assertThrows(
         IllegalStateException.class,
         () -> Loader.newBuilder(Mixture.newBuilder().add(web, 1).build()).curriculum("id", 1));
