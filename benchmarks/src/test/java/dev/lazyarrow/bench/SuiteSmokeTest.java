@@ -73,6 +73,7 @@ class SuiteSmokeTest {
             "FirstRowBenchmark.arrowFileReader",
             "FirstRowBenchmark.eager",
             "FirstRowBenchmark.lazy",
+            "MixtureBenchmark.openMixAndPlan",
             "OpenBenchmark.open",
             "RandomAccessBenchmark.hit",
             "RandomAccessBenchmark.miss",
