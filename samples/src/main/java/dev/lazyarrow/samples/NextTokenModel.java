@@ -27,13 +27,17 @@ public final class NextTokenModel {
   static final int MAX_VOCAB = 1 << 12;
 
   private final int vocab;
-  /** The bias, then the bigram table, then the context table: one array, one update loop. */
+
+  /** The bias, then the bigram table, then the context table, in one array. */
   private final float[] weights;
+
   private final float[] gradient;
   private final float[] p;
   private final float[] context;
 
-  /** Creates an untrained model over {@code vocab} tokens: all weights zero, all tokens as likely. */
+  /**
+   * Creates an untrained model over {@code vocab} tokens: all weights zero, all tokens as likely.
+   */
   public NextTokenModel(int vocab) {
     this(checkVocab(vocab), new float[size(vocab)]);
   }
@@ -75,9 +79,9 @@ public final class NextTokenModel {
 
   /**
    * Takes one SGD step on a batch of packed samples: every input whose loss mask is 1 predicts its
-   * label. The context table takes its own, larger step: its rows reach a logit only through a
-   * mean over the context, so their gradients are that many times smaller. Returns the batch's
-   * mean cross-entropy (nats per token) before the step.
+   * label. The context table takes its own, larger step: its rows reach a logit only through a mean
+   * over the context, so their gradients are that many times smaller. Returns the batch's mean
+   * cross-entropy (nats per token) before the step.
    */
   public double train(PackedBatch batch, float learningRate, float contextLearningRate) {
     IntBuffer tokens = batch.tokens();

@@ -4,6 +4,7 @@ import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.convert.Converter;
 import dev.lazyarrow.loader.Loader;
+import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.LoaderState;
 import dev.lazyarrow.loader.PackedBatch;
 import dev.lazyarrow.loader.PackedLoader;
@@ -110,8 +111,13 @@ public final class Pretrain {
   /**
    * Trains {@code steps} more steps, across epochs as needed, and returns each step's loss, the
    * batch's mean cross-entropy before its step.
+   *
+   * @throws IllegalArgumentException if {@code steps} is negative
    */
   public List<Double> run(int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must not be negative, found " + steps);
+    }
     List<Double> losses = new ArrayList<>(steps);
     try (PackedLoader loader = loader()) {
       while (losses.size() < steps) {
@@ -128,7 +134,7 @@ public final class Pretrain {
   }
 
   private PackedLoader loader() {
-    var rows = Loader.newBuilder(train);
+    LoaderBuilder rows = Loader.newBuilder(train);
     rows =
         state != null
             ? rows.resume(state)

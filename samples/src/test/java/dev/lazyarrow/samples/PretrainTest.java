@@ -98,6 +98,14 @@ class PretrainTest {
   }
 
   @Test
+  void run_whenStepsIsNegative_refusesNamingTheValue() {
+    Pretrain run = new Pretrain(train, SETTINGS);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.run(-1));
+    assertEquals("steps must not be negative, found -1", e.getMessage());
+  }
+
+  @Test
   void load_whenTheFileIsTruncated_namesTheFileAndTheSizes() throws IOException {
     Path file = tmp.resolve("model.bin");
     new NextTokenModel(16).save(file);
