@@ -1,5 +1,7 @@
 package dev.lazyarrow.djl;
 
+import static dev.lazyarrow.djl.SplitSource.requireState;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
@@ -147,25 +149,20 @@ public final class PackedDataset implements Dataset, AutoCloseable {
    * name) and its packed loader.
    */
   public static final class Builder {
-    private Split split;
-    private Path directory;
-    private String splitName;
+    private final SplitSource source = new SplitSource();
     private Function<LoaderBuilder, PackedLoaderBuilder> packing;
 
     private Builder() {}
 
     /** Reads the documents of {@code split}, which stays open as long as the dataset is used. */
     public Builder setSplit(Split split) {
-      requireState(directory == null, "a directory was already set: " + directory);
-      this.split = Objects.requireNonNull(split, "split");
+      source.setSplit(split);
       return this;
     }
 
     /** Reads split {@code split} of the dataset directory {@code dir}, opened by build. */
     public Builder setDirectory(Path dir, String split) {
-      requireState(this.split == null, "a split was already set: " + this.split);
-      this.directory = Objects.requireNonNull(dir, "dir");
-      this.splitName = Objects.requireNonNull(split, "split");
+      source.setDirectory(dir, split);
       return this;
     }
 
@@ -188,11 +185,11 @@ public final class PackedDataset implements Dataset, AutoCloseable {
      * @throws dev.lazyarrow.format.LazyArrowException if the directory is not a readable dataset
      */
     public PackedDataset build() {
-      requireState(split != null || directory != null, "set a split or a directory");
+      source.requireSet();
       requireState(packing != null, "set the packing: setPacking(loader -> loader.pack(...))");
-      LazyDataset opened = directory == null ? null : LazyDataset.open(directory);
+      LazyDataset opened = source.open();
       try {
-        Split documents = opened == null ? split : opened.split(splitName);
+        Split documents = source.split(opened);
         PackedLoaderBuilder packed = packing.apply(Loader.newBuilder(documents));
         requireState(packed != null, "the packing returned no PackedLoaderBuilder");
         return new PackedDataset(packed.directBuffers().build(), opened);
@@ -201,12 +198,6 @@ public final class PackedDataset implements Dataset, AutoCloseable {
           opened.close();
         }
         throw e;
-      }
-    }
-
-    private static void requireState(boolean condition, String message) {
-      if (!condition) {
-        throw new IllegalStateException(message);
       }
     }
   }

@@ -16,9 +16,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Batchifier;
-import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.convert.Converter;
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.LoaderState;
@@ -31,8 +29,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,27 +40,20 @@ class PackedDatasetTest {
   private static final int EOD = 102;
 
   @TempDir static Path tmp;
-  private static BufferAllocator allocator;
+  private static ConvertedEmotion emotion;
   private static NDManager manager;
-  private static LazyDataset emotion;
   private static Split train;
 
   @BeforeAll
   static void open() throws Exception {
-    allocator = new RootAllocator();
-    manager = NDManager.newBaseManager();
-    Path dir = tmp.resolve("emotion");
-    Converter.newBuilder().build().convert(Path.of("../samples/data/emotion"), dir);
-    emotion = LazyDataset.newBuilder().allocator(allocator).open(dir);
-    train = emotion.split("train");
+    emotion = new ConvertedEmotion(tmp.resolve("emotion"));
+    manager = emotion.manager;
+    train = emotion.train;
   }
 
   @AfterAll
   static void close() {
     emotion.close();
-    assertEquals(List.of(), manager.getManagedArrays(), "every NDArray was closed");
-    manager.close();
-    allocator.close(); // fails if an Arrow buffer leaked
   }
 
   @Test
