@@ -7,16 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Embedding;
-import ai.djl.training.GradientCollector;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.Batchifier;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.loader.Loader;
@@ -83,33 +85,33 @@ class PackedDatasetTest {
   }
 
   @Test
-  void getData_trainingSteps_lowerTheMaskedLoss() {
-    int vocab = 30522;
-    int width = 8;
+  void iterateDataset_trainingWithDjlsTrainer_lowersTheMaskedLoss() throws Exception {
+    NextTokenBlock block = new NextTokenBlock(256, 8);
     try (PackedDataset ds = dataset(l -> l.batchSize(4).pack(SEQ_LEN, "input_ids").eod(EOD));
-        NDManager model = manager.newSubManager()) {
-      Engine.getInstance().setRandomSeed(7);
-      NDArray embed = model.randomNormal(0, 0.1f, new Shape(vocab, width), DataType.FLOAT32);
-      NDArray out = model.randomNormal(0, 0.1f, new Shape(width, vocab), DataType.FLOAT32);
-      embed.setRequiresGradient(true);
-      out.setRequiresGradient(true);
-      Iterator<Batch> batches = ds.getData(manager).iterator();
-      try (Batch batch = batches.next()) {
-        float first = 0;
+        Model model = Model.newInstance("next-token")) {
+      model.setBlock(block);
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(block.loss())
+              .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.5f)).build());
+      try (Trainer trainer = model.newTrainer(config)) {
+        Shape shape = new Shape(4, SEQ_LEN);
+        trainer.initialize(shape, shape, shape);
+        Float first = null;
         float last = 0;
-        for (int step = 0; step < 5; step++) {
-          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = maskedLoss(batch, embed, out, vocab);
-            collector.backward(loss);
-            last = loss.getFloat();
-            first = step == 0 ? last : first;
-          }
-          for (NDArray weights : new NDArray[] {embed, out}) {
-            weights.subi(weights.getGradient().mul(50f));
+        int steps = 0;
+        for (Batch batch : trainer.iterateDataset(ds)) {
+          try (batch) {
+            if (steps++ < 40) {
+              last = loss(trainer, batch);
+              first = first == null ? last : first;
+              EasyTrain.trainBatch(trainer, batch);
+              trainer.step();
+            }
           }
         }
         assertTrue(Float.isFinite(first), "first loss: " + first);
-        assertTrue(last < first, "loss " + first + " -> " + last);
+        assertTrue(last < first - 0.5f, "loss " + first + " -> " + last);
+        assertEquals(1, ds.state().epoch(), "the epoch was drained");
       }
     }
   }
@@ -178,15 +180,14 @@ class PackedDatasetTest {
     return PackedDataset.builder().setSplit(train).setPacking(packing).build();
   }
 
-  /** The mean next-token loss of a one-layer model where the mask counts. */
-  private static NDArray maskedLoss(Batch batch, NDArray embed, NDArray out, int vocab) {
-    NDArray inputs = batch.getData().get("input_ids"); // int32, as PyTorch's embedding takes
-    NDArray labels = batch.getLabels().get("labels").toType(DataType.INT64, false);
-    NDArray mask = batch.getLabels().get("loss_mask");
-    NDArray hidden = Embedding.embedding(inputs, embed, SparseFormat.DENSE).singletonOrThrow();
-    NDArray logp = hidden.matMul(out).logSoftmax(-1);
-    NDArray nll = logp.mul(labels.oneHot(vocab)).sum(new int[] {-1}).neg();
-    return nll.mul(mask).sum().div(mask.sum());
+  /** Returns the model's loss on {@code batch} before training on it. */
+  private static float loss(Trainer trainer, Batch batch) {
+    NDList predictions = trainer.evaluate(batch.getData());
+    try (NDArray loss = trainer.getLoss().evaluate(batch.getLabels(), predictions)) {
+      return loss.getFloat();
+    } finally {
+      predictions.close();
+    }
   }
 
   private static void assertBatchEquals(PackedBatch want, Batch got) {
