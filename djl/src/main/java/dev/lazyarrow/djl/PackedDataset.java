@@ -41,9 +41,11 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>A batch of {@code B} samples of {@code seqLen} inputs holds the data arrays {@code input_ids},
- * {@code position_ids} and {@code segment_ids} and the label arrays {@code labels} and {@code
- * loss_mask}, all {@code (B, seqLen)}, see {@link PackedArrays}. They are copied out of the loader's
- * reused buffers once, into memory of the batch's own, so a batch stays valid until it is closed.
+ * {@code position_ids} and {@code segment_ids} and the label arrays {@code labels} (all int32) and
+ * {@code loss_mask} (float32, 1 where the label counts), all {@code (B, seqLen)}, as {@link
+ * PackedBatch} gives them; {@code batch.getIndices()} lists the batch's epoch sample numbers. They
+ * are copied out of the loader's reused buffers once, into memory of the batch's own that the
+ * engine adopts, so a batch stays valid until it is closed.
  *
  * <p>Batches are not read ahead by DJL: the loader's own {@code prefetch} packs them on its threads
  * meanwhile, so the loader's state after a batch is where training stands once that batch is

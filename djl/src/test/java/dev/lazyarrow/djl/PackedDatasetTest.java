@@ -85,6 +85,37 @@ class PackedDatasetTest {
   }
 
   @Test
+  void getData_batchKeptWhileLaterOnesAreRead_keepsItsValues() {
+    Function<LoaderBuilder, PackedLoaderBuilder> packing =
+        l -> l.shuffle(4).batchSize(3).prefetch(2).pack(SEQ_LEN, "input_ids");
+    List<int[]> expected = new ArrayList<>();
+    try (PackedLoader loader = packing.apply(Loader.newBuilder(train)).build()) {
+      Iterator<PackedBatch> batches = loader.iterator();
+      for (int b = 0; b < 6; b++) {
+        expected.add(values(batches.next().tokens()));
+      }
+    }
+    List<Batch> kept = new ArrayList<>();
+    try (PackedDataset ds = dataset(packing)) {
+      Iterator<Batch> batches = ds.getData(manager).iterator();
+      for (int b = 0; b < 6; b++) {
+        kept.add(batches.next());
+      }
+      for (int b = 0; b < 6; b++) {
+        int[] tokens = expected.get(b);
+        int[] inputs = inputs(kept.get(b));
+        for (int i = 0; i < 3; i++) {
+          for (int t = 0; t < SEQ_LEN; t++) {
+            assertEquals(tokens[i * (SEQ_LEN + 1) + t], inputs[i * SEQ_LEN + t], "batch " + b);
+          }
+        }
+      }
+    } finally {
+      kept.forEach(Batch::close);
+    }
+  }
+
+  @Test
   void iterateDataset_trainingWithDjlsTrainer_lowersTheMaskedLoss() throws Exception {
     NextTokenBlock block = new NextTokenBlock(256, 8);
     try (PackedDataset ds = dataset(l -> l.batchSize(4).pack(SEQ_LEN, "input_ids").eod(EOD));
