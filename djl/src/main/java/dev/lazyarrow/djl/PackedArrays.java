@@ -19,8 +19,8 @@ import java.util.RandomAccess;
 /**
  * The NDArrays of a {@link PackedBatch} of {@code B} samples of {@code seqLen} inputs, each {@code
  * (B, seqLen)}: the data {@code input_ids}, {@code position_ids} and {@code segment_ids} (int32),
- * and the labels {@code labels} (int32) and {@code loss_mask} (float32, 1 where the label counts, so
- * that it multiplies a per-token loss as it is).
+ * and the labels {@code labels} (int32) and {@code loss_mask} (float32, 1 where the label counts,
+ * so that it multiplies a per-token loss as it is).
  *
  * <p>Each array's values are copied once from the loader's reused buffers into a direct buffer of
  * its own, which the engine takes without another copy. The batchifiers stack along the first
@@ -29,7 +29,7 @@ import java.util.RandomAccess;
 final class PackedArrays {
   private PackedArrays() {}
 
-  /** Returns {@code packed} as a DJL batch of arrays created by a new sub-manager of {@code manager}. */
+  /** Returns {@code packed} as a DJL batch whose arrays a sub-manager of {@code manager} owns. */
   static Batch batch(
       NDManager manager, PackedBatch packed, LoaderState after, long progress, long total) {
     NDManager own = manager.newSubManager();

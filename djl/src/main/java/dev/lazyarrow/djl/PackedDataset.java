@@ -49,9 +49,9 @@ import java.util.function.Function;
  *
  * <p>Batches are not read ahead by DJL: the loader's own {@code prefetch} packs them on its threads
  * meanwhile, so the loader's state after a batch is where training stands once that batch is
- * trained, and a run resumes exactly from {@link #stateAfter(Batch)}. This is a {@code Dataset}, not
- * a {@code RandomAccessDataset}: a packed sample is made on the fly from pieces of documents in the
- * epoch's order, so samples come in the loader's batches and no DJL {@code Sampler} applies.
+ * trained, and a run resumes exactly from {@link #stateAfter(Batch)}. This is a {@code Dataset},
+ * not a {@code RandomAccessDataset}: a packed sample is made on the fly from pieces of documents in
+ * the epoch's order, so samples come in the loader's batches and no DJL {@code Sampler} applies.
  */
 public final class PackedDataset implements Dataset, AutoCloseable {
   private final PackedLoader loader;
@@ -147,8 +147,8 @@ public final class PackedDataset implements Dataset, AutoCloseable {
   }
 
   /**
-   * A builder of {@link PackedDataset}s: one split (an open {@link Split} or a directory and a split
-   * name) and its packed loader.
+   * A builder of {@link PackedDataset}s: one split (an open {@link Split} or a directory and a
+   * split name) and its packed loader.
    */
   public static final class Builder {
     private final SplitSource source = new SplitSource();

@@ -43,10 +43,8 @@ final class NextTokenBlock extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray ids = inputs.get("input_ids"); // int32, as PyTorch's embedding takes
-    NDArray hidden =
-        Embedding.embedding(
-                ids.mod(buckets), store.getValue(embed, ids.getDevice(), training), SparseFormat.DENSE)
-            .head();
+    NDArray table = store.getValue(embed, ids.getDevice(), training);
+    NDArray hidden = Embedding.embedding(ids.mod(buckets), table, SparseFormat.DENSE).head();
     NDArray logits = hidden.matMul(store.getValue(project, ids.getDevice(), training));
     return new NDList(logits.logSoftmax(-1));
   }
