@@ -1,5 +1,7 @@
 package dev.lazyarrow.djl;
 
+import static dev.lazyarrow.djl.SplitSource.requireState;
+
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
@@ -154,9 +156,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
    * columns per batch and stacks the other arrays.
    */
   public static final class Builder extends BaseBuilder<Builder> {
-    private Split split;
-    private Path directory;
-    private String splitName;
+    private final SplitSource source = new SplitSource();
     private final List<String> dataNames = new ArrayList<>();
     private final List<String> labelNames = new ArrayList<>();
     private UnaryOperator<LoaderBuilder> loader;
@@ -173,8 +173,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
 
     /** Reads the rows of {@code split}, which stays open as long as the dataset is used. */
     public Builder setSplit(Split split) {
-      requireState(directory == null, "a directory was already set: " + directory);
-      this.split = Objects.requireNonNull(split, "split");
+      source.setSplit(split);
       return this;
     }
 
@@ -182,9 +181,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
      * Reads the rows of split {@code split} of the dataset directory {@code dir}, opened by build.
      */
     public Builder setDirectory(Path dir, String split) {
-      requireState(this.split == null, "a split was already set: " + this.split);
-      this.directory = Objects.requireNonNull(dir, "dir");
-      this.splitName = Objects.requireNonNull(split, "split");
+      source.setDirectory(dir, split);
       return this;
     }
 
@@ -238,17 +235,17 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
      * @throws dev.lazyarrow.format.LazyArrowException if the directory is not a readable dataset
      */
     public LazyArrowDataset build() {
-      requireState(split != null || directory != null, "set a split or a directory");
+      source.requireSet();
       requireState(!dataNames.isEmpty(), "add at least one data column");
       requireState(
           sampler != null || loader != null,
           "set the sampling: setSampling(batchSize, random), a Sampler or a loader");
       requireState(
           sampler == null || loader == null, "two samplings were set: a Sampler and a loader");
-      LazyDataset opened = directory == null ? null : LazyDataset.open(directory);
+      LazyDataset opened = source.open();
       LoaderSampler own = null;
       try {
-        Split rows = opened == null ? split : opened.split(splitName);
+        Split rows = source.split(opened);
         dataColumns = new NDColumns(rows, dataNames, maxTokens, padValue);
         labelColumns = new NDColumns(rows, labelNames, maxTokens, padValue);
         if (dataBatchifier == null) {
@@ -276,12 +273,6 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
           opened.close();
         }
         throw e;
-      }
-    }
-
-    private static void requireState(boolean condition, String message) {
-      if (!condition) {
-        throw new IllegalStateException(message);
       }
     }
   }

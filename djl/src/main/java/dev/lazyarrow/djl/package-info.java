@@ -1,7 +1,8 @@
 /**
  * LazyArrow for Deep Java Library: {@link dev.lazyarrow.djl.LazyArrowDataset}, a DJL {@code
- * RandomAccessDataset} over one split, and {@link dev.lazyarrow.djl.LoaderSampler}, a DJL {@code
+ * RandomAccessDataset} over one split; {@link dev.lazyarrow.djl.LoaderSampler}, a DJL {@code
  * Sampler} that plans batches with a LazyArrow loader (shuffles, rank shards, token budgets, exact
- * resumption). Every other class is package-private.
+ * resumption); and {@link dev.lazyarrow.djl.PackedDataset}, a DJL {@code Dataset} of the
+ * packed samples of a pretraining loop. Every other class is package-private.
  */
 package dev.lazyarrow.djl;

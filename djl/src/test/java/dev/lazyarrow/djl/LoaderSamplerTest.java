@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
-import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.convert.Converter;
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.LoaderState;
@@ -19,8 +17,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,30 +25,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** The batches DJL iterates through a {@link LoaderSampler}, with DJL's prefetch on an executor. */
 class LoaderSamplerTest {
   @TempDir static Path tmp;
-  private static BufferAllocator allocator;
+  private static ConvertedEmotion emotion;
   private static NDManager manager;
   private static ExecutorService executor;
-  private static LazyDataset emotion;
   private static Split train;
 
   @BeforeAll
   static void open() throws Exception {
-    allocator = new RootAllocator();
-    manager = NDManager.newBaseManager();
     executor = Executors.newFixedThreadPool(4);
-    Path dir = tmp.resolve("emotion");
-    Converter.newBuilder().build().convert(Path.of("../samples/data/emotion"), dir);
-    emotion = LazyDataset.newBuilder().allocator(allocator).open(dir);
-    train = emotion.split("train");
+    emotion = new ConvertedEmotion(tmp.resolve("emotion"));
+    manager = emotion.manager;
+    train = emotion.train;
   }
 
   @AfterAll
   static void close() {
     executor.shutdownNow();
     emotion.close();
-    assertEquals(List.of(), manager.getManagedArrays(), "every NDArray was closed");
-    manager.close();
-    allocator.close(); // fails if an Arrow buffer leaked
   }
 
   @Test
