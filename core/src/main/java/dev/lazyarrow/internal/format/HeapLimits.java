@@ -6,7 +6,9 @@ package dev.lazyarrow.internal.format;
  * more entries than their objects fit in, and is refused before they are made, not met with an
  * {@link OutOfMemoryError}.
  *
- * <p>What one entry costs was measured, then rounded up about twofold. A block (a record batch or
+ * <p>What one entry costs is estimated from the objects it becomes (not measured with a profiler),
+ * then rounded up about twofold; the tests show that the cases of issue 23 that ran out of memory
+ * at {@code -Xmx256m} are refused there. A block (a record batch or
  * dictionary listed by a footer or a stream's index entry) is an {@code ArrowBlock} and its place
  * in two lists, its first row and checksum, and while the footer is parsed its bytes and its
  * entries in the footer's comma-separated lists: some 250 bytes at the peak. A JSON token of the
