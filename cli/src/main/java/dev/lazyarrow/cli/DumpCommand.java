@@ -6,6 +6,7 @@ import dev.lazyarrow.Split;
 import dev.lazyarrow.format.LazyArrowException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -57,17 +58,26 @@ final class DumpCommand implements Callable<Integer> {
     String range;
   }
 
+  /**
+   * The most rows read and held at once: what bounds the memory of a dump, whatever the number of
+   * rows it prints.
+   */
+  static final int CHUNK_ROWS = 1024;
+
   @Override
   public Integer call() {
     try (LazyDataset ds = input.dataset.open(readMode.builder())) {
       Split s = input.choose(ds);
-      long[] indices = selection.rows != null ? selection.rows : range(selection.range, s.size());
-      for (long i : indices) {
-        if (i < 0 || i >= s.size()) {
-          throw new IllegalArgumentException(
-              "row " + i + " outside 0.." + (s.size() - 1) + " of split " + s.name());
+      long[] rows = selection.rows;
+      if (rows != null) {
+        for (long i : rows) {
+          if (i < 0 || i >= s.size()) {
+            throw new IllegalArgumentException(
+                "row " + i + " outside 0.." + (s.size() - 1) + " of split " + s.name());
+          }
         }
       }
+      long[] range = rows != null ? new long[] {0, rows.length} : range(selection.range, s.size());
       List<Field> all = s.schema().getFields();
       int[] shown = shownColumns(ds, s);
       List<String> names = new ArrayList<>();
@@ -78,14 +88,23 @@ final class DumpCommand implements Callable<Integer> {
       }
       PrintWriter out = spec.commandLine().getOut();
       StringBuilder line = new StringBuilder();
-      for (Row row : s.take(indices)) {
-        line.setLength(0);
-        Object[] values = new Object[shown.length];
-        for (int c = 0; c < values.length; c++) {
-          values[c] = row.get(shown[c]);
+      Object[] values = new Object[shown.length];
+      // Rows are read a chunk at a time and printed before the next is read, so that a range of any
+      // length (or a manifest's claim of one) never sizes an array.
+      for (long from = range[0]; from < range[1]; from += CHUNK_ROWS) {
+        long to = Math.min(range[1], from + CHUNK_ROWS);
+        long[] chunk =
+            rows != null
+                ? Arrays.copyOfRange(rows, (int) from, (int) to)
+                : LongStream.range(from, to).toArray();
+        for (Row row : s.take(chunk)) {
+          line.setLength(0);
+          for (int c = 0; c < values.length; c++) {
+            values[c] = row.get(shown[c]);
+          }
+          PythonJson.appendRowLine(line, row.index(), names, fields, values);
+          out.println(line);
         }
-        PythonJson.appendRowLine(line, row.index(), names, fields, values);
-        out.println(line);
       }
       out.flush();
     }
@@ -113,6 +132,7 @@ final class DumpCommand implements Callable<Integer> {
     return IntStream.range(0, names.size()).filter(i -> chosen.contains(names.get(i))).toArray();
   }
 
+  /** Returns the first and the end row of the range {@code text}, {@code A:B}, within the split. */
   private static long[] range(String text, long size) {
     String[] parts = text.split(":", -1);
     try {
@@ -120,7 +140,7 @@ final class DumpCommand implements Callable<Integer> {
         long from = parts[0].isEmpty() ? 0 : Long.parseLong(parts[0]);
         long to = parts[1].isEmpty() ? size : Math.min(size, Long.parseLong(parts[1]));
         if (from >= 0 && from <= to) {
-          return LongStream.range(from, to).toArray();
+          return new long[] {from, to};
         }
       }
     } catch (NumberFormatException e) {

@@ -78,7 +78,7 @@ class HostileSchemaTest {
    * Struct_) nested {@code depth} deep around an int64, and the end-of-stream marker; the
    * flatbuffer is built from the innermost field out, so nothing here recurses.
    */
-  private static Path deepStream(Path file, byte type, int depth) throws IOException {
+  static Path deepStream(Path file, byte type, int depth) throws IOException {
     FlatBufferBuilder b = new FlatBufferBuilder();
     int field =
         Field.createField(

@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a conversion in a child JVM of {@value #HEAP} heap, as {@code java -Xmx256m -jar
- * lazyarrow-cli.jar convert SOURCE OUT} does, so that a test sees an {@link OutOfMemoryError} as
- * the user would instead of taking down the test JVM.
+ * Runs a conversion, or any main class, in a child JVM of {@value #HEAP} heap, as {@code java
+ * -Xmx256m -jar lazyarrow-cli.jar convert SOURCE OUT} does, so that a test sees an {@link
+ * OutOfMemoryError} as the user would instead of taking down the test JVM.
  */
 public final class SmallHeap {
   /** The child's heap: the size the hostile inputs of issue 23 were run at. */
@@ -36,32 +37,45 @@ public final class SmallHeap {
 
   /**
    * Converts {@code source} into {@code out} with default options in a child JVM of {@value
-   * #HEAP}; the child has the test's class path and 60 seconds.
+   * #HEAP}, as {@link #run} runs it.
    */
   public static Outcome convert(Path source, Path out) throws IOException, InterruptedException {
     Path log = Files.createTempFile("lazyarrow-small-heap", ".log");
     try {
-      Process child =
-          new ProcessBuilder(
-                  List.of(
-                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                      "-Xmx" + HEAP,
-                      "-cp",
-                      System.getProperty("java.class.path"),
-                      SmallHeap.class.getName(),
-                      source.toString(),
-                      out.toString()))
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      if (!child.waitFor(60, TimeUnit.SECONDS)) {
-        child.destroyForcibly().waitFor();
-        throw new AssertionError("the conversion of " + source + " ran over 60 seconds");
-      }
-      return new Outcome(child.exitValue(), Files.readString(log, StandardCharsets.UTF_8).strip());
+      int status = run(log, SmallHeap.class.getName(), source.toString(), out.toString());
+      return new Outcome(status, Files.readString(log, StandardCharsets.UTF_8).strip());
     } finally {
       Files.delete(log);
     }
+  }
+
+  /**
+   * Runs {@code mainClass} with {@code args} in a child JVM of {@value #HEAP} with the test's class
+   * path, its output and errors written to {@code output}, and returns its exit status.
+   *
+   * @throws AssertionError if the child runs over 120 seconds (a loaded build machine is slow)
+   */
+  public static int run(Path output, String mainClass, String... args)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + HEAP,
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
+    command.addAll(List.of(args));
+    Process child =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    if (!child.waitFor(120, TimeUnit.SECONDS)) {
+      child.destroyForcibly().waitFor();
+      throw new AssertionError(mainClass + " " + String.join(" ", args) + " ran over 120 seconds");
+    }
+    return child.exitValue();
   }
 
   /**

@@ -5,11 +5,11 @@ import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.convert.BatchReader;
 import dev.lazyarrow.internal.convert.HfFeatures;
+import dev.lazyarrow.internal.convert.SourceLimits;
 import dev.lazyarrow.internal.convert.VectorAppender;
-import java.io.ByteArrayInputStream;
+import dev.lazyarrow.internal.ipc.SchemaCheck;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +20,6 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ReadChannel;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.parquet.ParquetReadOptions;
@@ -225,11 +223,25 @@ final class ParquetBatches implements BatchReader {
     }
     String stored = kv.get(ARROW_SCHEMA_KEY);
     if (stored != null) {
+      // Base64 holds 3 bytes in 4 characters.
+      if (stored.length() / 4 * 3L > SourceLimits.maxSchemaBytes()) {
+        throw new LazyArrowException(
+            file,
+            "key "
+                + ARROW_SCHEMA_KEY
+                + " holds "
+                + stored.length()
+                + " characters, more than a schema of "
+                + SourceLimits.maxSchemaBytes()
+                + " bytes (the most this heap reads)");
+      }
       try {
-        byte[] bytes = Base64.getDecoder().decode(stored);
         Schema schema =
-            MessageSerializer.deserializeSchema(
-                new ReadChannel(Channels.newChannel(new ByteArrayInputStream(bytes))));
+            SchemaCheck.readMessage(
+                file,
+                "key " + ARROW_SCHEMA_KEY,
+                ByteBuffer.wrap(Base64.getDecoder().decode(stored)),
+                SourceLimits.maxColumns());
         metadata.putAll(schema.getCustomMetadata());
         List<Field> fields = new ArrayList<>();
         for (Field field : schema.getFields()) {
@@ -239,7 +251,9 @@ final class ParquetBatches implements BatchReader {
                   : field);
         }
         return new Schema(fields, metadata);
-      } catch (IOException | RuntimeException e) {
+      } catch (LazyArrowException e) {
+        throw e;
+      } catch (RuntimeException e) {
         throw new LazyArrowException(
             file, "key " + ARROW_SCHEMA_KEY + " holds no Arrow schema: " + e, e);
       }

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.KeyValue;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.format.RowGroup;
 import org.apache.parquet.format.SchemaElement;
@@ -97,6 +98,71 @@ final class HostileParquet {
     footer.setNum_rows(group.getNum_rows() * rowGroups);
     footer.unsetKey_value_metadata();
     footer.unsetColumn_orders();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(bytes, 0, footerStart(bytes));
+    writeFooter(out, footer);
+    Files.write(to, out.toByteArray());
+  }
+
+  /**
+   * Writes to {@code to} a Parquet file whose footer, taken from {@code from}'s first column,
+   * lists {@code rowGroups} row groups of {@code columns} columns, every column chunk one byte of
+   * its own in the file: a footer of many chunks that neither overlap nor claim more bytes than
+   * the file holds. The chunks' bytes are zeros, not pages.
+   */
+  static void distinctChunks(Path from, Path to, int rowGroups, int columns) throws IOException {
+    FileMetaData footer = footer(Files.readAllBytes(from));
+    SchemaElement first = footer.getSchema().get(1);
+    List<SchemaElement> schema =
+        new ArrayList<>(List.of(footer.getSchema().get(0).setNum_children(columns)));
+    for (int c = 0; c < columns; c++) {
+      schema.add(first.deepCopy().setName("c" + c));
+    }
+    RowGroup template = footer.getRow_groups().get(0);
+    ColumnChunk chunk = template.getColumns().get(0);
+    List<RowGroup> groups = new ArrayList<>();
+    long offset = 4;
+    for (int g = 0; g < rowGroups; g++) {
+      List<ColumnChunk> chunks = new ArrayList<>();
+      for (int c = 0; c < columns; c++) {
+        ColumnChunk copy = chunk.deepCopy().setFile_offset(offset);
+        copy.getMeta_data()
+            .setPath_in_schema(List.of("c" + c))
+            .setData_page_offset(offset++)
+            .setTotal_compressed_size(1)
+            .unsetDictionary_page_offset();
+        chunks.add(copy);
+      }
+      groups.add(
+          new RowGroup(chunks, columns, template.getNum_rows()).setFile_offset(offset - columns));
+    }
+    footer.setSchema(schema);
+    footer.setRow_groups(groups);
+    footer.setNum_rows(template.getNum_rows() * rowGroups);
+    footer.unsetKey_value_metadata();
+    footer.unsetColumn_orders();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(new byte[] {'P', 'A', 'R', '1'});
+    out.write(new byte[(int) offset - 4]);
+    writeFooter(out, footer);
+    Files.write(to, out.toByteArray());
+  }
+
+  /**
+   * Copies Parquet file {@code from} to {@code to} with its footer's key-value metadata {@code key}
+   * set to {@code value}, the other keys kept.
+   */
+  static void setKeyValue(Path from, Path to, String key, String value) throws IOException {
+    byte[] bytes = Files.readAllBytes(from);
+    FileMetaData footer = footer(bytes);
+    List<KeyValue> kept = new ArrayList<>();
+    for (KeyValue kv : footer.getKey_value_metadata()) {
+      if (!kv.getKey().equals(key)) {
+        kept.add(kv);
+      }
+    }
+    kept.add(new KeyValue(key).setValue(value));
+    footer.setKey_value_metadata(kept);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(bytes, 0, footerStart(bytes));
     writeFooter(out, footer);

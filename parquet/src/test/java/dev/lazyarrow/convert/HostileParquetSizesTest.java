@@ -2,7 +2,10 @@ package dev.lazyarrow.convert;
 
 import dev.lazyarrow.testing.Fixtures;
 import dev.lazyarrow.testing.SmallHeap;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import org.apache.arrow.flatbuf.Type;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,5 +54,32 @@ class HostileParquetSizesTest {
     HostileParquet.editFirstPage(
         SNAPPY, source, 0, h -> h.getDictionary_page_header().setNum_values(Integer.MAX_VALUE));
     refusedAtSmallHeap(source, "claims 2147483647 values; its 4800 bytes hold at most 600");
+  }
+
+  @Test
+  void convert_arrowSchemaNestingListsTenThousandDeep_isRefusedBeforeArrowReadsIt()
+      throws Exception {
+    byte[] message =
+        Files.readAllBytes(HostileSchemaTest.deepStream(tmp.resolve("deep"), Type.List, 10_000));
+    Path source = tmp.resolve("deep.parquet");
+    HostileParquet.setKeyValue(
+        SNAPPY, source, "ARROW:schema", Base64.getEncoder().encodeToString(message));
+    refusedAtSmallHeap(source, "schema nests deeper than 64 levels");
+  }
+
+  @Test
+  void convert_arrowSchemaOf6MiB_isRefusedBeforeItIsDecoded() throws Exception {
+    Path source = tmp.resolve("long.parquet");
+    HostileParquet.setKeyValue(SNAPPY, source, "ARROW:schema", "A".repeat(8 << 20));
+    refusedAtSmallHeap(
+        source, "key ARROW:schema holds 8388608 characters, more than a schema of 4194304 bytes");
+  }
+
+  @Test
+  void convert_footerListingMoreChunksThanTheHeapHolds_isRefusedBeforeParquetMrReadsIt()
+      throws Exception {
+    Path source = tmp.resolve("chunks.parquet");
+    HostileParquet.distinctChunks(SNAPPY, source, 17, 4000);
+    refusedAtSmallHeap(source, "the footer lists more than 65536 column chunks");
   }
 }

@@ -20,6 +20,9 @@ public final class SourceLimits {
   /** Heap bytes budgeted per Parquet column chunk (a row group's part of one column). */
   static final long CHUNK_BYTES = 4L << 10;
 
+  /** The heap is this many times the longest Arrow schema a Parquet file may store. */
+  static final long SCHEMA_RATIO = 64;
+
   /** The heap is this many times the longest JSON line. */
   static final long LINE_RATIO = 32;
 
@@ -36,6 +39,15 @@ public final class SourceLimits {
   /** Returns the most column chunks (row groups times columns) a Parquet footer may list. */
   public static long maxChunks() {
     return heap() / CHUNK_BYTES;
+  }
+
+  /**
+   * Returns the most bytes the Arrow schema message a Parquet file stores under {@code
+   * ARROW:schema} may hold: 4 MiB at {@code -Xmx256m}, some hundred times a schema of {@link
+   * #maxColumns()} columns.
+   */
+  public static long maxSchemaBytes() {
+    return heap() / SCHEMA_RATIO;
   }
 
   /** Returns the most bytes one line of a JSON Lines file may hold. */

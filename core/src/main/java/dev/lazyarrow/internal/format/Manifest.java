@@ -58,8 +58,9 @@ import java.util.Set;
  * string, float or boolean; every name and path a JSON string; split names and each {@code
  * /}-separated component of a shard path plain names ({@link Names}); a split's rows the exact sum
  * of its shards' (an overflowing sum is refused); features valid HuggingFace features. The file
- * must be a regular file of at most 64 MiB reached without a symbolic link, and a shard is opened
- * only if it is reached the same way, so nothing outside the dataset directory is read.
+ * must be a regular file of at most 64 MiB and {@link HeapLimits#maxManifestTokens()} JSON
+ * tokens, reached without a symbolic link, and a shard is opened only if it is reached the same
+ * way, so nothing outside the dataset directory is read.
  *
  * <p>Nothing in it grows with the number of rows, so reading it is the whole cost of opening. It is
  * written last, through a temporary name and a rename: its presence marks a complete dataset. The
@@ -82,8 +83,14 @@ public final class Manifest {
 
   static final String FORMAT = "lazyarrow";
 
-  /** The longest manifest read: some 500,000 shards. */
+  /**
+   * The longest manifest read: some 500,000 shards. It may also hold at most {@link
+   * HeapLimits#maxManifestTokens()} JSON tokens, counted before any is kept.
+   */
   public static final int MAX_BYTES = 64 << 20;
+
+  /** The JSON tokens of one shard entry: its object's start and end, three names and values. */
+  private static final int SHARD_TOKENS = 8;
 
   static final ObjectMapper JSON =
       new ObjectMapper()
@@ -178,7 +185,8 @@ public final class Manifest {
             file,
             "manifest is " + channel.size() + " bytes; more than " + MAX_BYTES + " is refused");
       }
-      root = JSON.readTree(Channels.newInputStream(channel));
+      countTokens(file, JSON.getFactory().createParser(Channels.newInputStream(channel)));
+      root = JSON.readTree(Channels.newInputStream(channel.position(0)));
     } catch (NoSuchFileException e) {
       throw new LazyArrowException(file, "no manifest: not a LazyArrow dataset (convert it first)");
     } catch (IOException e) {
@@ -196,11 +204,36 @@ public final class Manifest {
   public static Manifest parse(Path file, byte[] json) {
     JsonNode root;
     try {
+      countTokens(file, JSON.getFactory().createParser(json));
       root = JSON.readTree(json);
     } catch (IOException e) {
       throw new LazyArrowException(file, "manifest is not valid JSON: " + e.getMessage(), e);
     }
     return ManifestReader.parse(file, root);
+  }
+
+  /**
+   * Reads every token {@code parser} yields, without keeping one, and refuses more than {@link
+   * HeapLimits#maxManifestTokens()}: the tree they would be read into is what the heap must hold.
+   * Leaves the parser's source open.
+   */
+  private static void countTokens(Path file, JsonParser parser) throws IOException {
+    parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    long max = HeapLimits.maxManifestTokens();
+    long tokens = 0;
+    while (parser.nextToken() != null) {
+      if (++tokens > max) {
+        throw new LazyArrowException(
+            file,
+            "manifest holds more than "
+                + max
+                + " JSON tokens (some "
+                + max / SHARD_TOKENS
+                + " shard entries), more than a heap of "
+                + HeapLimits.heapMiB()
+                + " MiB holds; give the JVM more heap (-Xmx)");
+      }
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.lazyarrow.internal.ipc;
 
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.bytes.Positional;
+import dev.lazyarrow.internal.format.HeapLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,7 +56,8 @@ import org.apache.arrow.vector.ipc.message.ArrowFooter;
  * <p>Flatbuffer readers ignore bytes after the root table, so other Arrow readers still open the
  * file. A shard has both the key and the trailer or neither (older shards); one without the other
  * means damage. Footers and message metadata larger than {@link #MAX_METADATA} are refused before
- * anything is allocated for them.
+ * anything is allocated for them, and a footer listing more blocks than {@link
+ * HeapLimits#maxBlocks()} before an object is made for one.
  */
 public final class ShardFooter {
   /** The footer metadata key under which LazyArrow's writer lists each batch's row count. */
@@ -110,6 +112,18 @@ public final class ShardFooter {
     ArrowFooter footer;
     try {
       Footer flat = Footer.getRootAsFooter(bytes);
+      long blocks = (long) flat.recordBatchesLength() + flat.dictionariesLength();
+      if (blocks > HeapLimits.maxBlocks()) {
+        throw new LazyArrowException(
+            file,
+            "footer lists "
+                + blocks
+                + " blocks, more than a heap of "
+                + HeapLimits.heapMiB()
+                + " MiB holds (at most "
+                + HeapLimits.maxBlocks()
+                + " a shard); give the JVM more heap (-Xmx)");
+      }
       SchemaCheck.check(file, flat.schema());
       footer = new ArrowFooter(flat);
     } catch (RuntimeException e) {

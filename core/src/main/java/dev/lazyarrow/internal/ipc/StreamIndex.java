@@ -1,6 +1,7 @@
 package dev.lazyarrow.internal.ipc;
 
 import dev.lazyarrow.format.LazyArrowException;
+import dev.lazyarrow.internal.format.HeapLimits;
 import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.format.SafeFiles;
 import java.io.IOException;
@@ -191,6 +192,20 @@ public final class StreamIndex {
                 + ") lies outside the index of "
                 + channel.size()
                 + " bytes");
+      }
+      long most = ENTRY_HEADER + HeapLimits.maxBlocks() * BATCH_BYTES + ENTRY_TRAILER;
+      if (stream.indexLength() > most) {
+        throw new LazyArrowException(
+            indexFile,
+            "entry at offset "
+                + stream.indexOffset()
+                + " is "
+                + stream.indexLength()
+                + " bytes: more batches than a heap of "
+                + HeapLimits.heapMiB()
+                + " MiB holds (at most "
+                + HeapLimits.maxBlocks()
+                + " a shard); give the JVM more heap (-Xmx)");
       }
       ByteBuffer magic = ShardFooter.readFully(channel, 0, MAGIC.length);
       if (!ByteBuffer.wrap(MAGIC).equals(magic) && !ByteBuffer.wrap(MAGIC_V1).equals(magic)) {
