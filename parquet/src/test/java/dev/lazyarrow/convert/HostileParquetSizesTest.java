@@ -1,5 +1,6 @@
 package dev.lazyarrow.convert;
 
+import dev.lazyarrow.testing.DeepSchemas;
 import dev.lazyarrow.testing.Fixtures;
 import dev.lazyarrow.testing.SmallHeap;
 import java.nio.file.Files;
@@ -59,8 +60,7 @@ class HostileParquetSizesTest {
   @Test
   void convert_arrowSchemaNestingListsTenThousandDeep_isRefusedBeforeArrowReadsIt()
       throws Exception {
-    byte[] message =
-        Files.readAllBytes(HostileSchemaTest.deepStream(tmp.resolve("deep"), Type.List, 10_000));
+    byte[] message = Files.readAllBytes(DeepSchemas.stream(tmp.resolve("deep"), Type.List, 10_000));
     Path source = tmp.resolve("deep.parquet");
     HostileParquet.setKeyValue(
         SNAPPY, source, "ARROW:schema", Base64.getEncoder().encodeToString(message));
