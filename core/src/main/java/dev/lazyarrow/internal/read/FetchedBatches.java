@@ -33,7 +33,9 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 
 /**
  * Whole record batches of one shard read without mapping the shard: a remote object's, each fetched
- * with one request, and compressed batches kept decompressed in a {@link DiskCache}.
+ * with one request; a stream's served in place, each copied out with positional reads and then
+ * checked against the file's size and time, so that a file truncated or rewritten under the read
+ * fails it; and compressed batches kept decompressed in a {@link DiskCache}.
  *
  * <p>With a cache, a batch is read from its entry, mapped (zero-copy, like a local shard); a batch
  * not there is fetched (or decompressed from the mapping of a local shard) and written there first.
@@ -174,6 +176,8 @@ public final class FetchedBatches implements BlockReader {
     ArrowBuf bytes = allocator.buffer(length);
     try {
       shard.source.read(block.getOffset(), bytes, length);
+      // A file rewritten during the read changed its time: what was read may mix two versions.
+      shard.checkUnchanged();
       return bytes;
     } catch (IOException | RuntimeException e) {
       bytes.close();
