@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TruncatedUnderReadTest {
   private static final int ROWS = 400_000;
-  private static final int RUNS = 4;
+  private static final int RUNS = 3;
 
   @TempDir Path tmp;
 
@@ -95,7 +95,7 @@ class TruncatedUnderReadTest {
           LazyDataset.newBuilder().maximumCacheBytes(4L << 20).open(Path.of(args[0]))) {
         Split train = ds.split("train");
         long sum = 0;
-        for (int pass = 0; pass < 6; pass++) {
+        for (int pass = 0; pass < 4; pass++) {
           for (Row row : train) {
             sum += row.getLong("id") + row.getString("text").length();
           }
