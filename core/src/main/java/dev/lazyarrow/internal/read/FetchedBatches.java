@@ -39,9 +39,10 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
  *
  * <p>With a cache, a batch is read from its entry, mapped (zero-copy, like a local shard); a batch
  * not there is fetched (or decompressed from the mapping of a local shard) and written there first.
- * Without one, a remote batch is fetched into allocator memory. A reader that asks for the batches
- * of a remote shard in order has the next {@link #AHEAD} fetched on a shared pool of {@link
- * #FETCHERS} threads while it reads (into the cache, or held in allocator memory).
+ * Without one, a batch is fetched into allocator memory. A reader that asks for the batches of a
+ * shard without a mapping (remote, or a stream served in place) in order has the next {@link
+ * #AHEAD} fetched on a shared pool of {@link #FETCHERS} threads while it reads (into the cache, or
+ * held in allocator memory).
  */
 public final class FetchedBatches implements BlockReader {
   /** Batches fetched ahead of a sequential reader, per shard. */
@@ -73,7 +74,8 @@ public final class FetchedBatches implements BlockReader {
    */
   LoadedBatch load(int index) {
     Future<ArrowBuf> fetched = take(index);
-    if (shard.channel == null) {
+    // Only a shard read without a mapping gains: a mapped one's compressed batches are read there.
+    if (shard.segments == null) {
       aheadOf(index);
     }
     ArrowBuf block = fetched == null ? null : await(fetched);
