@@ -209,17 +209,21 @@ public final class OpenShard {
 
   /** Checks the bytes outside the record batches against their recorded checksum. */
   void checkRest() {
-    Checksums sums = blocks.checksums();
+    int crc = restCrc();
+    if (crc != blocks.checksums().covered()) {
+      throw new LazyArrowException(
+          path,
+          String.format(
+              "the bytes outside the record batches (magic, schema, footer) do not match their"
+                  + " checksum: %08x, recorded %08x",
+              crc, blocks.checksums().covered()));
+    }
+  }
+
+  /** Returns the checksum of the bytes outside the record batches, as read now. */
+  int restCrc() {
     try {
-      int crc = Checksums.crc(source::readFully, 0, sums.coveredBytes());
-      if (crc != sums.covered()) {
-        throw new LazyArrowException(
-            path,
-            String.format(
-                "the bytes outside the record batches (magic, schema, footer) do not match their"
-                    + " checksum: %08x, recorded %08x",
-                crc, sums.covered()));
-      }
+      return Checksums.crc(source::readFully, 0, blocks.checksums().coveredBytes());
     } catch (IOException e) {
       throw new LazyArrowException(path, "cannot read shard: " + e.getMessage(), e);
     }

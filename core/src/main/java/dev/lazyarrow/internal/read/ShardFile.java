@@ -301,6 +301,16 @@ public final class ShardFile implements AutoCloseable {
   }
 
   /**
+   * Returns whether the bytes outside the record batches (magic, schema, dictionaries, footer) fail
+   * the checksum the writer recorded over them; false for a shard without checksums. Reads only
+   * those bytes.
+   */
+  public boolean failsChecksumOutsideBatches() {
+    OpenShard s = state();
+    return s.blocks.checksums() != null && s.restCrc() != s.blocks.checksums().covered();
+  }
+
+  /**
    * Checks the whole shard: every record batch's checksum and structure (by loading it), then the
    * checksum of the rest of the file. A shard without checksums has its batches loaded only.
    *
