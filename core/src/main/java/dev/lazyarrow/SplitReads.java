@@ -356,18 +356,42 @@ final class SplitReads {
     ShardFile file = shards[k];
     if (!schemaChecked[k]) {
       if (k > 0 && !file.schema().getFields().equals(columns().fields)) {
-        throw new LazyArrowException(
-            file.path(),
-            "schema differs from the first shard of split '"
-                + name
-                + "': "
-                + file.schema().getFields()
-                + " vs "
-                + columns().fields);
+        throw schemaMismatch(file);
       }
       schemaChecked[k] = true;
     }
     return file;
+  }
+
+  /**
+   * Returns the error for {@code file}'s schema differing from the first shard's. It blames the one
+   * whose schema and footer fail their checksum: a damaged first shard must not get the healthy
+   * shard read after it blamed. Without checksums to tell, it names both.
+   */
+  private LazyArrowException schemaMismatch(ShardFile file) {
+    ShardFile first = shards[0];
+    ShardFile damaged =
+        first.failsChecksumOutsideBatches()
+            ? first
+            : file.failsChecksumOutsideBatches() ? file : null;
+    if (damaged != null) {
+      ShardFile other = damaged == first ? file : first;
+      return new LazyArrowException(
+          damaged.path(),
+          String.format(
+              "schema %s differs from %s's %s in split '%s', and this shard's schema and footer"
+                  + " fail their checksum",
+              damaged.schema().getFields(), other.path(), other.schema().getFields(), name));
+    }
+    String unknown =
+        file.hasChecksums() && first.hasChecksums()
+            ? ""
+            : " (no checksums say which of the two is damaged)";
+    return new LazyArrowException(
+        file.path(),
+        String.format(
+            "schema differs from the first shard of split '%s', %s%s: %s vs %s",
+            name, first.path(), unknown, file.schema().getFields(), columns().fields));
   }
 
   /** Returns every column of the record batches. */

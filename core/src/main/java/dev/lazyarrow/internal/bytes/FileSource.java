@@ -13,7 +13,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import org.apache.arrow.memory.ArrowBuf;
 
-/** A shard that is a local file: read by {@code pread}, mapped for zero-copy batches. */
+/**
+ * A shard that is a local file: read by {@code pread}, mapped for zero-copy batches where the
+ * reader decides to (see {@link dev.lazyarrow.internal.read.ShardFile}).
+ */
 public final class FileSource implements ByteSource {
   /** Ranges closer than this are read as one span: a page, the least the disk reads. */
   static final long GAP = 4096;
@@ -79,14 +82,34 @@ public final class FileSource implements ByteSource {
     return GAP;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws LazyArrowException if the read failed because the file changed since it was opened
+   */
   @Override
   public void readFully(long position, ByteBuffer target) throws IOException {
-    Positional.readFully(channel, position, target);
+    try {
+      Positional.readFully(channel, position, target);
+    } catch (IOException e) {
+      checkUnchanged();
+      throw e;
+    }
   }
 
+  /**
+   * {@inheritDoc} Never through a mapping, so that a file truncated under the read fails it.
+   *
+   * @throws LazyArrowException if the read failed because the file changed since it was opened
+   */
   @Override
   public void read(long position, ArrowBuf target, long length) throws IOException {
-    Memory.copyFromFile(channel, position, target, length);
+    try {
+      Memory.copyFromFile(channel, position, target, length);
+    } catch (IOException e) {
+      checkUnchanged();
+      throw e;
+    }
   }
 
   @Override

@@ -33,13 +33,16 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 
 /**
  * Whole record batches of one shard read without mapping the shard: a remote object's, each fetched
- * with one request, and compressed batches kept decompressed in a {@link DiskCache}.
+ * with one request; a stream's served in place, each copied out with positional reads and then
+ * checked against the file's size and time, so that a file truncated or rewritten under the read
+ * fails it; and compressed batches kept decompressed in a {@link DiskCache}.
  *
  * <p>With a cache, a batch is read from its entry, mapped (zero-copy, like a local shard); a batch
  * not there is fetched (or decompressed from the mapping of a local shard) and written there first.
- * Without one, a remote batch is fetched into allocator memory. A reader that asks for the batches
- * of a remote shard in order has the next {@link #AHEAD} fetched on a shared pool of {@link
- * #FETCHERS} threads while it reads (into the cache, or held in allocator memory).
+ * Without one, a batch is fetched into allocator memory. A reader that asks for the batches of a
+ * shard without a mapping (remote, or a stream served in place) in order has the next {@link
+ * #AHEAD} fetched on a shared pool of {@link #FETCHERS} threads while it reads (into the cache, or
+ * held in allocator memory).
  */
 public final class FetchedBatches implements BlockReader {
   /** Batches fetched ahead of a sequential reader, per shard. */
@@ -71,7 +74,8 @@ public final class FetchedBatches implements BlockReader {
    */
   LoadedBatch load(int index) {
     Future<ArrowBuf> fetched = take(index);
-    if (shard.channel == null) {
+    // Only a shard read without a mapping gains: a mapped one's compressed batches are read there.
+    if (shard.segments == null) {
       aheadOf(index);
     }
     ArrowBuf block = fetched == null ? null : await(fetched);
@@ -174,6 +178,8 @@ public final class FetchedBatches implements BlockReader {
     ArrowBuf bytes = allocator.buffer(length);
     try {
       shard.source.read(block.getOffset(), bytes, length);
+      // A file rewritten during the read changed its time: what was read may mix two versions.
+      shard.checkUnchanged();
       return bytes;
     } catch (IOException | RuntimeException e) {
       bytes.close();

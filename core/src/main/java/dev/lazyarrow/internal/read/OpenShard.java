@@ -41,7 +41,7 @@ public final class OpenShard {
   final Path path;
   final ByteSource source;
 
-  /** The file to map, or null for a remote object, whose batches are fetched whole. */
+  /** The local file's channel, or null for a remote object. */
   final FileChannel channel;
 
   final Map<Long, Dictionary> dictionaries = new HashMap<>();
@@ -50,10 +50,13 @@ public final class OpenShard {
   BlockTable blocks;
   Schema schema;
 
-  /** The mappings of a local file, or null for a remote object. */
+  /**
+   * The mappings of a shard LazyArrow wrote, or null for a remote object or a stream served in
+   * place, whose batches are read whole into allocator memory.
+   */
   Segments segments;
 
-  /** Batches read whole without the mapping (remote, or through a disk cache), or null. */
+  /** Batches read whole without a mapping (remote, in place, or through a disk cache), or null. */
   FetchedBatches fetched;
 
   private OpenShard(ByteSource source) {
@@ -102,9 +105,11 @@ public final class OpenShard {
       }
       List<ArrowBlock> blocks = new ArrayList<>(s.blocks.dictionaryBlocks());
       blocks.addAll(s.blocks.batchBlocks());
-      s.segments =
-          s.channel == null ? null : Segments.plan(path, s.channel, blocks, shard.maxSegment);
-      if (s.channel == null || shard.cache != null) {
+      // A stream served in place is a file LazyArrow did not write, which its owner may truncate or
+      // rewrite under a read: a fault on a mapping of it can kill the JVM, so it is never mapped.
+      boolean mapped = s.channel != null && stream == null;
+      s.segments = mapped ? Segments.plan(path, s.channel, blocks, shard.maxSegment) : null;
+      if (!mapped || shard.cache != null) {
         s.fetched = new FetchedBatches(s, shard.cache, shard.allocator);
       }
       s.schema =
@@ -204,17 +209,21 @@ public final class OpenShard {
 
   /** Checks the bytes outside the record batches against their recorded checksum. */
   void checkRest() {
-    Checksums sums = blocks.checksums();
+    int crc = restCrc();
+    if (crc != blocks.checksums().covered()) {
+      throw new LazyArrowException(
+          path,
+          String.format(
+              "the bytes outside the record batches (magic, schema, footer) do not match their"
+                  + " checksum: %08x, recorded %08x",
+              crc, blocks.checksums().covered()));
+    }
+  }
+
+  /** Returns the checksum of the bytes outside the record batches, as read now. */
+  int restCrc() {
     try {
-      int crc = Checksums.crc(source::readFully, 0, sums.coveredBytes());
-      if (crc != sums.covered()) {
-        throw new LazyArrowException(
-            path,
-            String.format(
-                "the bytes outside the record batches (magic, schema, footer) do not match their"
-                    + " checksum: %08x, recorded %08x",
-                crc, sums.covered()));
-      }
+      return Checksums.crc(source::readFully, 0, blocks.checksums().coveredBytes());
     } catch (IOException e) {
       throw new LazyArrowException(path, "cannot read shard: " + e.getMessage(), e);
     }

@@ -31,6 +31,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * batch inside it and unmapped when the shard is closed and no vector points into it any more.
  * Compressed batches are decompressed into allocator memory on load.
  *
+ * <p>Only shards LazyArrow wrote are mapped. A stream served in place belongs to someone else, who
+ * may truncate or rewrite it while it is read, and a read of a mapped page the file no longer
+ * covers faults (SIGBUS), which in compiled code can kill the JVM; its batches are copied into
+ * allocator memory with positional reads instead, and a change under a read is a {@link
+ * LazyArrowException}: "file changed under the reader".
+ *
  * <p>Thread-safe: any number of threads may load batches at once.
  */
 public final class ShardFile implements AutoCloseable {
@@ -292,6 +298,16 @@ public final class ShardFile implements AutoCloseable {
   /** Returns whether the shard's writer recorded checksums; reads the footer or index. */
   public boolean hasChecksums() {
     return state().blocks.checksums() != null;
+  }
+
+  /**
+   * Returns whether the bytes outside the record batches (magic, schema, dictionaries, footer) fail
+   * the checksum the writer recorded over them; false for a shard without checksums. Reads only
+   * those bytes.
+   */
+  public boolean failsChecksumOutsideBatches() {
+    OpenShard s = state();
+    return s.blocks.checksums() != null && s.restCrc() != s.blocks.checksums().covered();
   }
 
   /**
