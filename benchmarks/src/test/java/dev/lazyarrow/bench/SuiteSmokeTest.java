@@ -58,6 +58,7 @@ class SuiteSmokeTest {
     }
     assertEquals(
         List.of(
+            "CopyFloorBenchmark.copy",
             "EpochBenchmark.collated block none",
             "EpochBenchmark.collated block zstd",
             "EpochBenchmark.collated shuffle none",
