@@ -19,7 +19,9 @@ final class Gather {
   private final long[] sorted;
   private final int[] slots;
 
-  /** Where each split's rows start in {@link #sorted}: rows of split d are [starts[d], starts[d+1]). */
+  /**
+   * Where each split's rows start in {@link #sorted}: rows of split d are [starts[d], starts[d+1]).
+   */
   private final int[] starts;
 
   /** Takes the rows of one walk and the local rows and output slots of each of its batches. */
@@ -83,8 +85,7 @@ final class Gather {
         slots[from + i] = group[(int) (keys[i] % n)];
       }
     } else {
-      Integer[] order =
-          IntStream.range(from, to).mapToObj(i -> slots[i]).toArray(Integer[]::new);
+      Integer[] order = IntStream.range(from, to).mapToObj(i -> slots[i]).toArray(Integer[]::new);
       Arrays.sort(order, Comparator.comparingLong(i -> rows[i]));
       for (int i = 0; i < n; i++) {
         sorted[from + i] = rows[order[i]];
@@ -130,7 +131,8 @@ final class Gather {
   private void walk(int d, int[] local, Visitor visitor) {
     int k = starts[d];
     int end = starts[d + 1];
-    long[] mine = starts[d] == 0 && end == sorted.length ? sorted : Arrays.copyOfRange(sorted, k, end);
+    long[] mine =
+        starts[d] == 0 && end == sorted.length ? sorted : Arrays.copyOfRange(sorted, k, end);
     try (Stream<Batch> batches = splits[d].batchesHolding(mine)) {
       Iterator<Batch> it = batches.iterator();
       while (k < end) {

@@ -260,20 +260,86 @@ public final class LoaderBuilder {
     return this;
   }
 
+  /**
+   * Returns a builder of a loader of packed samples instead of rows: the documents of the list
+   * column {@code tokenColumn} (token ids, int8..int64) in this builder's order, laid end to end
+   * and cut into samples of {@code seqLen + 1} tokens (or packed into bins), {@link #batchSize}
+   * counting samples. Order, epoch, shard, batch size, drop-last, curriculum, prefetch and resume
+   * carry over; a resumed state must have been saved by a loader that packs the same way.
+   *
+   * @throws IllegalArgumentException if {@code seqLen} is not in {@code [1, 2^31 - 2]}
+   * @throws IllegalStateException if a token budget, length bucketing or columns were set: a packed
+   *     loader's batches are samples of its token column
+   */
+  public PackedLoaderBuilder pack(int seqLen, String tokenColumn) {
+    requireArgument(
+        seqLen > 0 && seqLen < Integer.MAX_VALUE,
+        "sequence length must be in [1, 2^31 - 2]",
+        seqLen);
+    Objects.requireNonNull(tokenColumn, "tokenColumn");
+    requireState(
+        tokenBudget == null && bucketWindow == null && paddedBudget == null,
+        "a packed loader's batches hold batchSize samples: a token budget has no place in it");
+    requireState(columnNames == null, "a packed loader reads its token column alone, not columns");
+    requireState(
+        resumed == null || resumed.packing() != null,
+        "the state was saved by a loader of rows, not of packed samples");
+    return new PackedLoaderBuilder(this, seqLen, tokenColumn);
+  }
+
   /** Returns the loader. */
   public Loader build() {
     Sources sources =
         mixture == null
             ? Sources.of(split, columns != null ? columns : split)
             : Sources.of(mixture, columnNames);
+    LoaderState state = state(sources, null);
+    requireState(
+        state.bucketWindow() == 0 || state.tokenBudget() > 0,
+        "length bucketing needs a token budget");
+    return new SplitLoader(sources, state, prefetchDepth(), workers);
+  }
+
+  /** Returns the sources read through their column {@code column} alone, as packing reads them. */
+  Sources sources(String column) {
+    return mixture == null
+        ? Sources.of(split, split.select(column))
+        : Sources.of(mixture, new String[] {column});
+  }
+
+  /** Returns the batches to prepare ahead, 0 for none. */
+  int prefetchDepth() {
+    return prefetch == null ? 0 : prefetch;
+  }
+
+  /** Returns the prefetch threads. */
+  int workers() {
+    return workers;
+  }
+
+  /**
+   * Returns the state a loader over {@code sources} starts from: the resumed one, checked to pack
+   * as {@code packing} does (null: not at all), or the options' with {@code packing}.
+   */
+  LoaderState state(Sources sources, LoaderState.Packing packing) {
     MixtureState mixed = mixture == null ? null : MixtureState.of(sources);
-    if (resumed != null && mixed != null) {
-      String mismatch = resumed.mixture().mismatch(mixed);
-      requireArgument(mismatch == null, "cannot resume", mismatch);
+    if (resumed != null) {
       requireArgument(
-          resumed.rows() == sources.size(),
-          "the state was saved for a mixture of " + resumed.rows() + " rows, this one has",
-          sources.size());
+          Objects.equals(resumed.packing(), packing),
+          resumed.packing() == null
+              ? "the state was saved by a loader of rows, not of packed samples"
+              : "cannot resume: the state was saved by a loader packing "
+                  + resumed.packing()
+                  + ", this one packs",
+          packing);
+      if (mixed != null) {
+        String mismatch = resumed.mixture().mismatch(mixed);
+        requireArgument(mismatch == null, "cannot resume", mismatch);
+        requireArgument(
+            resumed.rows() == sources.size(),
+            "the state was saved for a mixture of " + resumed.rows() + " rows, this one has",
+            sources.size());
+      }
     }
     LoaderState state =
         resumed != null
@@ -298,14 +364,9 @@ public final class LoaderBuilder {
                 curriculumEpochs,
                 pacing == null ? Pacing.NONE : pacing,
                 pacing == null ? 1 : pacingStart,
-                mixed);
-    if (shard != null) {
-      state = state.withShard(shard[0], shard[1]);
-    }
-    requireState(
-        state.bucketWindow() == 0 || state.tokenBudget() > 0,
-        "length bucketing needs a token budget");
-    return new SplitLoader(sources, state, prefetch == null ? 0 : prefetch, workers);
+                mixed,
+                packing);
+    return shard == null ? state : state.withShard(shard[0], shard[1]);
   }
 
   private void setOrder(String order, long seed) {

@@ -37,6 +37,8 @@ import java.util.Objects;
  * @param pacing how the curriculum's coverage grows
  * @param pacingStart the fraction of rows the first curriculum epoch covers, with pacing
  * @param mixture the mixture's configuration, or null for a loader over one split
+ * @param packing how a {@link PackedLoader} packs documents into samples, or null for a loader of
+ *     rows; with packing, {@code batchSize} counts samples and {@code step} global batches of them
  */
 public record LoaderState(
     int version,
@@ -58,7 +60,8 @@ public record LoaderState(
     int curriculumEpochs,
     Pacing pacing,
     double pacingStart,
-    MixtureState mixture) {
+    MixtureState mixture,
+    Packing packing) {
   /** The state format this code reads and writes. */
   public static final int VERSION = 1;
 
@@ -141,6 +144,51 @@ public record LoaderState(
         curriculumEpochs,
         pacing,
         pacingStart,
-        mixture);
+        mixture,
+        packing);
+  }
+
+  /**
+   * How a {@link PackedLoader} cuts documents into samples of {@code seqLen + 1} tokens; a state
+   * resumes only a loader that packs the same way.
+   *
+   * @param seqLen the inputs of a sample; a sample holds one token more, the last label
+   * @param tokenColumn the list column of token ids
+   * @param mode "concat" (one stream cut into samples), "first-fit" or "best-fit" (whole documents
+   *     in padded bins)
+   * @param window documents per bin-packing window, 0 for "concat"
+   * @param eod the end-of-document token appended to every document, or -1 for none
+   * @param eodMaskLoss whether the loss mask is 0 where an input is an appended end-of-document
+   *     token
+   */
+  public record Packing(
+      int seqLen, String tokenColumn, String mode, int window, long eod, boolean eodMaskLoss) {
+    /** The modes, as the state names them. */
+    static final java.util.List<String> MODES =
+        java.util.List.of("concat", "first-fit", "best-fit");
+
+    /** Checks the packing. */
+    public Packing {
+      Objects.requireNonNull(tokenColumn, "tokenColumn");
+      if (seqLen <= 0 || seqLen == Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "sequence length must be in [1, 2^31 - 2], found " + seqLen);
+      }
+      if (!MODES.contains(mode)) {
+        throw new IllegalArgumentException(
+            "packing mode must be concat, first-fit or best-fit, found '" + mode + "'");
+      }
+      if (mode.equals("concat") ? window != 0 : window <= 0) {
+        throw new IllegalArgumentException(
+            "the bin window must be positive for bins and 0 for concat, found " + window);
+      }
+      if (eod < -1 || eod > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "eod must be a token id in [0, 2^31 - 1], or -1 for none, found " + eod);
+      }
+      if (eodMaskLoss && eod < 0) {
+        throw new IllegalArgumentException("eodMaskLoss needs an eod token");
+      }
+    }
   }
 }

@@ -11,20 +11,20 @@ import java.util.Arrays;
  * <ul>
  *   <li>blend, deterministic as Megatron's {@code BlendedDataset}: position {@code i} goes to a
  *       source below its target share, the one whose next draw is due soonest (Tijdeman's rule for
- *       the chairman assignment problem), the lowest source on a tie. After any {@code n}
- *       positions every source holds {@code weight * n} of them, within one.
- *   <li>sample, as {@code interleave_datasets(probabilities=...)}: position {@code i} draws a source
- *       at random with the weights as probabilities, from a hash of the seed and {@code i}.
+ *       the chairman assignment problem), the lowest source on a tie. After any {@code n} positions
+ *       every source holds {@code weight * n} of them, within one.
+ *   <li>sample, as {@code interleave_datasets(probabilities=...)}: position {@code i} draws a
+ *       source at random with the weights as probabilities, from a hash of the seed and {@code i}.
  * </ul>
  *
  * <p>The epoch's length is given, or is where the first source has been drawn as many times as it
  * has rows ({@code first_exhausted}), or where every source of a positive weight has ({@code
- * all_exhausted}). The
- * pattern is the same in every epoch; each source continues its own epochs across the mixture's.
+ * all_exhausted}). The pattern is the same in every epoch; each source continues its own epochs
+ * across the mixture's.
  *
- * <p>The plan holds one byte a position (two above 256 sources) and the draw counts of every
- * source at regular checkpoints, about {@code 1/64} byte a position: a position's source and draw
- * are found by counting from the checkpoint before it.
+ * <p>The plan holds one byte a position (two above 256 sources) and the draw counts of every source
+ * at regular checkpoints, about {@code 1/64} byte a position: a position's source and draw are
+ * found by counting from the checkpoint before it.
  */
 final class MixPlan {
   /** The most positions an epoch of a mixture may have: the plan is one array of them. */
@@ -72,9 +72,9 @@ final class MixPlan {
   }
 
   /**
-   * Plans an epoch over sources of {@code rows} rows with the (normalized) {@code weights}: blended,
-   * or sampled from {@code seed} if {@code sampled}, of {@code fixedLength} positions or as long as
-   * {@code rule} says.
+   * Plans an epoch over sources of {@code rows} rows with the (normalized) {@code weights}:
+   * blended, or sampled from {@code seed} if {@code sampled}, of {@code fixedLength} positions or
+   * as long as {@code rule} says.
    *
    * @throws IllegalArgumentException if the epoch would exceed {@link #MAX_LENGTH} positions
    */
@@ -98,7 +98,9 @@ final class MixPlan {
       weighted += w > 0 ? 1 : 0;
     }
     Positions out = new Positions(sources, (int) Math.min(cap, 1 << 20));
-    for (long p = 0; rule == Length.FIXED ? p < fixedLength : !done(rule, exhausted, weighted); p++) {
+    for (long p = 0;
+        rule == Length.FIXED ? p < fixedLength : !done(rule, exhausted, weighted);
+        p++) {
       if (p >= MAX_LENGTH) {
         throw new IllegalArgumentException(
             "the mixture's epoch reached "
@@ -121,7 +123,9 @@ final class MixPlan {
     return rule == Length.FIRST_EXHAUSTED ? exhausted > 0 : exhausted == weighted;
   }
 
-  /** Returns about how many positions {@code rule} takes, above the true figure, to refuse early. */
+  /**
+   * Returns about how many positions {@code rule} takes, above the true figure, to refuse early.
+   */
   private static long estimate(long[] rows, double[] weights, Length rule) {
     double bound = rule == Length.FIRST_EXHAUSTED ? Double.MAX_VALUE : 0;
     for (int d = 0; d < rows.length; d++) {
@@ -170,7 +174,9 @@ final class MixPlan {
     return count;
   }
 
-  /** Returns every source's draws before {@code position} ({@code length()} for the whole epoch). */
+  /**
+   * Returns every source's draws before {@code position} ({@code length()} for the whole epoch).
+   */
   long[] drawsBefore(long position) {
     if (position < 0 || position > length) {
       throw new IndexOutOfBoundsException("position " + position + " outside 0.." + length);

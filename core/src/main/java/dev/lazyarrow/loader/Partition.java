@@ -21,6 +21,14 @@ record Partition(long batches, long start, int rank, int worldSize, boolean drop
     }
   }
 
+  /**
+   * Returns the share of {@code batches} global batches that state {@code s} has from {@code step}
+   * on.
+   */
+  static Partition of(long batches, LoaderState s, long step) {
+    return new Partition(batches, step, s.rank(), s.worldSize(), s.dropLast());
+  }
+
   /** Returns the number of batches this rank gets, the same for every rank. */
   long rounds() {
     long remaining = Math.max(0, batches - start);

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * What a loader reads: one split, or the sources of a mixture seen as one run of rows, source
- * after source, so that orders, batch plans and partitions work on plain row numbers: row {@code
- * r} of source {@code d} is row {@code offsets[d] + r} of the run.
+ * What a loader reads: one split, or the sources of a mixture seen as one run of rows, source after
+ * source, so that orders, batch plans and partitions work on plain row numbers: row {@code r} of
+ * source {@code d} is row {@code offsets[d] + r} of the run.
  *
  * <p>A mixture's epoch order maps each position to its source (the {@link MixPlan}) and to that
  * source's next draw; draw {@code k} of a source of {@code n} rows is position {@code k % n} of the
@@ -44,7 +44,9 @@ final class Sources {
     return new Sources(new Split[] {split}, new Split[] {view}, null);
   }
 
-  /** Returns the sources of {@code mixture}, each read through its projection on {@code columns}. */
+  /**
+   * Returns the sources of {@code mixture}, each read through its projection on {@code columns}.
+   */
   static Sources of(Mixture mixture, String[] columns) {
     Split[] splits = mixture.sources().toArray(new Split[0]);
     Split[] views = splits.clone();
@@ -169,15 +171,32 @@ final class Sources {
     if (mixture == null) {
       return new TrainingBatch(epoch, step, rows, views[0]);
     }
+    Located at = locate(rows);
+    return new TrainingBatch(epoch, step, at.source(), at.local(), views);
+  }
+
+  /** Returns a walk over the record batches holding the rows {@code rows} of the run. */
+  Gather gather(long[] rows) {
+    if (mixture == null) {
+      return new Gather(views[0], rows);
+    }
+    Located at = locate(rows);
+    return new Gather(views, at.source(), at.local());
+  }
+
+  /** Returns each row's source and its row in that source. */
+  private Located locate(long[] rows) {
     int[] source = new int[rows.length];
     long[] local = new long[rows.length];
     for (int i = 0; i < rows.length; i++) {
-      int d = locate(rows[i]);
-      source[i] = d;
-      local[i] = rows[i] - offsets[d];
+      source[i] = locate(rows[i]);
+      local[i] = rows[i] - offsets[source[i]];
     }
-    return new TrainingBatch(epoch, step, source, local, views);
+    return new Located(source, local);
   }
+
+  /** Rows of the run as sources and rows in them. */
+  private record Located(int[] source, long[] local) {}
 
   /** Reads the rows {@code rows} of the run ahead; returns how many needed reading. */
   int readAhead(long[] rows) {
@@ -199,7 +218,13 @@ final class Sources {
     return read;
   }
 
-  private int locate(long row) {
+  /** Returns the first row of source {@code d} in the run. */
+  long offset(int d) {
+    return offsets[d];
+  }
+
+  /** Returns the source that row {@code row} of the run belongs to. */
+  int locate(long row) {
     int at = Arrays.binarySearch(offsets, row);
     return at >= 0 ? at : -at - 2;
   }

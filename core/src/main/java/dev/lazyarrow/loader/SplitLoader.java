@@ -1,13 +1,8 @@
 package dev.lazyarrow.loader;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
@@ -15,25 +10,21 @@ import java.util.function.LongFunction;
  * rank's share), then reads the planned rows, optionally ahead on background threads.
  */
 final class SplitLoader implements Loader {
-  private static final AtomicInteger THREADS = new AtomicInteger();
-
   /** The rows read, through the columns the batches read (the split, or its projection). */
   private final Sources sources;
 
+  private final Orders orders;
   private final int prefetch;
-  private final int workers;
+  private final Workers workers;
   private volatile LoaderState state;
-  private ExecutorService pool;
-  private final List<Thread> threads = new ArrayList<>();
-  private int[] lengths;
-  private double[] scores;
   private Epoch planned;
 
   SplitLoader(Sources sources, LoaderState state, int prefetch, int workers) {
     this.sources = sources;
+    this.orders = new Orders(sources);
     this.state = state;
     this.prefetch = prefetch;
-    this.workers = workers;
+    this.workers = new Workers(workers);
   }
 
   @Override
@@ -44,7 +35,7 @@ final class SplitLoader implements Loader {
   @Override
   public long batchesPerEpoch() {
     LoaderState s = state;
-    return partition(s, plan(s.epoch()), 0).rounds();
+    return Partition.of(plan(s.epoch()).plan().count(), s, 0).rounds();
   }
 
   @Override
@@ -67,24 +58,8 @@ final class SplitLoader implements Loader {
   }
 
   @Override
-  public synchronized void close() {
-    if (pool != null) {
-      pool.shutdownNow();
-      try {
-        // A terminated pool's threads may still be on their way out: join them, so none outlives
-        // close().
-        for (Thread thread : threads) {
-          thread.join(TimeUnit.SECONDS.toMillis(30));
-          if (thread.isAlive()) {
-            throw new IllegalStateException(thread.getName() + " did not stop within 30 s");
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      threads.clear();
-      pool = null;
-    }
+  public void close() {
+    workers.close();
   }
 
   /** The plan of one epoch: its order and its global batches. */
@@ -95,11 +70,10 @@ final class SplitLoader implements Loader {
    * {@code ahead} batches prepared ahead on the loader's threads, or none if 0, or, if -1, none but
    * with the coming batches' rows read ahead ({@link ReadAhead}).
    */
-  private Iterator<TrainingBatch> iterate(
-      java.util.function.Consumer<TrainingBatch> prepare, int ahead) {
+  private Iterator<TrainingBatch> iterate(Consumer<TrainingBatch> prepare, int ahead) {
     LoaderState start = state;
     Epoch epoch = plan(start.epoch());
-    Partition partition = partition(start, epoch, start.step());
+    Partition partition = Partition.of(epoch.plan().count(), start, start.step());
     long rounds = partition.rounds();
     LongFunction<TrainingBatch> produce =
         round -> {
@@ -129,62 +103,10 @@ final class SplitLoader implements Loader {
             : null;
     Iterator<TrainingBatch> source =
         ahead > 0
-            ? new Prefetcher<>(rounds, produce, ahead, pool())
-            : new Iterator<>() {
-              private long round;
-
-              @Override
-              public boolean hasNext() {
-                return round < rounds;
-              }
-
-              @Override
-              public TrainingBatch next() {
-                if (readAhead != null) {
-                  readAhead.handingOut(round);
-                }
-                return produce.apply(round++);
-              }
-            };
-    return new Iterator<>() {
-      private long handedOut;
-      private boolean finished;
-
-      @Override
-      public boolean hasNext() {
-        if (handedOut < rounds) {
-          return true;
-        }
-        finish();
-        return false;
-      }
-
-      @Override
-      public TrainingBatch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException("epoch " + start.epoch() + " is over");
-        }
-        TrainingBatch item = source.next();
-        handedOut++;
-        if (handedOut == rounds) {
-          finish();
-        } else {
-          state = start.at(start.epoch(), partition.consumedAfter(handedOut));
-        }
-        return item;
-      }
-
-      private void finish() {
-        if (!finished) {
-          finished = true;
-          state = start.at(start.epoch() + 1, 0);
-        }
-      }
-    };
-  }
-
-  private Partition partition(LoaderState s, Epoch epoch, long step) {
-    return new Partition(epoch.plan().count(), step, s.rank(), s.worldSize(), s.dropLast());
+            ? new Prefetcher<>(rounds, produce, ahead, workers.pool())
+            : EpochRounds.inOrder(
+                rounds, produce, readAhead == null ? round -> {} : readAhead::handingOut);
+    return new EpochRounds<>(start, partition, source, moved -> state = moved);
   }
 
   /**
@@ -197,12 +119,12 @@ final class SplitLoader implements Loader {
       return last;
     }
     LoaderState s = state;
-    Sampler order = order(s, number);
+    Sampler order = orders.order(s, number);
     BatchPlan plan =
         s.tokenBudget() > 0
             ? BatchPlan.byTokens(
                 order,
-                lengths(s.lengthColumn()),
+                orders.lengths(s.lengthColumn()),
                 s.tokenBudget(),
                 s.paddedBudget(),
                 s.bucketWindow(),
@@ -211,47 +133,5 @@ final class SplitLoader implements Loader {
             : BatchPlan.fixed(order.size(), s.batchSize(), s.dropLast(), s.worldSize() > 1);
     planned = new Epoch(number, order, plan);
     return planned;
-  }
-
-  private Sampler order(LoaderState s, int epoch) {
-    if (s.curriculumColumn() != null && epoch < s.curriculumEpochs()) {
-      return Curriculum.sampler(
-          scores(s.curriculumColumn()),
-          s.pacing().fraction(epoch, s.curriculumEpochs(), s.pacingStart()),
-          s.seed(),
-          epoch);
-    }
-    return sources.order(s, epoch);
-  }
-
-  private synchronized int[] lengths(String column) {
-    if (lengths == null) {
-      lengths = sources.lengths(column);
-    }
-    return lengths;
-  }
-
-  private synchronized double[] scores(String column) {
-    if (scores == null) {
-      scores = ColumnScan.scores(sources.split(0), column);
-    }
-    return scores;
-  }
-
-  private synchronized ExecutorService pool() {
-    if (pool == null) {
-      pool =
-          Executors.newFixedThreadPool(
-              workers,
-              task -> {
-                Thread thread = new Thread(task, "lazyarrow-prefetch-" + THREADS.incrementAndGet());
-                thread.setDaemon(true);
-                synchronized (this) {
-                  threads.add(thread);
-                }
-                return thread;
-              });
-    }
-    return pool;
   }
 }

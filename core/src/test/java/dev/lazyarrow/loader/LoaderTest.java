@@ -78,7 +78,8 @@ class LoaderTest {
         boolean fixed = false;
         boolean dropLast = false;
         for (int rank = 0; rank < world; rank++) {
-          Loader loader = config.apply(Loader.newBuilder(split).epoch(epoch).shard(rank, world)).build();
+          Loader loader =
+              config.apply(Loader.newBuilder(split).epoch(epoch).shard(rank, world)).build();
           fixed = loader.state().batchSize() > 0;
           dropLast = loader.state().dropLast();
           long expectedBatches = loader.batchesPerEpoch();
@@ -114,9 +115,11 @@ class LoaderTest {
   void resume_atEveryStep_yieldsExactlyTheRemainingBatches() {
     for (Function<LoaderBuilder, LoaderBuilder> config : configurations(42)) {
       for (int world : new int[] {1, 3}) {
-        Loader whole = config.apply(Loader.newBuilder(split).epoch(1).shard(world - 1, world)).build();
+        Loader whole =
+            config.apply(Loader.newBuilder(split).epoch(1).shard(world - 1, world)).build();
         List<long[]> uninterrupted = plan(whole);
-        Loader stepping = config.apply(Loader.newBuilder(split).epoch(1).shard(world - 1, world)).build();
+        Loader stepping =
+            config.apply(Loader.newBuilder(split).epoch(1).shard(world - 1, world)).build();
         Iterator<TrainingBatch> it = stepping.plan();
         for (int k = 0; k < uninterrupted.size(); k++) {
           LoaderState saved = LoaderState.fromJson(stepping.state().toJson());
@@ -210,7 +213,12 @@ class LoaderTest {
         }
       }
       Padded truncated =
-          Loader.newBuilder(split).batchSize(4).build().iterator().next().tokens("input_ids", 2, -1);
+          Loader.newBuilder(split)
+              .batchSize(4)
+              .build()
+              .iterator()
+              .next()
+              .tokens("input_ids", 2, -1);
       assertTrue(truncated.width() <= 2);
     }
   }
@@ -222,7 +230,8 @@ class LoaderTest {
       plain.add(b.indices());
     }
     List<long[]> fetched = new ArrayList<>();
-    try (Loader loader = Loader.newBuilder(split).blockShuffle(5, 2).batchSize(64).prefetch(4, 2).build()) {
+    try (Loader loader =
+        Loader.newBuilder(split).blockShuffle(5, 2).batchSize(64).prefetch(4, 2).build()) {
       for (TrainingBatch b : loader) {
         fetched.add(b.indices());
       }
@@ -294,18 +303,20 @@ class LoaderTest {
     assertEquals(
         "order was already set to shuffle",
         assertThrows(
-                IllegalStateException.class, () -> Loader.newBuilder(split).shuffle(1).blockShuffle(1, 2))
+                IllegalStateException.class,
+                () -> Loader.newBuilder(split).shuffle(1).blockShuffle(1, 2))
             .getMessage());
     LoaderState state = Loader.newBuilder(split).batchSize(3).build().state();
     assertEquals(
         "batch size cannot be set after resume; the state holds it",
-        assertThrows(IllegalStateException.class, () -> Loader.newBuilder(split).resume(state).batchSize(3))
+        assertThrows(
+                IllegalStateException.class,
+                () -> Loader.newBuilder(split).resume(state).batchSize(3))
             .getMessage());
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            Loader.newBuilder(dataset
-                .split("train"))
+            Loader.newBuilder(dataset.split("train"))
                 .resume(
                     new LoaderState(
                         1,
@@ -327,6 +338,7 @@ class LoaderTest {
                         0,
                         Pacing.NONE,
                         1,
+                        null,
                         null)));
     IllegalArgumentException bad =
         assertThrows(

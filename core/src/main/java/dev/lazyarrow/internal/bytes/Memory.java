@@ -6,6 +6,7 @@ import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -167,6 +168,51 @@ public final class Memory {
       throw new IllegalStateException("buffer already released");
     }
     UNSAFE.copyMemory(null, buf.memoryAddress() + index, array, base + (long) at * width, bytes);
+  }
+
+  /**
+   * Copies {@code count} int32 values at byte {@code index} of {@code buf} into {@code into} from
+   * its element {@code at} on: into a heap buffer's array, or straight into a direct buffer's
+   * memory (which a native engine can take without another copy).
+   *
+   * @throws IllegalArgumentException if {@code into} is read-only, or direct but not in the native
+   *     byte order, Arrow's
+   * @throws IndexOutOfBoundsException if the values lie outside the buffer or {@code into}
+   * @throws IllegalStateException if the buffer was released
+   */
+  public static void copy(ArrowBuf buf, long index, IntBuffer into, int at, int count) {
+    if (into.hasArray()) {
+      copy(buf, index, into.array(), into.arrayOffset() + at, count, Integer.BYTES);
+      return;
+    }
+    if (!into.isDirect() || into.isReadOnly() || into.order() != ByteOrder.nativeOrder()) {
+      throw new IllegalArgumentException(
+          "ints are copied into a writable heap buffer or a direct one in native order, not "
+              + into);
+    }
+    long bytes = (long) Integer.BYTES * count;
+    if (index < 0
+        || count < 0
+        || at < 0
+        || index + bytes > buf.capacity()
+        || (long) at + count > into.capacity()) {
+      throw new IndexOutOfBoundsException(
+          "copy of "
+              + bytes
+              + " bytes at "
+              + index
+              + " from a buffer of "
+              + buf.capacity()
+              + " into element "
+              + at
+              + " of "
+              + into.capacity());
+    }
+    if (buf.refCnt() == 0) {
+      throw new IllegalStateException("buffer already released");
+    }
+    long address = UNSAFE.getLong(into, AddressField.OFFSET);
+    UNSAFE.copyMemory(buf.memoryAddress() + index, address + (long) Integer.BYTES * at, bytes);
   }
 
   private static long baseOffset(Object array) {
