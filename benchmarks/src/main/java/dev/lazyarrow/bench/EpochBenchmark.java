@@ -96,17 +96,14 @@ public class EpochBenchmark extends CorpusState {
     }
     dataset = LazyDataset.newBuilder().maximumCacheBytes((long) (bytes * cacheFraction)).open(path);
     Split train = dataset.split("train");
-    loader = ordered(Loader.newBuilder(train)).build();
+    loader = ordered(Loader.newBuilder(train), 1000).build();
     epoch = loader.iterator();
-    trainLoader = ordered(Loader.newBuilder(train.select("input_ids", "label"))).build();
+    trainLoader = ordered(Loader.newBuilder(train.select("input_ids", "label")), 1000).build();
     trainEpoch = trainLoader.iterator();
-    plannedLoader = ordered(Loader.newBuilder(train.select("input_ids", "label"))).build();
+    plannedLoader = ordered(Loader.newBuilder(train.select("input_ids", "label")), 1000).build();
     plannedEpoch = plannedLoader.plan();
     packedLoader =
-        ordered(Loader.newBuilder(train))
-            .batchSize(PACKED_BATCH)
-            .pack(SEQ_LEN, "input_ids")
-            .build();
+        ordered(Loader.newBuilder(train), PACKED_BATCH).pack(SEQ_LEN, "input_ids").build();
     if (packedLoader.batchesPerEpoch() == 0) {
       throw new IllegalStateException(
           "the corpus of " + size + " holds no batch of packed samples: pick a larger one");
@@ -128,8 +125,8 @@ public class EpochBenchmark extends CorpusState {
     labels = new long[lengths.length];
   }
 
-  private LoaderBuilder ordered(LoaderBuilder builder) {
-    builder.batchSize(1000);
+  private LoaderBuilder ordered(LoaderBuilder builder, int batchSize) {
+    builder.batchSize(batchSize);
     return order.equals("shuffle") ? builder.shuffle(0) : builder.blockShuffle(0, WINDOW);
   }
 
