@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 DATASET=${1:?usage: benchmarks/cold.sh DATASET [SPLIT] [FLOOR_ROWS]}
 SPLIT=${2:-train}
 FLOOR_ROWS=${3:-20000}
-CLI=target/lazyarrow-cli.jar
+CLI=cli/target/lazyarrow-cli.jar
 PROBE=benchmarks/cold/FloorProbe.java
 
 drop() {

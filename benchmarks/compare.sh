@@ -6,11 +6,15 @@
 #
 #   PYTHON  a Python with datasets and pyarrow (default: python3)
 #   WORK    where the corpora are made and kept (default: benchmarks/target/compare)
+#   BUILD   "no" uses the jars already built (cli/target/lazyarrow-cli.jar, benchmarks.jar) instead
+#           of installing the reactor first
 #
 # Each round runs the three systems in turn, starting with a different one each round. Each system
 # runs twice: first after dropping the page cache (open and first-row figures; this needs root,
 # without it the first run is reported as such), then warm (throughput and memory). A corpus of a
-# tenth of the rows is measured warm too, to show which memory figures grow with the data.
+# tenth of the rows is measured warm too, to show which memory figures grow with the data. Each
+# round also runs the copy floor (cold/CopyFloor.java, one thread) warm beside them: the packed
+# figure is held to it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +23,7 @@ ROUNDS=${2:-5}
 PYTHON=${PYTHON:-python3}
 WORK=${WORK:-benchmarks/target/compare}
 RESULTS=benchmarks/results
-CLI=target/lazyarrow-cli.jar
+CLI=cli/target/lazyarrow-cli.jar
 RAW=$RESULTS/runs.jsonl
 SYSTEMS=(datasets lazy eager)
 
@@ -27,8 +31,10 @@ if ! "$PYTHON" -c 'import datasets, pyarrow' 2>/dev/null; then
   echo "compare.sh: $PYTHON cannot import datasets and pyarrow; point PYTHON at one that can" >&2
   exit 2
 fi
-mvn -B -q -DskipTests install
-mvn -B -q -f benchmarks/pom.xml -DskipTests package
+if [ "${BUILD:-yes}" != no ]; then
+  mvn -B -q -DskipTests install
+  mvn -B -q -f benchmarks/pom.xml -DskipTests package
+fi
 mkdir -p "$WORK" "$RESULTS"
 
 # Makes the corpus of $1 rows with the reference script, and its LazyArrow conversion.
@@ -52,6 +58,9 @@ measure() {
   local figures
   if [ "$1" = datasets ]; then
     figures=$("$PYTHON" benchmarks/hf_reference.py measure "$WORK/hf-$2" 2>/dev/null)
+  elif [ "$1" = copy-floor ]; then
+    figures=$(java benchmarks/cold/CopyFloor.java "$WORK/lazy-$2" 2>/dev/null | tail -1)
+    figures="{\"system\": \"copy-floor\", ${figures#\{}"
   else
     figures=$(java -jar "$CLI" bench "$WORK/lazy-$2" --mode "$1" --json)
   fi
@@ -70,6 +79,7 @@ for ((round = 0; round < ROUNDS; round++)); do
     measure "$system" "$ROWS" "$FIRST" "$round"
     measure "$system" "$ROWS" warm "$round"
   done
+  measure copy-floor "$ROWS" warm "$round"
 done
 echo "corpus of $((ROWS / 10)) rows" >&2
 for system in "${SYSTEMS[@]}"; do

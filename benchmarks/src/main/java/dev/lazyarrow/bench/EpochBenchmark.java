@@ -5,6 +5,8 @@ import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
+import dev.lazyarrow.loader.PackedBatch;
+import dev.lazyarrow.loader.PackedLoader;
 import dev.lazyarrow.loader.TrainingBatch;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -35,7 +37,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * straight from the record batches (ids padded into an int matrix with a mask, labels into a long
  * array), with no {@code Row}; {@link #collatedOutput} makes the same arrays of the same rows from
  * arrays already in the heap, so that it reads nothing: the floor {@code collated} would reach if
- * reading the record batches cost nothing. The cache's hit rate is printed at tear-down.
+ * reading the record batches cost nothing. {@link #packed} makes GPT pretraining samples of the
+ * same order instead, as {@code lazyarrow bench --passes packed} does: {@code input_ids} laid end
+ * to end and cut into samples of {@value #SEQ_LEN} + 1 tokens, 8 a batch with their boundaries; its
+ * score is input tokens per second ({@value #PACKED_BATCHES} batches an invocation), to set beside
+ * {@link CopyFloorBenchmark}'s. The cache's hit rate is printed at tear-down.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -47,6 +53,10 @@ import org.openjdk.jmh.infra.Blackhole;
 public class EpochBenchmark extends CorpusState {
   static final int ROWS = 10_000;
   static final int WINDOW = 4;
+  static final int SEQ_LEN = 2048;
+  static final int PACKED_BATCH = 8;
+  static final int PACKED_BATCHES = 16;
+  static final int PACKED_TOKENS = PACKED_BATCHES * PACKED_BATCH * SEQ_LEN;
 
   @Param("1GB")
   public String size;
@@ -68,6 +78,8 @@ public class EpochBenchmark extends CorpusState {
   private Iterator<TrainingBatch> trainEpoch;
   private Loader plannedLoader;
   private Iterator<TrainingBatch> plannedEpoch;
+  private PackedLoader packedLoader;
+  private Iterator<PackedBatch> packedEpoch;
 
   /** Every row's number of ids, and ids and labels to copy from, for {@link #collatedOutput}. */
   private int[] lengths;
@@ -84,12 +96,19 @@ public class EpochBenchmark extends CorpusState {
     }
     dataset = LazyDataset.newBuilder().maximumCacheBytes((long) (bytes * cacheFraction)).open(path);
     Split train = dataset.split("train");
-    loader = ordered(Loader.newBuilder(train)).build();
+    loader = ordered(Loader.newBuilder(train), 1000).build();
     epoch = loader.iterator();
-    trainLoader = ordered(Loader.newBuilder(train.select("input_ids", "label"))).build();
+    trainLoader = ordered(Loader.newBuilder(train.select("input_ids", "label")), 1000).build();
     trainEpoch = trainLoader.iterator();
-    plannedLoader = ordered(Loader.newBuilder(train.select("input_ids", "label"))).build();
+    plannedLoader = ordered(Loader.newBuilder(train.select("input_ids", "label")), 1000).build();
     plannedEpoch = plannedLoader.plan();
+    packedLoader =
+        ordered(Loader.newBuilder(train), PACKED_BATCH).pack(SEQ_LEN, "input_ids").build();
+    if (packedLoader.batchesPerEpoch() == 0) {
+      throw new IllegalStateException(
+          "the corpus of " + size + " holds no batch of packed samples: pick a larger one");
+    }
+    packedEpoch = packedLoader.iterator();
     lengths = new int[Math.toIntExact(train.size())];
     int longest = 0;
     for (Iterator<Batch> batches = train.select("input_ids").batches(); batches.hasNext(); ) {
@@ -106,8 +125,8 @@ public class EpochBenchmark extends CorpusState {
     labels = new long[lengths.length];
   }
 
-  private LoaderBuilder ordered(LoaderBuilder builder) {
-    builder.batchSize(1000);
+  private LoaderBuilder ordered(LoaderBuilder builder, int batchSize) {
+    builder.batchSize(batchSize);
     return order.equals("shuffle") ? builder.shuffle(0) : builder.blockShuffle(0, WINDOW);
   }
 
@@ -117,6 +136,7 @@ public class EpochBenchmark extends CorpusState {
     loader.close();
     trainLoader.close();
     plannedLoader.close();
+    packedLoader.close();
     dataset.close();
   }
 
@@ -146,6 +166,20 @@ public class EpochBenchmark extends CorpusState {
       blackhole.consume(batch.tokens("input_ids"));
       blackhole.consume(batch.longs("label"));
       read += batch.size();
+    }
+  }
+
+  /** Packs the next {@value #PACKED_BATCHES} batches of samples; the score counts input tokens. */
+  @Benchmark
+  @OperationsPerInvocation(PACKED_TOKENS)
+  public void packed(Blackhole blackhole) {
+    for (int b = 0; b < PACKED_BATCHES; b++) {
+      if (!packedEpoch.hasNext()) {
+        packedEpoch = packedLoader.iterator();
+      }
+      PackedBatch batch = packedEpoch.next();
+      blackhole.consume(batch.tokens());
+      blackhole.consume(batch.cuSeqlens());
     }
   }
 

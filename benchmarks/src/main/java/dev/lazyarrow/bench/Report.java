@@ -21,6 +21,10 @@ public final class Report {
   static final String DATASETS = "huggingface-datasets";
   static final String LAZY = "lazyarrow";
   static final String EAGER = "lazyarrow-eager";
+
+  /** The runs of {@code benchmarks/cold/CopyFloor.java}, the floor the packed figure is held to. */
+  static final String COPY_FLOOR = "copy-floor";
+
   static final List<String> SYSTEMS = List.of(DATASETS, LAZY, EAGER);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -136,6 +140,13 @@ public final class Report {
             1,
             "",
             Better.HIGHER),
+        new Figure(
+            "packed tokens/s (shuffled, seqLen 2048, 8 samples a batch, cu_seqlens)",
+            "warm",
+            "packed_tokens_per_s",
+            1,
+            "",
+            Better.HIGHER),
         new Figure("RSS after open (MB)", "warm", "rss_mb_after_open", 1, "MB", Better.LOWER),
         new Figure(
             "RSS after open above the idle JVM (MB)",
@@ -226,12 +237,35 @@ public final class Report {
                     stat(runs, EAGER, main, firstRow),
                     Better.LOWER)))
         .append(" sooner.\n");
+    md.append(packedAgainstFloor(runs, main));
     long[] sizes = runs.stream().mapToLong(Run::corpusRows).distinct().sorted().toArray();
     if (sizes.length > 1) {
       md.append(sizeTable(runs, sizes));
     }
     md.append("\n## Machine\n\n```\n").append(machine.strip()).append("\n```\n");
     return md.toString();
+  }
+
+  /**
+   * Returns the line that holds the packed figure to the copy floor measured in the same rounds, or
+   * nothing if either is missing.
+   */
+  private static String packedAgainstFloor(List<Run> runs, long main) {
+    Figure packed = new Figure("", "warm", "packed_tokens_per_s", 1, "", Better.HIGHER);
+    Figure floor = new Figure("", "warm", "copy_floor_tokens_per_s", 1, "", Better.HIGHER);
+    Stat lazy = stat(runs, LAZY, main, packed);
+    Stat copy = stat(runs, COPY_FLOOR, main, floor);
+    if (lazy == null || copy == null) {
+      return "";
+    }
+    return "\nPacked tokens/s against the copy floor"
+        + " (benchmarks/cold/CopyFloor.java, one thread, in the same rounds): LazyArrow lazy "
+        + number(lazy.median())
+        + ", copy floor "
+        + cell(copy)
+        + ": "
+        + significant(lazy.median() / copy.median())
+        + " of the floor.\n";
   }
 
   /** Returns the table of warm open and memory figures per corpus size: they must stay flat. */

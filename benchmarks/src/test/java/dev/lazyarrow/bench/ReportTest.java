@@ -93,6 +93,37 @@ class ReportTest {
   }
 
   @Test
+  void markdown_packedAndCopyFloorRuns_packedRowAndShareOfTheFloor() throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      lines.add(packed(Report.DATASETS, "{\"packed_tokens_per_s\": 2e7}"));
+      lines.add(packed(Report.LAZY, "{\"packed_tokens_per_s\": " + (2e8 + round * 1e8) + "}"));
+      lines.add(
+          packed(Report.COPY_FLOOR, "{\"copy_floor_tokens_per_s\": " + (5e8 + round * 1e8) + "}"));
+    }
+    String md = Report.markdown(Report.read(write(lines)), "");
+
+    assertTrue(
+        md.contains(
+            "| packed tokens/s (shuffled, seqLen 2048, 8 samples a batch, cu_seqlens) | 20.0M"
+                + " (20.0M-20.0M) | 300M (200M-400M) | 15.0x |"),
+        md);
+    assertTrue(
+        md.contains("LazyArrow lazy 300M, copy floor 600M (500M-700M): 0.500 of the floor"), md);
+  }
+
+  /**
+   * A warm run of {@code system} on 1,000 rows whose figures beside its name are {@code json}'s.
+   */
+  private static String packed(String system, String json) {
+    return "{\"cache\": \"warm\", \"round\": 0, \"corpus_rows\": 1000, \"figures\": {\"system\": \""
+        + system
+        + "\", "
+        + json.substring(1)
+        + "}";
+  }
+
+  @Test
   void main_runs_writesTableAndChart() throws IOException {
     List<String> lines = new ArrayList<>();
     for (String cache : List.of("cold", "warm")) {

@@ -58,6 +58,7 @@ class SuiteSmokeTest {
     }
     assertEquals(
         List.of(
+            "CopyFloorBenchmark.copy",
             "EpochBenchmark.collated block none",
             "EpochBenchmark.collated block zstd",
             "EpochBenchmark.collated shuffle none",
@@ -70,6 +71,10 @@ class SuiteSmokeTest {
             "EpochBenchmark.epoch block zstd",
             "EpochBenchmark.epoch shuffle none",
             "EpochBenchmark.epoch shuffle zstd",
+            "EpochBenchmark.packed block none",
+            "EpochBenchmark.packed block zstd",
+            "EpochBenchmark.packed shuffle none",
+            "EpochBenchmark.packed shuffle zstd",
             "FirstRowBenchmark.arrowFileReader",
             "FirstRowBenchmark.eager",
             "FirstRowBenchmark.lazy",

@@ -35,7 +35,10 @@ import picocli.CommandLine.Spec;
           + " up to 200,000 rows as a token classifier trains on them (train_rows_per_s): shuffled"
           + " batches of 1,000 of the split projected on input_ids and label, input_ids padded into"
           + " an int matrix with a mask, label as a long array (null for a split without those"
-          + " columns).",
+          + " columns); then packed_tokens_per_s: GPT pretraining samples of 2048 + 1 tokens, 8 a"
+          + " batch with their document boundaries, from input_ids in a seeded shuffle, as many"
+          + " as 200,000 documents make, 2048 tokens counted a sample (packed_build_s: the"
+          + " seconds the packed loader took to plan the epoch, before the clock).",
       "A first open of a small bundled dataset loads the classes, as the reference imports datasets"
           + " before its clock starts (open_first_s times it); the timed passes run on that dataset"
           + " first, so that the JIT has compiled them (--warmup-rows rows each, twice; also read"
@@ -58,6 +61,21 @@ final class BenchCommand implements Callable<Integer> {
   static final long SEQUENTIAL_ROWS = 500_000;
   static final long SHUFFLED_ROWS = 200_000;
   static final long TRAIN_ROWS = 200_000;
+
+  /** The documents of the packed pass, as the reference's. */
+  static final long PACK_DOCUMENTS = 200_000;
+
+  /** The tokens a packed sample's inputs hold: the reference's {@code SEQ_LEN}. */
+  static final int PACK_SEQ_LEN = 2048;
+
+  /** The samples of a packed batch. */
+  static final int PACK_BATCH = 8;
+
+  /** The token column the packed pass reads; a split without it has no packed figure. */
+  static final String PACK_COLUMN = "input_ids";
+
+  /** The sample length of the warm-up's packed pass: the bundled 32 rows hold 4 of 2048. */
+  private static final int WARMUP_SEQ_LEN = 64;
 
   /** The columns a token classifier reads; a split without them has no train figure. */
   static final List<String> TRAIN_COLUMNS = List.of("input_ids", "label");
@@ -92,13 +110,13 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin ReadModeOption readMode;
 
   /** The passes, in the order they run. */
-  static final List<String> PASSES = List.of("random", "seq", "shuffled", "train");
+  static final List<String> PASSES = List.of("random", "seq", "shuffled", "train", "packed");
 
   @Option(
       names = "--passes",
       paramLabel = "<pass>[,<pass>...]",
       split = ",",
-      description = "the passes to run, of random, seq, shuffled and train (default: all)")
+      description = "the passes to run, of random, seq, shuffled, train and packed (default: all)")
   List<String> passes = PASSES;
 
   @Option(
@@ -195,6 +213,11 @@ final class BenchCommand implements Callable<Integer> {
         } else {
           out.putNull("train_rows_per_s");
         }
+        BenchPasses.Packed packed =
+            passes.contains("packed") && s.columnNames().contains(PACK_COLUMN)
+                ? BenchPasses.packed(s, Math.min(n, PACK_DOCUMENTS), PACK_SEQ_LEN)
+                : null;
+        out.put("packed_tokens_per_s", packed == null ? null : packed.tokensPerS());
         out.put("rss_mb_after_open", rss);
         out.put("open_first_s", openFirst);
         out.put("rss_mb_idle", idle);
@@ -203,6 +226,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put("arrow_mb_after_open", arrow);
         out.put("random_read_bytes_per_row", bytesPerRow[0]);
         out.put("train_read_bytes_per_row", bytesPerRow[1]);
+        out.put("packed_build_s", packed == null ? null : packed.buildS());
       }
     } finally {
       deleteTree(warmup);
@@ -240,6 +264,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchPasses.sequential(s, warmupRows);
         BenchPasses.shuffled(s, warmupRows);
         BenchPasses.train(s, warmupRows);
+        BenchPasses.packed(s, warmupRows, WARMUP_SEQ_LEN);
       }
     }
     // AUTO maps the small dataset, which is resident, so the passes above never take the range

@@ -3,12 +3,16 @@ package dev.lazyarrow.cli;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.loader.Loader;
+import dev.lazyarrow.loader.PackedBatch;
+import dev.lazyarrow.loader.PackedLoader;
 import dev.lazyarrow.loader.TrainingBatch;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-/** The timed passes of {@code bench}: each reads a split as a training loop would, returns rows/s. */
+/**
+ * The timed passes of {@code bench}: each reads a split as a training loop would, returns rows/s.
+ */
 final class BenchPasses {
   /** Where every materialized row goes, so that the JIT cannot skip making it. */
   static volatile Object sink;
@@ -69,8 +73,8 @@ final class BenchPasses {
   }
 
   /**
-   * Reads rows in a seeded shuffled order, {@value BenchCommand#TAKE} at a time, as the reference iterates
-   * {@code ds.shuffle(seed=0)} in batches of 1,000.
+   * Reads rows in a seeded shuffled order, {@value BenchCommand#TAKE} at a time, as the reference
+   * iterates {@code ds.shuffle(seed=0)} in batches of 1,000.
    */
   static double shuffled(Split s, long limit) {
     long t = System.nanoTime();
@@ -92,15 +96,16 @@ final class BenchPasses {
   /**
    * Feeds a token classifier as hf_reference.py's {@code train_rows_per_s} does: the split
    * projected on the two columns it needs (before the clock starts, as {@code select_columns}),
-   * shuffled batches of {@value BenchCommand#TAKE}, the ids padded into one int matrix with a mask, the labels
-   * as an array.
+   * shuffled batches of {@value BenchCommand#TAKE}, the ids padded into one int matrix with a mask,
+   * the labels as an array.
    */
   static double train(Split s, long limit) {
     Split columns = s.select(BenchCommand.TRAIN_COLUMNS.toArray(String[]::new));
     long t = System.nanoTime();
     long seen = 0;
     while (seen < limit) {
-      try (Loader loader = Loader.newBuilder(columns).shuffle(0).batchSize(BenchCommand.TAKE).build()) {
+      try (Loader loader =
+          Loader.newBuilder(columns).shuffle(0).batchSize(BenchCommand.TAKE).build()) {
         for (TrainingBatch batch : loader) {
           sink = batch.tokens("input_ids");
           sink = batch.longs("label");
@@ -112,6 +117,53 @@ final class BenchPasses {
       }
     }
     return seen / seconds(t);
+  }
+
+  /** The figures of the packed pass: tokens per second, and the seconds the loader took to plan. */
+  record Packed(double tokensPerS, double buildS) {}
+
+  /**
+   * Makes GPT pretraining samples as hf_reference.py's {@code packed_tokens_per_s} does: the
+   * documents of {@code input_ids} in a seeded global shuffle, laid end to end and cut into samples
+   * of {@code seqLen + 1} tokens, {@value BenchCommand#PACK_BATCH} a batch with their boundaries
+   * (cu_seqlens), as many batches as the reference's stream of {@code documents} documents holds;
+   * counts {@code seqLen} tokens a sample, the inputs, as the reference does. The loader is built
+   * and its epoch planned before the clock starts, as the reference shuffles first (buildS).
+   * Returns null if the split holds no batch of such samples.
+   */
+  static Packed packed(Split s, long documents, int seqLen) {
+    long t = System.nanoTime();
+    try (PackedLoader loader =
+        Loader.newBuilder(s)
+            .shuffle(0)
+            .batchSize(BenchCommand.PACK_BATCH)
+            .pack(seqLen, BenchCommand.PACK_COLUMN)
+            .build()) {
+      // The reference's stream of `documents` shuffled documents holds about this share of the
+      // epoch's samples.
+      long samples = loader.samplesPerEpoch();
+      double buildS = seconds(t);
+      long batches =
+          Math.max(
+              1, Math.round((double) samples * documents / s.size() / BenchCommand.PACK_BATCH));
+      if (loader.batchesPerEpoch() == 0) {
+        return null;
+      }
+      t = System.nanoTime();
+      long emitted = 0;
+      long made = 0;
+      while (made < batches) {
+        for (PackedBatch batch : loader) {
+          sink = batch.tokens();
+          sink = batch.cuSeqlens();
+          emitted += (long) batch.size() * batch.seqLen();
+          if (++made == batches) {
+            break;
+          }
+        }
+      }
+      return new Packed(emitted / seconds(t), buildS);
+    }
   }
 
   static double seconds(long startNanos) {

@@ -26,7 +26,8 @@ class BenchCommandTest {
           "heap_mb_committed",
           "arrow_mb_after_open",
           "random_read_bytes_per_row",
-          "train_read_bytes_per_row");
+          "train_read_bytes_per_row",
+          "packed_build_s");
 
   @TempDir Path tmp;
 
@@ -47,7 +48,7 @@ class BenchCommandTest {
   void bench_lazyAndEager_printTheReferenceKeysThenTheJvmFigures() throws IOException {
     Path ds = Fixtures.convert("save_dict", tmp.resolve("dict"));
     List<String> expectedKeys = new ArrayList<>(referenceKeys());
-    assertEquals(10, expectedKeys.size(), expectedKeys.toString());
+    assertEquals(11, expectedKeys.size(), expectedKeys.toString());
     expectedKeys.addAll(EXTRA_KEYS);
     JsonNode lazy = bench(ds, "lazy");
     JsonNode eager = bench(ds, "eager");
@@ -60,6 +61,7 @@ class BenchCommandTest {
         assertTrue(figures.get(rate).asDouble() > 0, figures.toString());
       }
       assertTrue(figures.get("train_rows_per_s").isNull(), "no input_ids and label in save_dict");
+      assertTrue(figures.get("packed_tokens_per_s").isNull(), "no input_ids in save_dict");
       assertTrue(figures.get("first_row_s").asDouble() >= figures.get("open_s").asDouble());
       assertTrue(figures.get("heap_mb_after_open").asDouble() > 0, figures.toString());
     }
@@ -98,12 +100,26 @@ class BenchCommandTest {
   }
 
   @Test
+  void bench_packedPass_printsTokensPerSecondAndTheBuildTime() {
+    Path ds = Fixtures.convert("save_single", tmp.resolve("single"));
+    GoldenRowsTest.Run run =
+        GoldenRowsTest.run(
+            "bench", ds.toString(), "--passes", "packed", "--warmup-rows", "100", "--json");
+    assertEquals(0, run.status(), run.err());
+    JsonNode figures = Fixtures.json(run.out());
+    assertTrue(figures.get("packed_tokens_per_s").asDouble() > 0, figures.toString());
+    assertTrue(figures.get("packed_build_s").asDouble() > 0, figures.toString());
+    assertTrue(figures.get("train_rows_per_s").isNull(), figures.toString());
+  }
+
+  @Test
   void bench_unknownPass_isAUsageErrorListingThePasses() {
     Path ds = Fixtures.convert("save_dict", tmp.resolve("dict"));
     GoldenRowsTest.Run run = GoldenRowsTest.run("bench", ds.toString(), "--passes", "random,fast");
     assertEquals(2, run.status(), run.err());
     assertTrue(
-        run.err().contains("--passes takes random, seq, shuffled, train; not 'fast'"), run.err());
+        run.err().contains("--passes takes random, seq, shuffled, train, packed; not 'fast'"),
+        run.err());
   }
 
   @Test
@@ -137,7 +153,7 @@ class BenchCommandTest {
     GoldenRowsTest.Run run = GoldenRowsTest.run("bench", ds.toString(), "--warmup-rows", "0");
     assertEquals(0, run.status(), run.err());
     List<String> lines = run.out().lines().toList();
-    assertEquals(17, lines.size(), run.out());
+    assertEquals(19, lines.size(), run.out());
     assertTrue(lines.get(0).matches("system +\"lazyarrow\""), lines.get(0));
     String train = lines.stream().filter(l -> l.startsWith("train_rows_per_s")).findFirst().get();
     assertTrue(Double.parseDouble(train.split(" +")[1]) > 0, train);
