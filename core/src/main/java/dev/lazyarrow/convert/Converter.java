@@ -25,6 +25,9 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.compression.CompressionUtil;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -70,6 +73,9 @@ public final class Converter {
 
     /** Called once when the conversion ends, whether it succeeded or not. */
     void finish();
+
+    /** Called after each tokenized batch with the ids it gave; ignored by default. */
+    default void tokens(long ids) {}
   }
 
   /** Shard compression: none (zero-copy reads) or ZSTD (smaller, decompressed on load). */
@@ -125,6 +131,7 @@ public final class Converter {
   private final Set<String> onlySplits;
   private final String config;
   private final Progress progress;
+  private final Tokenization tokenization;
 
   private Converter(Builder b) {
     this.batchBytes = b.batchBytes;
@@ -134,6 +141,7 @@ public final class Converter {
     this.onlySplits = Set.copyOf(b.splits);
     this.config = b.config;
     this.progress = b.progress;
+    this.tokenization = b.tokenization;
   }
 
   /** Returns a builder of converters. */
@@ -156,16 +164,44 @@ public final class Converter {
     if (!Files.exists(source)) {
       throw new LazyArrowException(source, "source does not exist");
     }
+    requireOut(source, out);
+    Layouts.Found found = Layouts.find(source, config);
+    return write(source, out, found.layout(), found.splits());
+  }
+
+  /**
+   * Tokenizes the LazyArrow dataset {@code dataset} (converted, or indexed in place) into the new
+   * dataset directory {@code out}: every split, or those chosen with {@link Builder#split}, with
+   * the ids column of {@link Builder#tokenize} beside the dataset's own columns.
+   *
+   * @throws IllegalStateException if no tokenization was set
+   * @throws LazyArrowException if the dataset or the tokenizer is bad, as {@link #convert} says
+   * @throws IllegalArgumentException as {@link #convert} says
+   * @throws IOException if the output cannot be written
+   */
+  public Result tokenize(Path dataset, Path out) throws IOException {
+    if (tokenization == null) {
+      throw new IllegalStateException("tokenize needs a tokenization: call Builder.tokenize first");
+    }
+    requireOut(dataset, out);
+    return write(dataset, out, DatasetSplits.LAYOUT, DatasetSplits.of(dataset));
+  }
+
+  private void requireOut(Path source, Path out) throws IOException {
     Staging.requireApart(source, out);
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
       throw new IllegalArgumentException(
           "output " + out + " exists; pass --overwrite to replace it");
     }
+  }
+
+  private Result write(Path source, Path out, String layout, List<SourceSplit> all)
+      throws IOException {
     Memory.requireAccess(source);
     Codecs.INSTANCE.createCodec(
         codec()); // fails now, not mid-way, if its native library will not load
-    Layouts.Found found = Layouts.find(source, config);
-    List<SourceSplit> splits = select(found.splits(), source);
+    Tokenizing tokenizing = tokenization == null ? null : Tokenizing.check(tokenization);
+    List<SourceSplit> splits = select(all, source);
     long total = 0;
     for (SourceSplit split : splits) {
       for (Path file : split.files()) {
@@ -175,23 +211,30 @@ public final class Converter {
     Path tmp = Staging.create(out);
     progress.start(total);
     try (BufferAllocator allocator = new RootAllocator()) {
+      if (tokenizing != null) {
+        tokenizing.start(tmp);
+      }
       List<Manifest.SplitEntry> entries = new ArrayList<>();
       for (SourceSplit split : splits) {
-        entries.add(convertSplit(split, tmp, allocator));
+        entries.add(convertSplit(split, tmp, allocator, tokenizing));
       }
       String fingerprint = splits.size() == 1 ? splits.get(0).fingerprint() : "";
       Manifest manifest =
           new Manifest(
               WRITER,
-              new Manifest.Source(found.layout(), source.toAbsolutePath().toString(), fingerprint),
-              entries);
+              new Manifest.Source(layout, source.toAbsolutePath().toString(), fingerprint),
+              entries,
+              tokenizing == null ? null : tokenizing.record());
       manifest.write(tmp);
       Staging.publish(tmp, out);
-      return Result.of(out, found.layout(), entries);
+      return Result.of(out, layout, entries);
     } catch (IOException | RuntimeException | Error e) {
       Staging.delete(tmp);
       throw e;
     } finally {
+      if (tokenizing != null) {
+        tokenizing.close();
+      }
       progress.finish();
     }
   }
@@ -211,7 +254,8 @@ public final class Converter {
     return all.stream().filter(s -> onlySplits.contains(s.name())).toList();
   }
 
-  private Manifest.SplitEntry convertSplit(SourceSplit split, Path tmp, BufferAllocator allocator)
+  private Manifest.SplitEntry convertSplit(
+      SourceSplit split, Path tmp, BufferAllocator allocator, Tokenizing tokenizing)
       throws IOException {
     Schema schema = null;
     Path schemaFrom = null;
@@ -229,7 +273,13 @@ public final class Converter {
             schemaFrom = file;
             writer =
                 new ShardWriter(
-                    tmp, split.name(), schema, allocator, batchBytes, shardBytes, codec());
+                    tmp,
+                    split.name(),
+                    tokenizing == null ? schema : tokenizing.schema(file, schema),
+                    allocator,
+                    batchBytes,
+                    shardBytes,
+                    codec());
           } else if (!schema.getFields().equals(fileSchema.getFields())) {
             throw new LazyArrowException(
                 file,
@@ -242,7 +292,7 @@ public final class Converter {
           }
           long read = 0;
           while (reader.next()) {
-            writer.write(reader.root());
+            write(writer, reader.root(), allocator, tokenizing);
             long now = reader.bytesRead();
             progress.advance(reader.root().getRowCount(), now - read);
             read = now;
@@ -260,7 +310,9 @@ public final class Converter {
             new ShardWriter(
                 tmp,
                 split.name(),
-                schemaFromFeatures(split),
+                tokenizing == null
+                    ? schemaFromFeatures(split)
+                    : tokenizing.schema(split.describedBy(), schemaFromFeatures(split)),
                 allocator,
                 batchBytes,
                 shardBytes,
@@ -268,11 +320,35 @@ public final class Converter {
       }
       List<Manifest.Shard> shards = writer.finish();
       long rows = shards.stream().mapToLong(Manifest.Shard::rows).sum();
-      return new Manifest.SplitEntry(split.name(), rows, features, shards, split.formatColumns());
+      return new Manifest.SplitEntry(
+          split.name(),
+          rows,
+          tokenizing == null ? features : tokenizing.features(features),
+          shards,
+          tokenizing == null ? split.formatColumns() : tokenizing.formatColumns(split.formatColumns()));
     } finally {
       if (writer != null) {
         writer.close();
       }
+    }
+  }
+
+  /** Writes {@code batch}, with its ids beside it when tokenizing. */
+  private void write(
+      ShardWriter writer, VectorSchemaRoot batch, BufferAllocator allocator, Tokenizing tokenizing)
+      throws IOException {
+    if (tokenizing == null) {
+      writer.write(batch);
+      return;
+    }
+    try (ListVector ids = tokenizing.encode(batch, allocator)) {
+      List<FieldVector> vectors = new ArrayList<>(batch.getFieldVectors());
+      vectors.add(ids);
+      // Not closed: the source's vectors stay the reader's; the ids are closed above.
+      VectorSchemaRoot tokenized = new VectorSchemaRoot(vectors);
+      tokenized.setRowCount(batch.getRowCount());
+      writer.write(tokenized);
+      progress.tokens(ids.getDataVector().getValueCount());
     }
   }
 
@@ -304,8 +380,15 @@ public final class Converter {
     private final Set<String> splits = new LinkedHashSet<>();
     private String config;
     private Progress progress = SILENT;
+    private Tokenization tokenization;
 
     private Builder() {}
+
+    /** Adds to each row the token ids of its text, as {@code tokenization} says. */
+    public Builder tokenize(Tokenization tokenization) {
+      this.tokenization = Objects.requireNonNull(tokenization, "tokenization");
+      return this;
+    }
 
     /**
      * Converts config {@code name} of a source with several (Hub Parquet); without it, the config
