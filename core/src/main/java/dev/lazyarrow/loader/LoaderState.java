@@ -36,6 +36,7 @@ import java.util.Objects;
  * @param curriculumEpochs how many first epochs follow the curriculum
  * @param pacing how the curriculum's coverage grows
  * @param pacingStart the fraction of rows the first curriculum epoch covers, with pacing
+ * @param mixture the mixture's configuration, or null for a loader over one split
  */
 public record LoaderState(
     int version,
@@ -56,7 +57,8 @@ public record LoaderState(
     String curriculumColumn,
     int curriculumEpochs,
     Pacing pacing,
-    double pacingStart) {
+    double pacingStart,
+    MixtureState mixture) {
   /** The state format this code reads and writes. */
   public static final int VERSION = 1;
 
@@ -138,6 +140,7 @@ public record LoaderState(
         curriculumColumn,
         curriculumEpochs,
         pacing,
-        pacingStart);
+        pacingStart,
+        mixture);
   }
 }
