@@ -102,8 +102,8 @@ final class Tokenizing implements AutoCloseable {
    * Returns the schema of the batches that a source of schema {@code source} (read from {@code
    * from}) gives: its fields, then the ids.
    *
-   * @throws IllegalArgumentException if the text column is missing or not a string, or the ids
-   *     column exists already
+   * @throws LazyArrowException if the text column is missing or not a string
+   * @throws IllegalArgumentException if the ids column exists already
    */
   Schema schema(Path from, Schema source) {
     Field text = null;
@@ -115,14 +115,14 @@ final class Tokenizing implements AutoCloseable {
       }
     }
     if (text == null) {
-      throw new IllegalArgumentException(
-          from + ": no text column '" + options.textColumn() + "' to tokenize; columns are "
+      throw new LazyArrowException(
+          from, "no text column '" + options.textColumn() + "' to tokenize; columns are "
               + names + " (pass --text-column)");
     }
     ArrowType type = text.getType();
     if (!(type instanceof ArrowType.Utf8 || type instanceof ArrowType.LargeUtf8)) {
-      throw new IllegalArgumentException(
-          from + ": column '" + options.textColumn() + "' is " + type + ", not a string;"
+      throw new LazyArrowException(
+          from, "column '" + options.textColumn() + "' is " + type + ", not a string;"
               + " only string columns can be tokenized");
     }
     if (names.contains(options.idsColumn())) {
