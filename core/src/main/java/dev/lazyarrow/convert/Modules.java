@@ -3,7 +3,6 @@ package dev.lazyarrow.convert;
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.convert.SourceFormat;
 import dev.lazyarrow.internal.convert.SourceLayout;
-import dev.lazyarrow.internal.convert.TokenizerEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +20,6 @@ final class Modules {
 
   private static final List<SourceFormat> FORMATS = load(SourceFormat.class, CoreFormat.values());
   private static final List<SourceLayout> LAYOUTS = load(SourceLayout.class);
-  private static final List<TokenizerEngine> TOKENIZERS = load(TokenizerEngine.class);
-
-  /** The module that runs tokenizers, named when it is missing. */
-  static final String TOKENIZERS_MODULE = "dev.lazyarrow:lazyarrow-tokenizers";
 
   private Modules() {}
 
@@ -33,24 +28,6 @@ final class Modules {
     List<T> found = new ArrayList<>(List.of(own));
     ServiceLoader.load(service, Modules.class.getClassLoader()).forEach(found::add);
     return List.copyOf(found);
-  }
-
-  /**
-   * Returns the library that runs tokenizers.
-   *
-   * @throws LazyArrowException naming {@code tokenizer} and the module to add if none is on the
-   *     class path
-   */
-  static TokenizerEngine tokenizerEngine(Path tokenizer) {
-    if (TOKENIZERS.isEmpty()) {
-      throw new LazyArrowException(
-          tokenizer,
-          "Tokenizing needs the module "
-              + TOKENIZERS_MODULE
-              + ", which is not on the class path; add it to your pom (it brings DJL's binding of"
-              + " the HuggingFace tokenizers and its native libraries)");
-    }
-    return TOKENIZERS.get(0);
   }
 
   /** Returns the layouts the optional modules add. */

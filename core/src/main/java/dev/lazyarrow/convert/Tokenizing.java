@@ -69,7 +69,7 @@ final class Tokenizing implements AutoCloseable {
    *     not in its vocabulary
    */
   static Tokenizing check(Tokenization options) {
-    TokenizerEngine engine = Modules.tokenizerEngine(options.tokenizer());
+    TokenizerEngine engine = TokenizerEngine.find(options.tokenizer());
     return new Tokenizing(options, TokenizerFile.read(options.tokenizer()), engine);
   }
 

@@ -37,6 +37,7 @@ public final class LoaderBuilder {
   private Split columns;
 
   private String[] columnNames;
+  private String tokenizerSha256;
 
   private LoaderBuilder(Split split, Mixture mixture) {
     this.split = split;
@@ -213,6 +214,18 @@ public final class LoaderBuilder {
     return this;
   }
 
+  /**
+   * Makes {@link #build} refuse a split whose token ids were not made by the tokenizer file of
+   * SHA-256 {@code sha256}, as the dataset's manifest records it ({@code lazyarrow convert
+   * --tokenizer}): ids from another tokenizer, or none recorded, would train on the wrong tokens.
+   *
+   * @throws IllegalArgumentException if {@code sha256} is not 64 hex digits
+   */
+  public LoaderBuilder expectTokenizer(String sha256) {
+    this.tokenizerSha256 = ExpectedTokenizer.require(sha256);
+    return this;
+  }
+
   /** Prepares up to {@code batches} batches ahead on one background thread. */
   public LoaderBuilder prefetch(int batches) {
     return prefetch(batches, 1);
@@ -260,8 +273,16 @@ public final class LoaderBuilder {
     return this;
   }
 
-  /** Returns the loader. */
+  /**
+   * Returns the loader.
+   *
+   * @throws dev.lazyarrow.format.LazyArrowException if a split records another tokenizer than
+   *     {@link #expectTokenizer} expects, or none
+   */
   public Loader build() {
+    if (tokenizerSha256 != null) {
+      ExpectedTokenizer.check(mixture == null ? List.of(split) : mixture.sources(), tokenizerSha256);
+    }
     Sources sources =
         mixture == null
             ? Sources.of(split, columns != null ? columns : split)

@@ -1,7 +1,9 @@
 package dev.lazyarrow.internal.convert;
 
+import dev.lazyarrow.format.LazyArrowException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ServiceLoader;
 
 /**
  * A library that runs HuggingFace {@code tokenizer.json} files, found with {@link
@@ -9,6 +11,27 @@ import java.nio.file.Path;
  * lazyarrow-tokenizers}.
  */
 public interface TokenizerEngine {
+  /** The module that runs tokenizers, named when it is missing. */
+  String MODULE = "dev.lazyarrow:lazyarrow-tokenizers";
+
+  /**
+   * Returns the library on the class path that runs tokenizers.
+   *
+   * @throws LazyArrowException naming {@code tokenizer} and the module to add if there is none
+   */
+  static TokenizerEngine find(Path tokenizer) {
+    for (TokenizerEngine engine :
+        ServiceLoader.load(TokenizerEngine.class, TokenizerEngine.class.getClassLoader())) {
+      return engine;
+    }
+    throw new LazyArrowException(
+        tokenizer,
+        "Tokenizing needs the module "
+            + MODULE
+            + ", which is not on the class path; add it to your pom (it brings DJL's binding of"
+            + " the HuggingFace tokenizers and its native libraries)");
+  }
+
   /**
    * Loads the tokenizer {@code file}, already read and checked as JSON by the core.
    *
