@@ -1,14 +1,7 @@
 package dev.lazyarrow.convert;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.bytes.Memory;
-import dev.lazyarrow.internal.convert.BatchReader;
-import dev.lazyarrow.internal.convert.HfFeatures;
-import dev.lazyarrow.internal.convert.ShardWriter;
 import dev.lazyarrow.internal.convert.SourceSplit;
 import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.ipc.Codecs;
@@ -17,19 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.compression.CompressionUtil;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Converts a dataset from the layout a user has on disk into a LazyArrow dataset directory.
@@ -48,7 +35,6 @@ public final class Converter {
   /** What the manifest records as the writer. */
   public static final String WRITER = "lazyarrow 0.1.0";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Progress SILENT =
       new Progress() {
         @Override
@@ -214,9 +200,11 @@ public final class Converter {
       if (tokenizing != null) {
         tokenizing.start(tmp);
       }
+      SplitConversion conversion =
+          new SplitConversion(tmp, allocator, batchBytes, shardBytes, codec(), progress, tokenizing);
       List<Manifest.SplitEntry> entries = new ArrayList<>();
       for (SourceSplit split : splits) {
-        entries.add(convertSplit(split, tmp, allocator, tokenizing));
+        entries.add(conversion.convert(split));
       }
       String fingerprint = splits.size() == 1 ? splits.get(0).fingerprint() : "";
       Manifest manifest =
@@ -252,119 +240,6 @@ public final class Converter {
       }
     }
     return all.stream().filter(s -> onlySplits.contains(s.name())).toList();
-  }
-
-  private Manifest.SplitEntry convertSplit(
-      SourceSplit split, Path tmp, BufferAllocator allocator, Tokenizing tokenizing)
-      throws IOException {
-    Schema schema = null;
-    Path schemaFrom = null;
-    ShardWriter writer = null;
-    JsonNode features = split.features();
-    try {
-      for (Path file : split.files()) {
-        try (BatchReader reader = split.format().open(file, allocator, batchBytes)) {
-          Schema fileSchema = reader.schema();
-          if (schema == null) {
-            if (features == null && fileSchema.getCustomMetadata().containsKey(HfFeatures.KEY)) {
-              features = HfFeatures.fromMetadata(file, fileSchema.getCustomMetadata().get(HfFeatures.KEY));
-            }
-            schema = fileSchema;
-            schemaFrom = file;
-            writer =
-                new ShardWriter(
-                    tmp,
-                    split.name(),
-                    tokenizing == null ? schema : tokenizing.schema(file, schema),
-                    allocator,
-                    batchBytes,
-                    shardBytes,
-                    codec());
-          } else if (!schema.getFields().equals(fileSchema.getFields())) {
-            throw new LazyArrowException(
-                file,
-                "schema differs from "
-                    + schemaFrom.getFileName()
-                    + " of the same split: "
-                    + fileSchema.getFields()
-                    + " vs "
-                    + schema.getFields());
-          }
-          long read = 0;
-          while (reader.next()) {
-            write(writer, reader.root(), allocator, tokenizing);
-            long now = reader.bytesRead();
-            progress.advance(reader.root().getRowCount(), now - read);
-            read = now;
-          }
-          progress.advance(0, Files.size(file) - read);
-        } catch (IOException | RuntimeException e) {
-          throw e instanceof LazyArrowException lae
-              ? lae
-              : new LazyArrowException(
-                  file, "cannot read " + split.format() + ": " + e.getMessage(), e);
-        }
-      }
-      if (writer == null) {
-        writer =
-            new ShardWriter(
-                tmp,
-                split.name(),
-                tokenizing == null
-                    ? schemaFromFeatures(split)
-                    : tokenizing.schema(split.describedBy(), schemaFromFeatures(split)),
-                allocator,
-                batchBytes,
-                shardBytes,
-                codec());
-      }
-      List<Manifest.Shard> shards = writer.finish();
-      long rows = shards.stream().mapToLong(Manifest.Shard::rows).sum();
-      return new Manifest.SplitEntry(
-          split.name(),
-          rows,
-          tokenizing == null ? features : tokenizing.features(features),
-          shards,
-          tokenizing == null ? split.formatColumns() : tokenizing.formatColumns(split.formatColumns()));
-    } finally {
-      if (writer != null) {
-        writer.close();
-      }
-    }
-  }
-
-  /** Writes {@code batch}, with its ids beside it when tokenizing. */
-  private void write(
-      ShardWriter writer, VectorSchemaRoot batch, BufferAllocator allocator, Tokenizing tokenizing)
-      throws IOException {
-    if (tokenizing == null) {
-      writer.write(batch);
-      return;
-    }
-    try (ListVector ids = tokenizing.encode(batch, allocator)) {
-      List<FieldVector> vectors = new ArrayList<>(batch.getFieldVectors());
-      vectors.add(ids);
-      // Not closed: the source's vectors stay the reader's; the ids are closed above.
-      VectorSchemaRoot tokenized = new VectorSchemaRoot(vectors);
-      tokenized.setRowCount(batch.getRowCount());
-      writer.write(tokenized);
-      progress.tokens(ids.getDataVector().getValueCount());
-    }
-  }
-
-  /** Gives a split saved with zero rows (no data files) its schema, from its features. */
-  private static Schema schemaFromFeatures(SourceSplit split) {
-    if (split.features() == null) {
-      throw new LazyArrowException(
-          split.describedBy(),
-          "split '" + split.name() + "' has no data files and no features: its schema is unknown");
-    }
-    Map<String, Feature> features = Feature.parseAll(split.features().toString());
-    ObjectNode hf = JSON.createObjectNode();
-    hf.putObject("info").set("features", split.features());
-    Map<String, String> metadata = new HashMap<>();
-    metadata.put(HfFeatures.KEY, hf.toString());
-    return new Schema(Feature.toArrowSchema(features).getFields(), metadata);
   }
 
   private CompressionUtil.CodecType codec() {
