@@ -2,6 +2,8 @@ package dev.lazyarrow.tokenizers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lazyarrow.LazyDataset;
+import dev.lazyarrow.Row;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,17 @@ final class TokenizerFixtures {
   /** Returns the tokenizer.json of {@code kind}, bpe or wordpiece. */
   static Path tokenizer(String kind) {
     return ROOT.resolve(kind).resolve("tokenizer.json");
+  }
+
+  /** Returns the ids in column {@code column} of the dataset {@code dir}'s only split, in order. */
+  static List<int[]> ids(Path dir, String column) {
+    List<int[]> rows = new ArrayList<>();
+    try (LazyDataset ds = LazyDataset.open(dir)) {
+      for (Row row : ds.splits().get(0)) {
+        rows.add(row.isNull(column) ? null : row.getIntArray(column));
+      }
+    }
+    return rows;
   }
 
   /** Returns each text's golden ids (null for a null text), in row order. */
