@@ -54,8 +54,8 @@ lazyarrow() {
 }
 
 echo "corpus: $CORPUS ($(du -sh "$CORPUS" | cut -f1)), tokenizer: $TOKENIZER, $(nproc) cores"
-printf '%-6s %14s %14s %14s %10s %10s %10s\n' round floor datasets.map lazyarrow \
-  'map/floor' 'lazy/floor' 'rss MB'
+printf '%-6s %14s %14s %14s %10s %10s %10s %10s\n' round floor datasets.map lazyarrow \
+  'map/floor' 'lazy/floor' 'lazy/map' 'rss MB'
 for ((round = 0; round < ROUNDS; round++)); do
   # Alternate which side runs first, so neither always gets the cooler machine.
   if ((round % 2 == 0)); then
@@ -66,6 +66,6 @@ for ((round = 0; round < ROUNDS; round++)); do
     read -r ref floor < <(reference)
   fi
   awk -v r="$round" -v f="$floor" -v d="$ref" -v l="$lazy" -v m="$rss" 'BEGIN {
-    printf "%-6d %14.0f %14.0f %14.0f %9.1f%% %9.1f%% %10.0f\n", r + 1, f, d, l,
-      100 * d / f, 100 * l / f, m / 1024 }'
+    printf "%-6d %14.0f %14.0f %14.0f %9.1f%% %9.1f%% %9.1f%% %10.0f\n", r + 1, f, d, l,
+      100 * d / f, 100 * l / f, 100 * l / d, m / 1024 }'
 done

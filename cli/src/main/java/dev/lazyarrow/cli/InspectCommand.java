@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** The {@code inspect} command. */
 @Command(
     name = "inspect",
-    header = "Describe a dataset: source, tokenizer, splits, row counts and columns.",
+    header = "Describe a dataset: source, tokenizer, splits, rows and columns.",
     description =
         "Reads the manifest and every shard footer (or stream index entry); no record batch.")
 final class InspectCommand implements Callable<Integer> {

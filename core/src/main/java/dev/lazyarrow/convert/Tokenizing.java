@@ -102,8 +102,8 @@ final class Tokenizing implements AutoCloseable {
    * Returns the schema of the batches that a source of schema {@code source} (read from {@code
    * from}) gives: its fields, then the ids.
    *
-   * @throws LazyArrowException if the text column is missing or not a string
-   * @throws IllegalArgumentException if the ids column exists already
+   * @throws LazyArrowException if the text column is missing or not a string, or the ids column
+   *     exists already
    */
   Schema schema(Path from, Schema source) {
     Field text = null;
@@ -126,8 +126,8 @@ final class Tokenizing implements AutoCloseable {
               + " only string columns can be tokenized");
     }
     if (names.contains(options.idsColumn())) {
-      throw new IllegalArgumentException(
-          from + ": column '" + options.idsColumn() + "' exists already (pass --ids-column)");
+      throw new LazyArrowException(
+          from, "column '" + options.idsColumn() + "' exists already (pass --ids-column)");
     }
     List<Field> fields = new ArrayList<>(source.getFields());
     fields.add(idsField());
