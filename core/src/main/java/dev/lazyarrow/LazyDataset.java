@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -44,6 +45,7 @@ public final class LazyDataset implements AutoCloseable {
   private final BufferAllocator allocator;
   private final BatchCache<SplitReads.BatchKey, CachedBatch> cache;
   private final Map<String, Split> splits = new LinkedHashMap<>();
+  private final DatasetTokenizer tokenizer;
 
   LazyDataset(
       Path dir,
@@ -60,9 +62,11 @@ public final class LazyDataset implements AutoCloseable {
     this.allocator = allocator;
     this.cache = new BatchCache<>(cacheBytes);
     List<Manifest.SplitEntry> entries = manifest.splits();
+    this.tokenizer = DatasetTokenizer.of(dir, manifest.tokenizer());
     for (int i = 0; i < entries.size(); i++) {
       Manifest.SplitEntry entry = entries.get(i);
-      splits.put(entry.name(), new Split(i, entry, files, cache, verifyChecksums, readMode));
+      splits.put(
+          entry.name(), new Split(i, entry, files, cache, verifyChecksums, readMode, tokenizer));
     }
   }
 
@@ -138,6 +142,14 @@ public final class LazyDataset implements AutoCloseable {
     out.put("fingerprint", s.fingerprint());
     out.put("writer", manifest.writer());
     return out;
+  }
+
+  /**
+   * Returns the tokenizer that the dataset's token ids were made with ({@code lazyarrow convert
+   * --tokenizer} or {@code tokenize}), or empty if its manifest records none.
+   */
+  public Optional<DatasetTokenizer> tokenizer() {
+    return Optional.ofNullable(tokenizer);
   }
 
   /** Returns a snapshot of the record batch cache's counters. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -24,6 +25,7 @@ public final class Split implements Iterable<Row> {
   private final long bytes;
   private final Map<String, Feature> features;
   private final SplitReads reads;
+  private final DatasetTokenizer tokenizer;
 
   /** The selected columns of a projection, in their order; null for every column. */
   private final String[] selection;
@@ -39,7 +41,8 @@ public final class Split implements Iterable<Row> {
       ShardFiles files,
       BatchCache<SplitReads.BatchKey, CachedBatch> cache,
       boolean verifyChecksums,
-      ReadMode readMode) {
+      ReadMode readMode,
+      DatasetTokenizer tokenizer) {
     this.name = entry.name();
     this.size = entry.rows();
     this.bytes = entry.shards().stream().mapToLong(Manifest.Shard::bytes).sum();
@@ -47,6 +50,7 @@ public final class Split implements Iterable<Row> {
         entry.features() == null ? Map.of() : Feature.parseAll(entry.features().toString());
     this.reads = new SplitReads(ordinal, entry, files, features, cache, verifyChecksums, readMode);
     this.formatColumns = entry.formatColumns() == null ? List.of() : entry.formatColumns();
+    this.tokenizer = tokenizer;
     this.selection = null;
   }
 
@@ -58,6 +62,7 @@ public final class Split implements Iterable<Row> {
     this.features = base.features;
     this.reads = base.reads;
     this.formatColumns = base.formatColumns;
+    this.tokenizer = base.tokenizer;
     this.selection = selection;
     this.view = base.reads.columns().select(selection);
   }
@@ -69,6 +74,14 @@ public final class Split implements Iterable<Row> {
    */
   public List<String> formatColumns() {
     return formatColumns;
+  }
+
+  /**
+   * Returns the tokenizer that this split's token ids were made with, or empty if the dataset's
+   * manifest records none.
+   */
+  public Optional<DatasetTokenizer> tokenizer() {
+    return Optional.ofNullable(tokenizer);
   }
 
   /** Returns the split's name. */

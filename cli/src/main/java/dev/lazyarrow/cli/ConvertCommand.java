@@ -1,11 +1,11 @@
 package dev.lazyarrow.cli;
 
 import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.convert.Tokenization;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       "  lazyarrow convert ~/data/emotion emotion",
       "  lazyarrow convert ~/hub/squad squad --config plain_text --split train",
       "  lazyarrow convert corpus.jsonl corpus --compression zstd --overwrite",
-      "  lazyarrow convert ~/data/emotion s3://datasets/emotion"
+      "  lazyarrow convert ~/data/emotion s3://datasets/emotion",
+      "  lazyarrow convert corpus.jsonl corpus --tokenizer gpt2/tokenizer.json --eod '<|endoftext|>'"
     })
 final class ConvertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -46,32 +47,9 @@ final class ConvertCommand implements Callable<Integer> {
       description = "the dataset directory to write, or s3://bucket/prefix")
   DatasetLocation out;
 
-  @Option(
-      names = "--split",
-      paramLabel = "<name>",
-      description = "convert only this split (repeatable)")
-  List<String> splits = new ArrayList<>();
+  @Mixin OutputOptions output;
 
-  @Option(
-      names = "--batch-bytes",
-      paramLabel = "<n>",
-      description = "bound on a record batch's bytes (default: ${DEFAULT-VALUE})")
-  long batchBytes = Converter.DEFAULT_BATCH_BYTES;
-
-  @Option(
-      names = "--shard-bytes",
-      paramLabel = "<n>",
-      description = "start a new shard after this many bytes (default: ${DEFAULT-VALUE})")
-  long shardBytes = Converter.DEFAULT_SHARD_BYTES;
-
-  @Option(
-      names = "--compression",
-      paramLabel = "none|zstd",
-      description = "shard compression (default: none, which reads zero-copy)")
-  String compression = "none";
-
-  @Option(names = "--overwrite", description = "replace OUT if it exists")
-  boolean overwrite;
+  @Mixin TokenizerOptions tokenizing;
 
   @Option(
       names = "--config",
@@ -79,56 +57,22 @@ final class ConvertCommand implements Callable<Integer> {
       description = "the config of a Hub dataset with several (default: default, or the only one)")
   String config;
 
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "show no progress bar")
-  boolean quiet;
-
   @Override
   public Integer call() throws Exception {
-    Converter.Builder builder =
-        Converter.newBuilder()
-            .batchBytes(batchBytes)
-            .shardBytes(shardBytes)
-            .compression(parseCompression(compression))
-            .overwrite(overwrite);
-    splits.forEach(builder::split);
+    Converter.Builder builder = output.builder();
+    Tokenization tokenization = tokenizing.optional();
+    if (tokenization != null) {
+      builder.tokenize(tokenization);
+    }
     if (config != null) {
       builder.config(config);
-    }
-    if (!quiet && ProgressReporter.stderrIsTerminal()) {
-      builder.progress(new ProgressReporter());
     }
     long start = System.nanoTime();
     Converter.Result result =
         out.remote() == null
             ? builder.build().convert(source, out.path())
-            : ObjectStorageOutput.convert(builder, source, out.remote(), overwrite);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    for (Converter.SplitWritten split : result.splits()) {
-      spec.commandLine()
-          .getOut()
-          .printf(
-              "%s: %s in %s%n",
-              split.name(),
-              Plural.of(split.rows(), "row"),
-              Plural.of(split.shards(), "shard"));
-    }
-    spec.commandLine()
-        .getOut()
-        .printf(
-            "converted %s (%s) to %s: %s in %.2f s%n",
-            source, result.layout(), out, Plural.of(result.rows(), "row"), seconds);
+            : ObjectStorageOutput.convert(builder, source, out.remote(), output.overwrite);
+    output.report(spec.commandLine().getOut(), "converted", source, out, result, start);
     return 0;
-  }
-
-  private static Converter.Compression parseCompression(String name) {
-    return switch (name) {
-      case "none" -> Converter.Compression.NONE;
-      case "zstd" -> Converter.Compression.ZSTD;
-      default ->
-          throw new IllegalArgumentException(
-              "--compression must be none or zstd, found '" + name + "'");
-    };
   }
 }

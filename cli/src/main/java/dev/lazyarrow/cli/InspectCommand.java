@@ -1,8 +1,10 @@
 package dev.lazyarrow.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lazyarrow.DatasetTokenizer;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.format.Feature;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** The {@code inspect} command. */
 @Command(
     name = "inspect",
-    header = "Describe a dataset: its source, splits, row counts and columns.",
+    header = "Describe a dataset: source, tokenizer, splits, rows and columns.",
     description =
         "Reads the manifest and every shard footer (or stream index entry); no record batch.")
 final class InspectCommand implements Callable<Integer> {
@@ -52,6 +54,7 @@ final class InspectCommand implements Callable<Integer> {
     root.put("path", ds.path().toString());
     ObjectNode source = root.putObject("source");
     ds.source().forEach(source::put);
+    ds.tokenizer().ifPresent(t -> describe(t, root.putObject("tokenizer")));
     ArrayNode splits = root.putArray("splits");
     for (Split split : ds.splits()) {
       ObjectNode s = splits.addObject();
@@ -76,6 +79,15 @@ final class InspectCommand implements Callable<Integer> {
     return root;
   }
 
+  private static void describe(DatasetTokenizer tokenizer, ObjectNode out) {
+    out.put("file", tokenizer.file().toString());
+    out.put("sha256", tokenizer.sha256());
+    out.put("vocab_size", tokenizer.vocabSize());
+    out.put("ids_column", tokenizer.idsColumn());
+    ObjectNode specials = out.putObject("special_tokens");
+    tokenizer.specialTokens().forEach(specials::put);
+  }
+
   /** Renders a field's type with its children's, e.g. {@code List<Int(32, true)>}. */
   private static String typeOf(Field field) {
     if (field.getChildren().isEmpty()) {
@@ -97,6 +109,22 @@ final class InspectCommand implements Callable<Integer> {
     out.printf(
         "  source: %s %s (written by %s)%n",
         src.get("layout").asText(), src.get("path").asText(), src.get("writer").asText());
+    if (root.has("tokenizer")) {
+      JsonNode t = root.get("tokenizer");
+      out.printf(
+          "  tokenizer: %s (sha256 %s), vocabulary of %d, ids in column %s%n",
+          t.get("file").asText(),
+          t.get("sha256").asText(),
+          t.get("vocab_size").asLong(),
+          t.get("ids_column").asText());
+      StringBuilder specials = new StringBuilder();
+      t.get("special_tokens")
+          .fields()
+          .forEachRemaining(
+              e -> specials.append(specials.isEmpty() ? "" : ", ")
+                  .append(e.getKey()).append('=').append(e.getValue().asLong()));
+      out.printf("  special tokens: %s%n", specials.isEmpty() ? "none" : specials);
+    }
     for (var split : root.get("splits")) {
       out.printf(
           "split %s: %s in %s, %s, %s%n",

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * The {@code lazyarrow} command line: convert datasets, inspect, dump, verify and benchmark them.
+ * The {@code lazyarrow} command line: convert and tokenize datasets, inspect, dump, verify and benchmark them.
  *
  * <p>Exit status: 0 done; 1 the data is bad or cannot be read or written (a {@link
  * LazyArrowException} or an I/O error); 2 a bad argument. Each failure prints one line on stderr,
@@ -56,6 +56,7 @@ public final class Main implements Runnable {
     Map<String, Supplier<Object>> all = new LinkedHashMap<>();
     all.put("convert", ConvertCommand::new);
     all.put("index", IndexCommand::new);
+    all.put("tokenize", TokenizeCommand::new);
     all.put("inspect", InspectCommand::new);
     all.put("dump", DumpCommand::new);
     all.put("verify", VerifyCommand::new);

@@ -10,12 +10,20 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A conversion's progress bar on stderr: source megabytes read, rate and time left, and rows
- * written.
+ * A conversion's progress: the rows and token ids written, and, when shown, a bar on stderr with
+ * source megabytes read, rate and time left, rows, and token ids per second when tokenizing.
  */
 final class ProgressReporter implements Converter.Progress {
+  private final boolean show;
   private ProgressBar bar;
+  private long started;
   private long rows;
+  private long tokens;
+
+  /** Creates a reporter that counts, and draws the bar if {@code show}. */
+  ProgressReporter(boolean show) {
+    this.show = show;
+  }
 
   /**
    * Returns whether stderr is a terminal. Java tells only whether stdin and stdout both are ({@code
@@ -30,8 +38,17 @@ final class ProgressReporter implements Converter.Progress {
     }
   }
 
+  /** Returns the token ids written so far. */
+  long tokens() {
+    return tokens;
+  }
+
   @Override
   public void start(long totalBytes) {
+    started = System.nanoTime();
+    if (!show) {
+      return;
+    }
     bar =
         new ProgressBarBuilder()
             .setTaskName("convert")
@@ -46,8 +63,21 @@ final class ProgressReporter implements Converter.Progress {
   @Override
   public void advance(long rows, long bytes) {
     this.rows += rows;
+    if (bar == null) {
+      return;
+    }
     bar.stepBy(bytes);
-    bar.setExtraMessage(" " + this.rows + " rows");
+    String message = " " + this.rows + " rows";
+    if (tokens > 0) {
+      double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
+      message += String.format(", %.2fM tokens/s", tokens / seconds / 1e6);
+    }
+    bar.setExtraMessage(message);
+  }
+
+  @Override
+  public void tokens(long ids) {
+    tokens += ids;
   }
 
   @Override

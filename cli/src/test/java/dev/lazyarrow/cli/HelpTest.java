@@ -13,10 +13,10 @@ import picocli.CommandLine;
 
 /** Every command answers --help with its usage and exit status 0, fitting 80 columns. */
 class HelpTest {
-  private static final List<String> WITH_EXAMPLES = List.of("convert", "index", "plan", "bench");
+  private static final List<String> WITH_EXAMPLES = List.of("convert", "index", "tokenize", "plan", "bench");
 
   @ParameterizedTest
-  @ValueSource(strings = {"convert", "index", "inspect", "dump", "verify", "plan", "bench", "demo"})
+  @ValueSource(strings = {"convert", "index", "tokenize", "inspect", "dump", "verify", "plan", "bench", "demo"})
   void help_everySubcommand_printsUsageAndExitsZero(String command) {
     for (String flag : List.of("--help", "-h")) {
       Run help = run(command, flag);
@@ -35,7 +35,7 @@ class HelpTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"convert", "index", "inspect", "dump", "verify", "plan", "bench", "demo"})
+  @ValueSource(strings = {"convert", "index", "tokenize", "inspect", "dump", "verify", "plan", "bench", "demo"})
   void description_everySubcommand_isWholeSentencesThatPicocliWraps(String command) {
     // A description line broken by hand mid-sentence gets wrapped again by picocli at another
     // width; whole sentences per line wrap once, at the terminal's width.
@@ -51,7 +51,7 @@ class HelpTest {
   void help_root_listsEveryCommandAndExitsZero() {
     Run help = run("--help");
     assertEquals(0, help.status(), help.err());
-    for (String command : List.of("convert", "index", "dump", "plan", "bench", "demo")) {
+    for (String command : List.of("convert", "index", "tokenize", "dump", "plan", "bench", "demo")) {
       assertTrue(help.out().contains("\n  " + command + " "), help.out());
     }
     assertEquals(0, run("help", "plan").status());

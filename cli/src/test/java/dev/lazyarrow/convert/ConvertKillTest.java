@@ -42,6 +42,20 @@ class ConvertKillTest {
     }
   }
 
+  @Test
+  void convertWithTokenizer_killedMidway_leavesNothingReadable() throws Exception {
+    Path out = tmp.resolve("out");
+    killMidway(
+        bigSource(),
+        out,
+        "--tokenizer",
+        Path.of("tokenizers/src/test/resources/tokenizers/bpe/tokenizer.json").toString(),
+        "--ids-column",
+        "bpe_ids");
+    assertFalse(Files.exists(out));
+    assertThrows(LazyArrowException.class, () -> LazyDataset.open(out));
+  }
+
   /** A save_to_disk folder listing one data file 400 times: about a million rows. */
   private Path bigSource() throws IOException {
     Path source = Fixtures.copyTree(Fixtures.path("hf/save_single"), tmp.resolve("big"));

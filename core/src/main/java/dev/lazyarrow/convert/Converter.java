@@ -1,14 +1,7 @@
 package dev.lazyarrow.convert;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.bytes.Memory;
-import dev.lazyarrow.internal.convert.BatchReader;
-import dev.lazyarrow.internal.convert.HfFeatures;
-import dev.lazyarrow.internal.convert.ShardWriter;
 import dev.lazyarrow.internal.convert.SourceSplit;
 import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.ipc.Codecs;
@@ -17,16 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.compression.CompressionUtil;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Converts a dataset from the layout a user has on disk into a LazyArrow dataset directory.
@@ -45,7 +35,6 @@ public final class Converter {
   /** What the manifest records as the writer. */
   public static final String WRITER = "lazyarrow 0.1.0";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Progress SILENT =
       new Progress() {
         @Override
@@ -70,6 +59,9 @@ public final class Converter {
 
     /** Called once when the conversion ends, whether it succeeded or not. */
     void finish();
+
+    /** Called after each tokenized batch with the ids it gave; ignored by default. */
+    default void tokens(long ids) {}
   }
 
   /** Shard compression: none (zero-copy reads) or ZSTD (smaller, decompressed on load). */
@@ -125,6 +117,7 @@ public final class Converter {
   private final Set<String> onlySplits;
   private final String config;
   private final Progress progress;
+  private final Tokenization tokenization;
 
   private Converter(Builder b) {
     this.batchBytes = b.batchBytes;
@@ -134,6 +127,7 @@ public final class Converter {
     this.onlySplits = Set.copyOf(b.splits);
     this.config = b.config;
     this.progress = b.progress;
+    this.tokenization = b.tokenization;
   }
 
   /** Returns a builder of converters. */
@@ -156,16 +150,44 @@ public final class Converter {
     if (!Files.exists(source)) {
       throw new LazyArrowException(source, "source does not exist");
     }
+    requireOut(source, out);
+    Layouts.Found found = Layouts.find(source, config);
+    return write(source, out, found.layout(), found.splits());
+  }
+
+  /**
+   * Tokenizes the LazyArrow dataset {@code dataset} (converted, or indexed in place) into the new
+   * dataset directory {@code out}: every split, or those chosen with {@link Builder#split}, with
+   * the ids column of {@link Builder#tokenize} beside the dataset's own columns.
+   *
+   * @throws IllegalStateException if no tokenization was set
+   * @throws LazyArrowException if the dataset or the tokenizer is bad, as {@link #convert} says
+   * @throws IllegalArgumentException as {@link #convert} says
+   * @throws IOException if the output cannot be written
+   */
+  public Result tokenize(Path dataset, Path out) throws IOException {
+    if (tokenization == null) {
+      throw new IllegalStateException("tokenize needs a tokenization: call Builder.tokenize first");
+    }
+    requireOut(dataset, out);
+    return write(dataset, out, DatasetSplits.LAYOUT, DatasetSplits.of(dataset));
+  }
+
+  private void requireOut(Path source, Path out) throws IOException {
     Staging.requireApart(source, out);
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
       throw new IllegalArgumentException(
           "output " + out + " exists; pass --overwrite to replace it");
     }
+  }
+
+  private Result write(Path source, Path out, String layout, List<SourceSplit> all)
+      throws IOException {
     Memory.requireAccess(source);
     Codecs.INSTANCE.createCodec(
         codec()); // fails now, not mid-way, if its native library will not load
-    Layouts.Found found = Layouts.find(source, config);
-    List<SourceSplit> splits = select(found.splits(), source);
+    Tokenizing tokenizing = tokenization == null ? null : Tokenizing.check(tokenization);
+    List<SourceSplit> splits = select(all, source);
     long total = 0;
     for (SourceSplit split : splits) {
       for (Path file : split.files()) {
@@ -175,23 +197,32 @@ public final class Converter {
     Path tmp = Staging.create(out);
     progress.start(total);
     try (BufferAllocator allocator = new RootAllocator()) {
+      if (tokenizing != null) {
+        tokenizing.start(tmp);
+      }
+      SplitConversion conversion =
+          new SplitConversion(tmp, allocator, batchBytes, shardBytes, codec(), progress, tokenizing);
       List<Manifest.SplitEntry> entries = new ArrayList<>();
       for (SourceSplit split : splits) {
-        entries.add(convertSplit(split, tmp, allocator));
+        entries.add(conversion.convert(split));
       }
       String fingerprint = splits.size() == 1 ? splits.get(0).fingerprint() : "";
       Manifest manifest =
           new Manifest(
               WRITER,
-              new Manifest.Source(found.layout(), source.toAbsolutePath().toString(), fingerprint),
-              entries);
+              new Manifest.Source(layout, source.toAbsolutePath().toString(), fingerprint),
+              entries,
+              tokenizing == null ? null : tokenizing.record());
       manifest.write(tmp);
       Staging.publish(tmp, out);
-      return Result.of(out, found.layout(), entries);
+      return Result.of(out, layout, entries);
     } catch (IOException | RuntimeException | Error e) {
       Staging.delete(tmp);
       throw e;
     } finally {
+      if (tokenizing != null) {
+        tokenizing.close();
+      }
       progress.finish();
     }
   }
@@ -211,86 +242,6 @@ public final class Converter {
     return all.stream().filter(s -> onlySplits.contains(s.name())).toList();
   }
 
-  private Manifest.SplitEntry convertSplit(SourceSplit split, Path tmp, BufferAllocator allocator)
-      throws IOException {
-    Schema schema = null;
-    Path schemaFrom = null;
-    ShardWriter writer = null;
-    JsonNode features = split.features();
-    try {
-      for (Path file : split.files()) {
-        try (BatchReader reader = split.format().open(file, allocator, batchBytes)) {
-          Schema fileSchema = reader.schema();
-          if (schema == null) {
-            if (features == null && fileSchema.getCustomMetadata().containsKey(HfFeatures.KEY)) {
-              features = HfFeatures.fromMetadata(file, fileSchema.getCustomMetadata().get(HfFeatures.KEY));
-            }
-            schema = fileSchema;
-            schemaFrom = file;
-            writer =
-                new ShardWriter(
-                    tmp, split.name(), schema, allocator, batchBytes, shardBytes, codec());
-          } else if (!schema.getFields().equals(fileSchema.getFields())) {
-            throw new LazyArrowException(
-                file,
-                "schema differs from "
-                    + schemaFrom.getFileName()
-                    + " of the same split: "
-                    + fileSchema.getFields()
-                    + " vs "
-                    + schema.getFields());
-          }
-          long read = 0;
-          while (reader.next()) {
-            writer.write(reader.root());
-            long now = reader.bytesRead();
-            progress.advance(reader.root().getRowCount(), now - read);
-            read = now;
-          }
-          progress.advance(0, Files.size(file) - read);
-        } catch (IOException | RuntimeException e) {
-          throw e instanceof LazyArrowException lae
-              ? lae
-              : new LazyArrowException(
-                  file, "cannot read " + split.format() + ": " + e.getMessage(), e);
-        }
-      }
-      if (writer == null) {
-        writer =
-            new ShardWriter(
-                tmp,
-                split.name(),
-                schemaFromFeatures(split),
-                allocator,
-                batchBytes,
-                shardBytes,
-                codec());
-      }
-      List<Manifest.Shard> shards = writer.finish();
-      long rows = shards.stream().mapToLong(Manifest.Shard::rows).sum();
-      return new Manifest.SplitEntry(split.name(), rows, features, shards, split.formatColumns());
-    } finally {
-      if (writer != null) {
-        writer.close();
-      }
-    }
-  }
-
-  /** Gives a split saved with zero rows (no data files) its schema, from its features. */
-  private static Schema schemaFromFeatures(SourceSplit split) {
-    if (split.features() == null) {
-      throw new LazyArrowException(
-          split.describedBy(),
-          "split '" + split.name() + "' has no data files and no features: its schema is unknown");
-    }
-    Map<String, Feature> features = Feature.parseAll(split.features().toString());
-    ObjectNode hf = JSON.createObjectNode();
-    hf.putObject("info").set("features", split.features());
-    Map<String, String> metadata = new HashMap<>();
-    metadata.put(HfFeatures.KEY, hf.toString());
-    return new Schema(Feature.toArrowSchema(features).getFields(), metadata);
-  }
-
   private CompressionUtil.CodecType codec() {
     return compression.codec();
   }
@@ -304,8 +255,15 @@ public final class Converter {
     private final Set<String> splits = new LinkedHashSet<>();
     private String config;
     private Progress progress = SILENT;
+    private Tokenization tokenization;
 
     private Builder() {}
+
+    /** Adds to each row the token ids of its text, as {@code tokenization} says. */
+    public Builder tokenize(Tokenization tokenization) {
+      this.tokenization = Objects.requireNonNull(tokenization, "tokenization");
+      return this;
+    }
 
     /**
      * Converts config {@code name} of a source with several (Hub Parquet); without it, the config

@@ -37,6 +37,7 @@ public final class LoaderBuilder {
   private Split columns;
 
   private String[] columnNames;
+  private String tokenizerSha256;
 
   private LoaderBuilder(Split split, Mixture mixture) {
     this.split = split;
@@ -213,6 +214,18 @@ public final class LoaderBuilder {
     return this;
   }
 
+  /**
+   * Makes {@link #build} refuse a split whose token ids were not made by the tokenizer file of
+   * SHA-256 {@code sha256}, as the dataset's manifest records it ({@code lazyarrow convert
+   * --tokenizer}): ids from another tokenizer, or none recorded, would train on the wrong tokens.
+   *
+   * @throws IllegalArgumentException if {@code sha256} is not 64 hex digits
+   */
+  public LoaderBuilder expectTokenizer(String sha256) {
+    this.tokenizerSha256 = ExpectedTokenizer.require(sha256);
+    return this;
+  }
+
   /** Prepares up to {@code batches} batches ahead on one background thread. */
   public LoaderBuilder prefetch(int batches) {
     return prefetch(batches, 1);
@@ -287,8 +300,14 @@ public final class LoaderBuilder {
     return new PackedLoaderBuilder(this, seqLen, tokenColumn);
   }
 
-  /** Returns the loader. */
+  /**
+   * Returns the loader.
+   *
+   * @throws dev.lazyarrow.format.LazyArrowException if a split records another tokenizer than
+   *     {@link #expectTokenizer} expects, or none
+   */
   public Loader build() {
+    checkTokenizer();
     Sources sources =
         mixture == null
             ? Sources.of(split, columns != null ? columns : split)
@@ -298,6 +317,14 @@ public final class LoaderBuilder {
         state.bucketWindow() == 0 || state.tokenBudget() > 0,
         "length bucketing needs a token budget");
     return new SplitLoader(sources, state, prefetchDepth(), workers);
+  }
+
+  /** Checks the tokenizer {@link #expectTokenizer} expects against every split read, if set. */
+  void checkTokenizer() {
+    if (tokenizerSha256 != null) {
+      ExpectedTokenizer.check(
+          mixture == null ? List.of(split) : mixture.sources(), tokenizerSha256);
+    }
   }
 
   /** Returns the sources read through their column {@code column} alone, as packing reads them. */

@@ -112,8 +112,11 @@ public final class PackedLoaderBuilder {
    *
    * @throws IllegalArgumentException if the token column is not a list of integers (int8..int64),
    *     or a resumed state was saved by a loader that packs otherwise or not at all
+   * @throws dev.lazyarrow.format.LazyArrowException if a split records another tokenizer than
+   *     {@link LoaderBuilder#expectTokenizer} expects, or none
    */
   public PackedLoader build() {
+    rows.checkTokenizer();
     LoaderState.Packing packing =
         new LoaderState.Packing(
             seqLen,

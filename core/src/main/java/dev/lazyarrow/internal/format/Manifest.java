@@ -47,7 +47,9 @@ import java.util.Set;
  *                                           served in place by {@code lazyarrow index}; absent
  *                                           for an IPC file, which its footer indexes
  *           "modified": 1700000000123456789, the file's modification time in ns when indexed
- *           "index": [8, 24048]}}]}]        offset and length of its entry in lazyarrow.index
+ *           "index": [8, 24048]}}]}],       offset and length of its entry in lazyarrow.index
+ *   "tokenizer": {...}                      optional: the tokenizer of the ids, described and
+ *                                           bounded in {@link TokenizerRecord}
  * }
  * </pre>
  *
@@ -142,12 +144,29 @@ public final class Manifest {
   private final String writer;
   private final Source source;
   private final List<SplitEntry> splits;
+  private final TokenizerRecord tokenizer;
 
-  /** Creates a manifest; {@link #write} and {@link #read} check it. */
+  /** Creates a manifest without a tokenizer; {@link #write} and {@link #read} check it. */
   public Manifest(String writer, Source source, List<SplitEntry> splits) {
+    this(writer, source, splits, null);
+  }
+
+  /**
+   * Creates a manifest; {@link #write} and {@link #read} check it.
+   *
+   * @param tokenizer the tokenizer the ids were made with, or null
+   */
+  public Manifest(
+      String writer, Source source, List<SplitEntry> splits, TokenizerRecord tokenizer) {
     this.writer = writer;
     this.source = source;
     this.splits = List.copyOf(splits);
+    this.tokenizer = tokenizer;
+  }
+
+  /** Returns the tokenizer the dataset's ids were made with, or null if none is recorded. */
+  public TokenizerRecord tokenizer() {
+    return tokenizer;
   }
 
   /** Returns what wrote the dataset. */
@@ -277,6 +296,9 @@ public final class Manifest {
         }
       }
     }
+    if (tokenizer != null) {
+      tokenizer.write(root);
+    }
     SafeFiles.replace(dir, FILE_NAME, JSON.writeValueAsBytes(root));
   }
 
@@ -312,6 +334,9 @@ public final class Manifest {
   void check(Path dir, Path file) {
     Checker check = new Checker(file);
     check.require(!splits.isEmpty(), "the manifest lists no splits");
+    if (tokenizer != null) {
+      tokenizer.check(file);
+    }
     Set<String> names = new HashSet<>();
     for (SplitEntry split : splits) {
       String name = Names.requirePlain(file, "split name", split.name());

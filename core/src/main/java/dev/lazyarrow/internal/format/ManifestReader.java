@@ -72,7 +72,12 @@ public final class ManifestReader {
               shards,
               r.formatColumns(s.get("format_columns"), where)));
     }
-    Manifest manifest = new Manifest(r.optionalText(root, "writer"), source, splits);
+    Manifest manifest =
+        new Manifest(
+            r.optionalText(root, "writer"),
+            source,
+            splits,
+            TokenizerRecord.read(file, root.get("tokenizer")));
     manifest.check(file.getParent(), file);
     return manifest;
   }
