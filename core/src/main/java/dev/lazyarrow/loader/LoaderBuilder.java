@@ -14,6 +14,9 @@ import java.util.Objects;
  * number of ranks, and {@link #prefetch} and {@link #columns}.
  */
 public final class LoaderBuilder {
+  /** The epoch no loader starts: the one after it would not fit an {@code int}. */
+  static final int LAST_EPOCH = Integer.MAX_VALUE;
+
   private final Split split;
   private LoaderState resumed;
   private Long seed;
@@ -63,9 +66,16 @@ public final class LoaderBuilder {
     return this;
   }
 
-  /** Starts at epoch {@code epoch} (orders differ by epoch). */
+  /**
+   * Starts at epoch {@code epoch} (orders differ by epoch).
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= epoch <} {@value #LAST_EPOCH}
+   */
   public LoaderBuilder epoch(int epoch) {
-    requireArgument(epoch >= 0, "epoch must not be negative", epoch);
+    requireArgument(
+        epoch >= 0 && epoch < LAST_EPOCH,
+        "epoch must be in [0, " + LAST_EPOCH + "), so that the next epoch can be counted",
+        epoch);
     requireUnset(this.epoch, "epoch");
     this.epoch = epoch;
     return this;
@@ -203,9 +213,12 @@ public final class LoaderBuilder {
    * Continues from a saved {@code state}: same configuration and position.
    *
    * @throws IllegalStateException if any option but prefetch and columns was set before
-   * @throws IllegalArgumentException if the state was saved for a split of another size
+   * @throws IllegalArgumentException if the state was saved for a split of another size or is at
+   *     epoch {@value #LAST_EPOCH}; {@link #build} also refuses a state whose step lies beyond its
+   *     epoch's batches
    */
   public LoaderBuilder resume(LoaderState state) {
+    Objects.requireNonNull(state, "state");
     requireState(
         resumed == null
             && seed == null
@@ -221,14 +234,26 @@ public final class LoaderBuilder {
         "resume must come before every option but prefetch and columns");
     requireArgument(
         state.rows() == split.size(),
-        "the state was saved for a split of " + state.rows() + " rows, this one has",
+        "the state's rows must equal the split's: the state has " + state.rows()
+            + ", the split",
         split.size());
+    requireArgument(
+        state.epoch() < LAST_EPOCH,
+        "the state's epoch must be below " + LAST_EPOCH + ", so that the next can be counted",
+        state.epoch());
     this.resumed = state;
     return this;
   }
 
-  /** Returns the loader. */
+  /**
+   * Returns the loader.
+   *
+   * @throws IllegalStateException if length bucketing was asked for without a token budget
+   * @throws IllegalArgumentException if a resumed state's step lies beyond its epoch's batches
+   */
   public Loader build() {
+    requireState(
+        bucketWindow == null || tokenBudget != null, "length bucketing needs a token budget");
     LoaderState state =
         resumed != null
             ? resumed
@@ -255,10 +280,12 @@ public final class LoaderBuilder {
     if (shard != null) {
       state = state.withShard(shard[0], shard[1]);
     }
-    requireState(
-        state.bucketWindow() == 0 || state.tokenBudget() > 0,
-        "length bucketing needs a token budget");
-    return new SplitLoader(split, columns, state, prefetch == null ? 0 : prefetch, workers);
+    SplitLoader loader =
+        new SplitLoader(split, columns, state, prefetch == null ? 0 : prefetch, workers);
+    if (resumed != null) {
+      loader.requireStepInEpoch();
+    }
+    return loader;
   }
 
   private void setOrder(String order, long seed) {
