@@ -102,4 +102,32 @@ class ObjectStorageCommandTest {
             + " (convert it first)",
         dump.err().lines().findFirst().orElse(""));
   }
+
+  @Test
+  void convertToS3_whenTheEndpointIsDown_exits1SayingItCannotReachIt() throws Exception {
+    int port;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    // S3's own endpoint setting comes before the general one the other tests use.
+    System.setProperty("aws.endpointUrlS3", "http://127.0.0.1:" + port);
+    try {
+      GoldenRowsTest.Run convert =
+          GoldenRowsTest.run(
+              "convert", Fixtures.path("hf/save_single").toString(), "s3://golden/down");
+      assertEquals(1, convert.status(), convert.err());
+      assertTrue(
+          convert
+              .err()
+              .startsWith(
+                  "lazyarrow: s3://golden/down/lazyarrow.json: cannot reach http://127.0.0.1:"
+                      + port
+                      + " ("),
+          convert.err());
+      assertFalse(convert.err().contains("software.amazon"), convert.err());
+    } finally {
+      System.clearProperty("aws.endpointUrlS3");
+    }
+  }
 }

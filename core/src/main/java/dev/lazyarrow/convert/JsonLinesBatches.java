@@ -1,11 +1,14 @@
 package dev.lazyarrow.convert;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.convert.BatchReader;
+import dev.lazyarrow.internal.convert.SourceLimits;
 import dev.lazyarrow.internal.convert.VectorAppender;
 import dev.lazyarrow.internal.format.SafeFiles;
 import java.io.BufferedReader;
@@ -27,11 +30,16 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * bytes of text each. Blank lines are skipped; a leading byte order mark is ignored.
  */
 final class JsonLinesBatches implements BatchReader {
-  /** The longest line read. */
-  static final int MAX_LINE_BYTES = 256 << 20;
+  /** Arrays and objects a line may nest, counting the row's own object. */
+  static final int MAX_NESTING = SourceLimits.MAX_NESTING + 1;
 
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      new ObjectMapper(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Path file;
   private final JsonType type;
@@ -178,10 +186,11 @@ final class JsonLinesBatches implements BatchReader {
   }
 
   /**
-   * Refuses a line longer than {@value #MAX_LINE_BYTES} bytes as it streams past, so that a file
-   * without line breaks cannot make the reader hold it whole.
+   * Refuses a line longer than {@link SourceLimits#maxLineBytes()} as it streams past, so that a
+   * file without line breaks, or one line larger than the heap can parse, is never held whole.
    */
   private static final class LineBound extends FilterInputStream {
+    private final long maxLineBytes = SourceLimits.maxLineBytes();
     private final Path file;
     private long offset;
     private long lineStart;
@@ -213,14 +222,14 @@ final class JsonLinesBatches implements BatchReader {
       offset++;
       if (newline) {
         lineStart = offset;
-      } else if (offset - lineStart > MAX_LINE_BYTES) {
+      } else if (offset - lineStart > maxLineBytes) {
         throw new LazyArrowException(
             file,
             "the line starting at byte "
                 + lineStart
                 + " is longer than "
-                + MAX_LINE_BYTES
-                + " bytes; refused rather than held in memory");
+                + maxLineBytes
+                + " bytes, the most this heap can parse; refused rather than held in memory");
       }
     }
   }

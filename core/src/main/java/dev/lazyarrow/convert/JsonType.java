@@ -1,6 +1,7 @@
 package dev.lazyarrow.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lazyarrow.internal.convert.SourceLimits;
 import dev.lazyarrow.internal.convert.VectorAppender;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -47,6 +48,8 @@ final class JsonType {
   }
 
   private final String path;
+  /** Columns made so far in the row type this belongs to, nested ones included: one count. */
+  private final int[] columns;
   private Kind kind = Kind.NULL;
   private boolean timestamps = true;
   private JsonType items;
@@ -54,13 +57,30 @@ final class JsonType {
   private TreeSet<String> firstKeys;
   private long firstKeysLine;
 
-  private JsonType(String path) {
+  private JsonType(String path, int[] columns) {
     this.path = path;
+    this.columns = columns;
   }
 
   /** Returns the type of a whole row: an object whose keys are the columns. */
   static JsonType row() {
-    return new JsonType("");
+    return new JsonType("", new int[1]);
+  }
+
+  /**
+   * Returns a new type at {@code path}, counted against {@link SourceLimits#maxColumns()}: each
+   * column, nested or not, becomes Arrow vectors of its own.
+   */
+  private JsonType child(String path, long line) {
+    if (++columns[0] > SourceLimits.maxColumns()) {
+      throw new IllegalArgumentException(
+          "line "
+              + line
+              + ": more than "
+              + SourceLimits.maxColumns()
+              + " distinct keys and lists (columns), more than this heap holds");
+    }
+    return new JsonType(path, columns);
   }
 
   /** Widens this type to hold {@code value}, read on line {@code line}. */
@@ -95,7 +115,7 @@ final class JsonType {
       case STRING -> timestamps &= epochSeconds(value.asText()) != null;
       case LIST -> {
         if (items == null) {
-          items = new JsonType(path + "[]");
+          items = child(path + "[]", line);
         }
         value.forEach(item -> items.merge(item, line));
       }
@@ -133,7 +153,7 @@ final class JsonType {
             e ->
                 fields
                     .computeIfAbsent(
-                        e.getKey(), k -> new JsonType(path.isEmpty() ? k : path + "." + k))
+                        e.getKey(), k -> child(path.isEmpty() ? k : path + "." + k, line))
                     .merge(e.getValue(), line));
   }
 

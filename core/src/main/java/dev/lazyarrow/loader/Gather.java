@@ -14,10 +14,13 @@ import java.util.stream.Stream;
  * batch of rows from hundreds of record batches holds one lease at a time.
  */
 final class Gather {
-  private final Split split;
+  private final Split[] splits;
   private final long[] rows;
   private final long[] sorted;
   private final int[] slots;
+
+  /** Where each split's rows start in {@link #sorted}: rows of split d are [starts[d], starts[d+1]). */
+  private final int[] starts;
 
   /** Takes the rows of one walk and the local rows and output slots of each of its batches. */
   @FunctionalInterface
@@ -30,34 +33,62 @@ final class Gather {
   }
 
   Gather(Split split, long[] rows) {
-    this.split = split;
+    this(new Split[] {split}, new int[rows.length], rows);
+  }
+
+  /**
+   * Takes row {@code rows[i]} of split {@code splits[sources[i]]} into output slot {@code i}: the
+   * rows of a mixture's batch. The splits' columns agree (a {@link Mixture} checks it).
+   */
+  Gather(Split[] splits, int[] sources, long[] rows) {
+    this.splits = splits;
     this.rows = rows;
     int n = rows.length;
     this.sorted = new long[n];
     this.slots = new int[n];
-    for (long row : rows) {
-      if (row < 0 || row >= split.size()) {
+    this.starts = new int[splits.length + 1];
+    for (int i = 0; i < n; i++) {
+      Split split = splits[sources[i]];
+      if (rows[i] < 0 || rows[i] >= split.size()) {
         throw new IndexOutOfBoundsException(
-            "row " + row + " outside 0.." + (split.size() - 1) + " of split " + split.name());
+            "row " + rows[i] + " outside 0.." + (split.size() - 1) + " of split " + split.name());
       }
+      starts[sources[i] + 1]++;
     }
-    if (n == 0 || split.size() <= Long.MAX_VALUE / n) {
-      // Sorts primitives: each key packs a row and its slot, so no boxed comparator runs.
+    for (int d = 0; d < splits.length; d++) {
+      starts[d + 1] += starts[d];
+    }
+    int[] next = Arrays.copyOf(starts, splits.length);
+    for (int i = 0; i < n; i++) {
+      slots[next[sources[i]]++] = i;
+    }
+    for (int d = 0; d < splits.length; d++) {
+      sortRows(starts[d], starts[d + 1], splits[d].size());
+    }
+  }
+
+  /** Sorts the slots [from, to) by their rows, writing the rows in order into {@link #sorted}. */
+  private void sortRows(int from, int to, long splitSize) {
+    int n = to - from;
+    if (n == 0 || splitSize <= Long.MAX_VALUE / n) {
+      // Sorts primitives: each key packs a row and its rank in the group, so no boxed comparator.
       long[] keys = new long[n];
       for (int i = 0; i < n; i++) {
-        keys[i] = rows[i] * n + i;
+        keys[i] = rows[slots[from + i]] * n + i;
       }
       Arrays.sort(keys);
+      int[] group = Arrays.copyOfRange(slots, from, to);
       for (int i = 0; i < n; i++) {
-        sorted[i] = keys[i] / n;
-        slots[i] = (int) (keys[i] % n);
+        sorted[from + i] = keys[i] / n;
+        slots[from + i] = group[(int) (keys[i] % n)];
       }
     } else {
-      Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+      Integer[] order =
+          IntStream.range(from, to).mapToObj(i -> slots[i]).toArray(Integer[]::new);
       Arrays.sort(order, Comparator.comparingLong(i -> rows[i]));
       for (int i = 0; i < n; i++) {
-        sorted[i] = rows[order[i]];
-        slots[i] = order[i];
+        sorted[from + i] = rows[order[i]];
+        slots[from + i] = order[i];
       }
     }
   }
@@ -78,24 +109,34 @@ final class Gather {
    * @throws IllegalArgumentException if the split has no such column
    */
   int position(String column) {
-    int p = split.columnNames().indexOf(column);
+    int p = splits[0].columnNames().indexOf(column);
     if (p < 0) {
       throw new IllegalArgumentException(
-          "no column '" + column + "'; columns are " + split.columnNames());
+          "no column '" + column + "'; columns are " + splits[0].columnNames());
     }
     return p;
   }
 
-  /** Visits every record batch holding some of the rows, in split order. */
+  /** Visits every record batch holding some of the rows, split after split, in split order. */
   void walk(Visitor visitor) {
     int[] local = new int[sorted.length];
-    int k = 0;
-    try (Stream<Batch> batches = split.batchesHolding(sorted)) {
+    for (int d = 0; d < splits.length; d++) {
+      if (starts[d] < starts[d + 1]) {
+        walk(d, local, visitor);
+      }
+    }
+  }
+
+  private void walk(int d, int[] local, Visitor visitor) {
+    int k = starts[d];
+    int end = starts[d + 1];
+    long[] mine = starts[d] == 0 && end == sorted.length ? sorted : Arrays.copyOfRange(sorted, k, end);
+    try (Stream<Batch> batches = splits[d].batchesHolding(mine)) {
       Iterator<Batch> it = batches.iterator();
-      while (k < sorted.length) {
+      while (k < end) {
         try (Batch batch = it.next()) {
           int from = k;
-          for (int at; k < sorted.length && (at = batch.indexOf(sorted[k])) >= 0; k++) {
+          for (int at; k < end && (at = batch.indexOf(sorted[k])) >= 0; k++) {
             local[k] = at;
           }
           if (k == from) {

@@ -20,6 +20,16 @@ public interface Loader extends Iterable<TrainingBatch>, AutoCloseable {
     return LoaderBuilder.of(split);
   }
 
+  /**
+   * Returns a builder of loaders over {@code mixture}: each position of an epoch draws a row from
+   * one of its sources (see {@link Mixture}); every option of a loader over one split applies but
+   * the curriculum, and each batch tells which source each row came from ({@link
+   * TrainingBatch#sources}).
+   */
+  static LoaderBuilder newBuilder(Mixture mixture) {
+    return LoaderBuilder.of(mixture);
+  }
+
   /** Returns the position after the last batch handed out, with the whole configuration. */
   LoaderState state();
 

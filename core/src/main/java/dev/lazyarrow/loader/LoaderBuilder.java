@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A builder of {@link Loader}s over one split, for example {@code
+ * A builder of {@link Loader}s over one split or a {@link Mixture}, for example {@code
  * Loader.newBuilder(split).shuffle(seed).shard(rank, worldSize).batchSize(32).prefetch(4).build()}.
  *
  * <p>Each option may be set once. Defaults: sequential order, epoch 0, one rank, batches of one
@@ -18,6 +18,7 @@ public final class LoaderBuilder {
   static final int LAST_EPOCH = Integer.MAX_VALUE;
 
   private final Split split;
+  private final Mixture mixture;
   private LoaderState resumed;
   private Long seed;
   private Integer epoch;
@@ -38,13 +39,21 @@ public final class LoaderBuilder {
   private int workers = 1;
   private Split columns;
 
-  private LoaderBuilder(Split split) {
-    this.split = Objects.requireNonNull(split, "split");
+  private String[] columnNames;
+
+  private LoaderBuilder(Split split, Mixture mixture) {
+    this.split = split;
+    this.mixture = mixture;
   }
 
   /** Returns a builder of loaders over {@code split}; {@link Loader#newBuilder} calls this. */
   static LoaderBuilder of(Split split) {
-    return new LoaderBuilder(split);
+    return new LoaderBuilder(Objects.requireNonNull(split, "split"), null);
+  }
+
+  /** Returns a builder of loaders over {@code mixture}. */
+  static LoaderBuilder of(Mixture mixture) {
+    return new LoaderBuilder(null, Objects.requireNonNull(mixture, "mixture"));
   }
 
   /** Shuffles all rows, anew each epoch, from {@code seed}. */
@@ -154,6 +163,9 @@ public final class LoaderBuilder {
    * a numeric column's value, ascending. Later epochs use the configured order.
    */
   public LoaderBuilder curriculum(String column, int epochs) {
+    requireState(
+        mixture == null,
+        "a curriculum orders one split; the sources of a mixture keep their own orders");
     requireArgument(epochs > 0, "curriculum epochs must be positive", epochs);
     requireUnset(curriculumColumn, "curriculum");
     this.curriculumColumn = Objects.requireNonNull(column, "column");
@@ -199,8 +211,15 @@ public final class LoaderBuilder {
    *     them), is given twice, or none is given
    */
   public LoaderBuilder columns(String... columns) {
-    requireUnset(this.columns == null ? null : this.columns.columnNames(), "columns");
-    this.columns = split.select(columns);
+    requireUnset(columnNames == null ? null : List.of(columnNames), "columns");
+    if (mixture == null) {
+      this.columns = split.select(columns);
+    } else {
+      for (Split source : mixture.sources()) {
+        source.select(columns);
+      }
+    }
+    this.columnNames = columns.clone();
     return this;
   }
 
@@ -232,11 +251,24 @@ public final class LoaderBuilder {
             && curriculumColumn == null
             && pacing == null,
         "resume must come before every option but prefetch and columns");
-    requireArgument(
-        state.rows() == split.size(),
-        "the state's rows must equal the split's: the state has " + state.rows()
-            + ", the split",
-        split.size());
+    if (mixture == null) {
+      if (state.mixture() != null) {
+        throw new IllegalArgumentException(
+            "the state was saved over a mixture of "
+                + state.mixture().sources().size()
+                + " sources; this is split "
+                + split.name());
+      }
+      requireArgument(
+          state.rows() == split.size(),
+          "the state was saved for a split of " + state.rows() + " rows, this one has",
+          split.size());
+    } else {
+      requireArgument(
+          state.mixture() != null,
+          "the state was saved over one split of " + state.rows() + " rows; this is a mixture of",
+          mixture.sources().size() + " sources");
+    }
     requireArgument(
         state.epoch() < LAST_EPOCH,
         "the state's epoch must be below " + LAST_EPOCH + ", so that the next can be counted",
@@ -254,12 +286,25 @@ public final class LoaderBuilder {
   public Loader build() {
     requireState(
         bucketWindow == null || tokenBudget != null, "length bucketing needs a token budget");
+    Sources sources =
+        mixture == null
+            ? Sources.of(split, columns != null ? columns : split)
+            : Sources.of(mixture, columnNames);
+    MixtureState mixed = mixture == null ? null : MixtureState.of(sources);
+    if (resumed != null && mixed != null) {
+      String mismatch = resumed.mixture().mismatch(mixed);
+      requireArgument(mismatch == null, "cannot resume", mismatch);
+      requireArgument(
+          resumed.rows() == sources.size(),
+          "the state was saved for a mixture of " + resumed.rows() + " rows, this one has",
+          sources.size());
+    }
     LoaderState state =
         resumed != null
             ? resumed
             : new LoaderState(
                 LoaderState.VERSION,
-                split.size(),
+                sources.size(),
                 seed == null ? 0 : seed,
                 epoch == null ? 0 : epoch,
                 0,
@@ -276,12 +321,13 @@ public final class LoaderBuilder {
                 curriculumColumn,
                 curriculumEpochs,
                 pacing == null ? Pacing.NONE : pacing,
-                pacing == null ? 1 : pacingStart);
+                pacing == null ? 1 : pacingStart,
+                mixed);
     if (shard != null) {
       state = state.withShard(shard[0], shard[1]);
     }
     SplitLoader loader =
-        new SplitLoader(split, columns, state, prefetch == null ? 0 : prefetch, workers);
+        new SplitLoader(sources, state, prefetch == null ? 0 : prefetch, workers);
     if (resumed != null) {
       loader.requireStepInEpoch();
     }

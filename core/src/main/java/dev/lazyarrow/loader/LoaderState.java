@@ -36,6 +36,7 @@ import java.util.Objects;
  * @param curriculumEpochs how many first epochs follow the curriculum
  * @param pacing how the curriculum's coverage grows
  * @param pacingStart the fraction of rows the first curriculum epoch covers, with pacing
+ * @param mixture the mixture's configuration, or null for a loader over one split
  */
 public record LoaderState(
     int version,
@@ -56,7 +57,8 @@ public record LoaderState(
     String curriculumColumn,
     int curriculumEpochs,
     Pacing pacing,
-    double pacingStart) {
+    double pacingStart,
+    MixtureState mixture) {
   /** The state format this code reads and writes. */
   public static final int VERSION = 1;
 
@@ -78,8 +80,13 @@ public record LoaderState(
     }
     require(rows >= 0, "rows must not be negative", rows);
     require(epoch >= 0, "epoch must not be negative", epoch);
-    // A batch holds at least one row, so an epoch has at most `rows` batches to have consumed.
-    require(step >= 0 && step <= rows, "step must be in [0, rows = " + rows + "]", step);
+    // A batch holds at least one position, so an epoch has at most as many batches as positions.
+    long positions = mixture == null ? rows : mixture.positions();
+    require(
+        step >= 0 && step <= positions,
+        "step must be in [0, " + (mixture == null ? "rows" : "the mixture's positions") + " = "
+            + positions + "]",
+        step);
     require(order != null && ORDERS.contains(order), "order must be one of " + ORDERS, order);
     require(
         order.equals("block") ? window >= 1 : window >= 0,
@@ -168,7 +175,8 @@ public record LoaderState(
         curriculumColumn,
         curriculumEpochs,
         pacing,
-        pacingStart);
+        pacingStart,
+        mixture);
   }
 
   private static void require(boolean condition, String rule, Object value) {

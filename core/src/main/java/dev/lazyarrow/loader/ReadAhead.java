@@ -1,11 +1,11 @@
 package dev.lazyarrow.loader;
 
-import dev.lazyarrow.Split;
 import dev.lazyarrow.internal.bytes.DaemonPool;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * Reads the rows of a loader's coming batches ahead, on the loader's thread, while the trainer
@@ -30,7 +30,7 @@ final class ReadAhead {
   /** While nothing needs reading ahead, one batch in this many is looked at. */
   static final int PROBE = 16;
 
-  private final Split split;
+  private final ToIntFunction<long[]> reader;
   private final long rounds;
   private final LongFunction<long[]> rows;
 
@@ -49,8 +49,12 @@ final class ReadAhead {
   private long submitted;
   private long rowsAhead;
 
-  ReadAhead(Split split, long rounds, LongFunction<long[]> rows) {
-    this.split = split;
+  /**
+   * Reads ahead the rows that {@code rows} gives for each round, with {@code reader} (a split's
+   * {@link dev.lazyarrow.Split#readAhead}), which returns how many needed reading.
+   */
+  ReadAhead(ToIntFunction<long[]> reader, long rounds, LongFunction<long[]> rows) {
+    this.reader = reader;
     this.rounds = rounds;
     this.rows = rows;
   }
@@ -80,7 +84,7 @@ final class ReadAhead {
       return; // the trainer got there first
     }
     try {
-      idle = split.readAhead(indices) == 0;
+      idle = reader.applyAsInt(indices) == 0;
     } catch (RuntimeException e) {
       // Only a hint: the trainer's own read of these rows reports what is wrong with them.
     }

@@ -1,6 +1,5 @@
 package dev.lazyarrow.loader;
 
-import dev.lazyarrow.Split;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,16 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 
 /**
- * The loader of one split: plans each epoch (order, global batches, this rank's share), then reads
- * the planned rows, optionally ahead on background threads.
+ * The loader of one split or a mixture's sources: plans each epoch (order, global batches, this
+ * rank's share), then reads the planned rows, optionally ahead on background threads.
  */
 final class SplitLoader implements Loader {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  private final Split split;
-
-  /** The columns the batches read: the split, or its projection on the loader's columns. */
-  private final Split view;
+  /** The rows read, through the columns the batches read (the split, or its projection). */
+  private final Sources sources;
 
   private final int prefetch;
   private final int workers;
@@ -30,12 +27,10 @@ final class SplitLoader implements Loader {
   private final List<Thread> threads = new ArrayList<>();
   private int[] lengths;
   private double[] scores;
-  private long[] batchStarts;
   private Epoch planned;
 
-  SplitLoader(Split split, Split columns, LoaderState state, int prefetch, int workers) {
-    this.split = split;
-    this.view = columns != null ? columns : split;
+  SplitLoader(Sources sources, LoaderState state, int prefetch, int workers) {
+    this.sources = sources;
     this.state = state;
     this.prefetch = prefetch;
     this.workers = workers;
@@ -77,10 +72,10 @@ final class SplitLoader implements Loader {
       // but read the coming batches' rows ahead, so that their reads are in flight meanwhile.
       return iterate(batch -> {}, -1);
     }
-    if (!view.isProjection()) {
+    if (!sources.isProjection()) {
       return iterate(TrainingBatch::rows, prefetch);
     }
-    List<String> columns = view.columnNames();
+    List<String> columns = sources.columnNames();
     return iterate(batch -> batch.prepare(columns), prefetch);
   }
 
@@ -136,14 +131,14 @@ final class SplitLoader implements Loader {
           for (int i = 0; i < indices.length; i++) {
             indices[i] = epoch.order().row(positions[i]);
           }
-          TrainingBatch training = new TrainingBatch(epoch.number(), batch, indices, view);
+          TrainingBatch training = sources.batch(epoch.number(), batch, indices);
           prepare.accept(training);
           return training;
         };
     ReadAhead readAhead =
         ahead < 0
             ? new ReadAhead(
-                view,
+                sources::readAhead,
                 rounds,
                 round -> {
                   long[] positions = epoch.plan().positions(partition.batch(round));
@@ -248,35 +243,21 @@ final class SplitLoader implements Loader {
           s.seed(),
           epoch);
     }
-    return switch (s.order()) {
-      case "sequential" -> Samplers.sequential(split.size());
-      case "shuffle" -> Samplers.shuffled(split.size(), s.seed(), epoch);
-      case "block" -> Samplers.blockShuffled(batchStarts(), s.window(), s.seed(), epoch);
-      default ->
-          throw new IllegalArgumentException(
-              "order must be sequential, shuffle or block," + " found '" + s.order() + "'");
-    };
+    return sources.order(s, epoch);
   }
 
   private synchronized int[] lengths(String column) {
     if (lengths == null) {
-      lengths = ColumnScan.lengths(split, column);
+      lengths = sources.lengths(column);
     }
     return lengths;
   }
 
   private synchronized double[] scores(String column) {
     if (scores == null) {
-      scores = ColumnScan.scores(split, column);
+      scores = ColumnScan.scores(sources.split(0), column);
     }
     return scores;
-  }
-
-  private synchronized long[] batchStarts() {
-    if (batchStarts == null) {
-      batchStarts = split.batchStarts();
-    }
-    return batchStarts;
   }
 
   private synchronized ExecutorService pool() {

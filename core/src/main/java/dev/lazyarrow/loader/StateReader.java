@@ -5,16 +5,26 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 /**
- * The strict reader of a {@link LoaderState}'s JSON: one object whose fields are exactly those of
- * {@link #FIELDS}, each once and of its JSON type (integers as JSON integers in range, booleans as
- * booleans, strings as strings), and nothing after it. Ranges and the rules between fields are the
- * record's own, checked by its constructor.
+ * The strict reader of a {@link LoaderState}'s JSON: one object whose fields are exactly the
+ * record's components, each once and of its JSON type (integers as JSON integers in range, booleans
+ * as booleans, strings as strings, nested records as objects read by the same rules), and nothing
+ * after it. Ranges and the rules between fields are the records' own, checked by their
+ * constructors.
+ *
+ * <p>Each record read has a table of how each of its components is read; the table must name every
+ * component, so that a component added to a record without a reader fails the first read (and
+ * {@code LoaderStateTest}), and adding one is one table line.
  *
  * <p>A state is a file's content, so every error is an {@link IllegalArgumentException} naming the
  * field and the rule; {@code LoaderState.fromJson} documents it.
@@ -23,160 +33,215 @@ final class StateReader {
   /** JSON's defaults are strict already: no comments, NaN, single quotes or leading zeros. */
   private static final JsonFactory FACTORY = new JsonFactory();
 
-  /** A field of the state: its name and how its value is read. */
-  private record Field(String name, Value value) {}
-
-  /** Reads one field's value at the parser's current token. */
+  /** Reads one value at the parser's current token; {@code path} names it in errors. */
   @FunctionalInterface
   private interface Value {
-    Object read(JsonParser parser, String field) throws IOException;
+    Object read(JsonParser parser, String path) throws IOException;
   }
 
-  /** The fields in the order {@code toJson} writes them, which is the record's. */
-  private static final List<Field> FIELDS =
-      List.of(
-          new Field("version", StateReader::integer),
-          new Field("rows", StateReader::longInteger),
-          new Field("seed", StateReader::longInteger),
-          new Field("epoch", StateReader::integer),
-          new Field("step", StateReader::longInteger),
-          new Field("order", StateReader::string),
-          new Field("window", StateReader::integer),
-          new Field("rank", StateReader::integer),
-          new Field("worldSize", StateReader::integer),
-          new Field("dropLast", StateReader::bool),
-          new Field("batchSize", StateReader::integer),
-          new Field("tokenBudget", StateReader::longInteger),
-          new Field("lengthColumn", StateReader::optionalString),
-          new Field("paddedBudget", StateReader::bool),
-          new Field("bucketWindow", StateReader::integer),
-          new Field("curriculumColumn", StateReader::optionalString),
-          new Field("curriculumEpochs", StateReader::integer),
-          new Field("pacing", StateReader::pacing),
-          new Field("pacingStart", StateReader::number));
+  private static final Shape SOURCE =
+      new Shape(
+          MixtureState.Source.class,
+          Map.of(
+              "split", StateReader::string,
+              "rows", StateReader::longInteger,
+              "weight", StateReader::number,
+              "perEpoch", StateReader::longInteger));
 
-  private static final Map<String, Field> BY_NAME =
-      FIELDS.stream().collect(Collectors.toMap(Field::name, f -> f));
+  private static final Shape MIXTURE =
+      new Shape(
+          MixtureState.class,
+          Map.of(
+              "mode", StateReader::string,
+              "seed", StateReader::longInteger,
+              "length", StateReader::string,
+              "positions", StateReader::longInteger,
+              "sources", list(SOURCE)));
 
-  private static final List<String> NAMES = FIELDS.stream().map(Field::name).toList();
+  private static final Shape STATE =
+      new Shape(
+          LoaderState.class,
+          Map.ofEntries(
+              Map.entry("version", StateReader::integer),
+              Map.entry("rows", StateReader::longInteger),
+              Map.entry("seed", StateReader::longInteger),
+              Map.entry("epoch", StateReader::integer),
+              Map.entry("step", StateReader::longInteger),
+              Map.entry("order", StateReader::string),
+              Map.entry("window", StateReader::integer),
+              Map.entry("rank", StateReader::integer),
+              Map.entry("worldSize", StateReader::integer),
+              Map.entry("dropLast", StateReader::bool),
+              Map.entry("batchSize", StateReader::integer),
+              Map.entry("tokenBudget", StateReader::longInteger),
+              Map.entry("lengthColumn", optional(StateReader::string)),
+              Map.entry("paddedBudget", StateReader::bool),
+              Map.entry("bucketWindow", StateReader::integer),
+              Map.entry("curriculumColumn", optional(StateReader::string)),
+              Map.entry("curriculumEpochs", StateReader::integer),
+              Map.entry("pacing", StateReader::pacing),
+              Map.entry("pacingStart", StateReader::number),
+              Map.entry("mixture", optional(MIXTURE))));
 
   private StateReader() {}
 
   /** Reads the state {@code json}; see the class comment for the rules. */
   static LoaderState read(String json) {
-    Map<String, Object> values = new HashMap<>();
     try (JsonParser parser = FACTORY.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw bad("a loader state is a JSON object, found " + describe(parser.currentToken()));
       }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        Field field = BY_NAME.get(name);
-        if (field == null) {
-          throw bad("unknown field '" + name + "'; a loader state has " + BY_NAME.keySet());
-        }
-        if (values.containsKey(name)) {
-          throw bad("field '" + name + "' is given twice");
-        }
-        parser.nextToken();
-        values.put(name, field.value().read(parser, name));
-      }
+      LoaderState state = (LoaderState) STATE.read(parser, "");
       if (parser.nextToken() != null) {
         throw bad("text follows the state's closing brace");
       }
+      return state;
     } catch (JsonProcessingException e) {
       throw bad(
-          e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + " column "
+          e.getOriginalMessage()
+              + " at line "
+              + e.getLocation().getLineNr()
+              + " column "
               + e.getLocation().getColumnNr());
     } catch (IOException e) {
       throw bad(e.getMessage());
     }
-    Object[] args = new Object[FIELDS.size()];
-    for (int i = 0; i < args.length; i++) {
-      String name = FIELDS.get(i).name();
-      if (!values.containsKey(name)) {
-        throw bad("field '" + name + "' is missing; every field of a loader state is required");
-      }
-      args[i] = values.get(name);
-    }
-    return new LoaderState(
-        (int) args[0],
-        (long) args[1],
-        (long) args[2],
-        (int) args[3],
-        (long) args[4],
-        (String) args[5],
-        (int) args[6],
-        (int) args[7],
-        (int) args[8],
-        (boolean) args[9],
-        (int) args[10],
-        (long) args[11],
-        (String) args[12],
-        (boolean) args[13],
-        (int) args[14],
-        (String) args[15],
-        (int) args[16],
-        (Pacing) args[17],
-        (double) args[18]);
   }
 
-  private static Object integer(JsonParser parser, String field) throws IOException {
-    require(parser, JsonToken.VALUE_NUMBER_INT, field, "a JSON integer");
+  /** A record read from a JSON object: its components in order and how each value is read. */
+  private static final class Shape implements Value {
+    private final List<String> names;
+    private final Map<String, Value> values;
+    private final Constructor<?> make;
+
+    Shape(Class<? extends Record> type, Map<String, Value> values) {
+      RecordComponent[] components = type.getRecordComponents();
+      this.names = Arrays.stream(components).map(RecordComponent::getName).toList();
+      if (!values.keySet().equals(Set.copyOf(names))) {
+        throw new IllegalStateException(
+            type.getSimpleName() + "'s reader must read " + names + ", it reads " + values.keySet());
+      }
+      this.values = values;
+      try {
+        this.make =
+            type.getDeclaredConstructor(
+                Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException(type + " has no canonical constructor", e);
+      }
+    }
+
+    @Override
+    public Object read(JsonParser parser, String path) throws IOException {
+      if (parser.currentToken() != JsonToken.START_OBJECT) {
+        throw bad("field '" + path + "' must be an object, found " + describe(parser.currentToken()));
+      }
+      String prefix = path.isEmpty() ? "" : path + ".";
+      Map<String, Object> read = new HashMap<>();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        Value value = values.get(name);
+        if (value == null) {
+          throw bad("unknown field '" + prefix + name + "'; the fields are " + names);
+        }
+        if (read.containsKey(name)) {
+          throw bad("field '" + prefix + name + "' is given twice");
+        }
+        parser.nextToken();
+        read.put(name, value.read(parser, prefix + name));
+      }
+      Object[] args = new Object[names.size()];
+      for (int i = 0; i < args.length; i++) {
+        if (!read.containsKey(names.get(i))) {
+          throw bad("field '" + prefix + names.get(i) + "' is missing; every field is required");
+        }
+        args[i] = read.get(names.get(i));
+      }
+      try {
+        return make.newInstance(args);
+      } catch (InvocationTargetException e) {
+        if (e.getCause() instanceof IllegalArgumentException rule) {
+          throw bad((path.isEmpty() ? "" : path + ": ") + rule.getMessage());
+        }
+        throw new IllegalStateException("cannot make " + make.getDeclaringClass(), e.getCause());
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot make " + make.getDeclaringClass(), e);
+      }
+    }
+  }
+
+  private static Value optional(Value value) {
+    return (parser, path) ->
+        parser.currentToken() == JsonToken.VALUE_NULL ? null : value.read(parser, path);
+  }
+
+  private static Value list(Value element) {
+    return (parser, path) -> {
+      require(parser, JsonToken.START_ARRAY, path, "an array");
+      List<Object> out = new ArrayList<>();
+      while (parser.nextToken() != JsonToken.END_ARRAY) {
+        out.add(element.read(parser, path + "[" + out.size() + "]"));
+      }
+      return out;
+    };
+  }
+
+  private static Object integer(JsonParser parser, String path) throws IOException {
+    require(parser, JsonToken.VALUE_NUMBER_INT, path, "a JSON integer");
     if (parser.getNumberType() != JsonParser.NumberType.INT) {
-      throw bad("field '" + field + "' must be in [" + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "], found "
-          + parser.getText());
+      throw outOfRange(path, Integer.MIN_VALUE, Integer.MAX_VALUE, parser.getText());
     }
     return parser.getIntValue();
   }
 
-  private static Object longInteger(JsonParser parser, String field) throws IOException {
-    require(parser, JsonToken.VALUE_NUMBER_INT, field, "a JSON integer");
+  private static Object longInteger(JsonParser parser, String path) throws IOException {
+    require(parser, JsonToken.VALUE_NUMBER_INT, path, "a JSON integer");
     if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-      throw bad("field '" + field + "' must be in [" + Long.MIN_VALUE + ", " + Long.MAX_VALUE + "], found "
-          + parser.getText());
+      throw outOfRange(path, Long.MIN_VALUE, Long.MAX_VALUE, parser.getText());
     }
     return parser.getLongValue();
   }
 
-  private static Object number(JsonParser parser, String field) throws IOException {
+  private static Object number(JsonParser parser, String path) throws IOException {
     if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-      require(parser, JsonToken.VALUE_NUMBER_FLOAT, field, "a JSON number");
+      require(parser, JsonToken.VALUE_NUMBER_FLOAT, path, "a JSON number");
     }
     return parser.getDoubleValue();
   }
 
-  private static Object bool(JsonParser parser, String field) throws IOException {
+  private static Object bool(JsonParser parser, String path) {
     JsonToken token = parser.currentToken();
     if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
-      throw bad("field '" + field + "' must be true or false, found " + describe(token));
+      throw bad("field '" + path + "' must be true or false, found " + describe(token));
     }
     return token == JsonToken.VALUE_TRUE;
   }
 
-  private static Object string(JsonParser parser, String field) throws IOException {
-    require(parser, JsonToken.VALUE_STRING, field, "a JSON string");
+  private static Object string(JsonParser parser, String path) throws IOException {
+    require(parser, JsonToken.VALUE_STRING, path, "a JSON string");
     return parser.getText();
   }
 
-  private static Object optionalString(JsonParser parser, String field) throws IOException {
-    return parser.currentToken() == JsonToken.VALUE_NULL ? null : string(parser, field);
-  }
-
-  private static Object pacing(JsonParser parser, String field) throws IOException {
-    String name = (String) string(parser, field);
+  private static Object pacing(JsonParser parser, String path) throws IOException {
+    String name = (String) string(parser, path);
     for (Pacing pacing : Pacing.values()) {
       if (pacing.name().equals(name)) {
         return pacing;
       }
     }
-    throw bad("field '" + field + "' must be one of " + List.of(Pacing.values()) + ", found '" + name + "'");
+    throw bad(
+        "field '" + path + "' must be one of " + List.of(Pacing.values()) + ", found '" + name + "'");
   }
 
-  private static void require(JsonParser parser, JsonToken type, String field, String what) {
+  private static void require(JsonParser parser, JsonToken type, String path, String what) {
     if (parser.currentToken() != type) {
-      throw bad("field '" + field + "' must be " + what + ", found " + describe(parser.currentToken()));
+      throw bad("field '" + path + "' must be " + what + ", found " + describe(parser.currentToken()));
     }
+  }
+
+  private static IllegalArgumentException outOfRange(
+      String path, long min, long max, String found) {
+    return bad("field '" + path + "' must be in [" + min + ", " + max + "], found " + found);
   }
 
   private static String describe(JsonToken token) {

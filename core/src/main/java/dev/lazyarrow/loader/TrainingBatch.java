@@ -40,6 +40,13 @@ public final class TrainingBatch {
   private final int epoch;
   private final long step;
   private final long[] indices;
+
+  /** Each row's source in a mixture, or null for a batch of one split. */
+  private final int[] sources;
+
+  /** The split each source reads; the first one's columns stand for all (a mixture checks it). */
+  private final Split[] splits;
+
   private final Split split;
   private final Map<String, Object> prepared = new ConcurrentHashMap<>();
   private volatile List<Row> rows;
@@ -47,10 +54,17 @@ public final class TrainingBatch {
   private volatile boolean preparedAll;
 
   TrainingBatch(int epoch, long step, long[] indices, Split split) {
+    this(epoch, step, null, indices, new Split[] {split});
+  }
+
+  /** Makes a batch of a mixture: row {@code indices[i]} of split {@code splits[sources[i]]}. */
+  TrainingBatch(int epoch, long step, int[] sources, long[] indices, Split[] splits) {
     this.epoch = epoch;
     this.step = step;
     this.indices = indices;
-    this.split = split;
+    this.sources = sources;
+    this.splits = splits;
+    this.split = splits[0];
   }
 
   /**
@@ -78,19 +92,50 @@ public final class TrainingBatch {
     return step;
   }
 
-  /** Returns the split indices of the rows, in batch order. */
+  /** Returns the split indices of the rows, in batch order: in a mixture, each in its source. */
   public long[] indices() {
     return indices.clone();
+  }
+
+  /**
+   * Returns which source each row came from, in batch order: its position in the {@link Mixture},
+   * or 0 for every row of a loader over one split.
+   */
+  public int[] sources() {
+    return sources == null ? new int[indices.length] : sources.clone();
   }
 
   /** Returns the rows, in batch order, reading them if no one has yet. */
   public List<Row> rows() {
     List<Row> r = rows;
     if (r == null) {
-      r = split.take(indices);
+      r = sources == null ? split.take(indices) : takeFromSources();
       rows = r;
     }
     return r;
+  }
+
+  private List<Row> takeFromSources() {
+    Row[] out = new Row[indices.length];
+    for (int d = 0; d < splits.length; d++) {
+      int source = d;
+      int[] slots =
+          java.util.stream.IntStream.range(0, indices.length)
+              .filter(i -> sources[i] == source)
+              .toArray();
+      if (slots.length == 0) {
+        continue;
+      }
+      long[] mine = new long[slots.length];
+      for (int i = 0; i < slots.length; i++) {
+        mine[i] = indices[slots[i]];
+      }
+      List<Row> taken = splits[d].take(mine);
+      for (int i = 0; i < slots.length; i++) {
+        out[slots[i]] = taken.get(i);
+      }
+    }
+    return List.of(out);
   }
 
   /** Returns the number of rows. */
@@ -311,7 +356,7 @@ public final class TrainingBatch {
   private Gather gather() {
     Gather g = gather;
     if (g == null) {
-      g = new Gather(split, indices);
+      g = sources == null ? new Gather(split, indices) : new Gather(splits, sources, indices);
       gather = g;
     }
     return g;

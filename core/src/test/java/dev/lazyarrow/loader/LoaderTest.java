@@ -326,7 +326,8 @@ class LoaderTest {
                         null,
                         0,
                         Pacing.NONE,
-                        1)));
+                        1,
+                        null)));
     IllegalArgumentException bad =
         assertThrows(
             IllegalArgumentException.class,

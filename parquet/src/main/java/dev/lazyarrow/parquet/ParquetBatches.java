@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,8 +31,6 @@ import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.io.ColumnIOFactory;
@@ -113,51 +112,25 @@ final class ParquetBatches implements BatchReader {
     ParquetFileReader reader;
     try {
       long size = java.nio.file.Files.size(file);
+      try (FileChannel channel = FileChannel.open(file)) {
+        ParquetFooter.check(file, channel, size);
+      }
       long bound = Math.min(PAGE_CEILING, Math.max(PAGE_FLOOR, PAGE_RATIO * size));
       ParquetReadOptions options =
           ParquetReadOptions.builder()
               .withCodecFactory(new BoundedCodecs(file, bound, HadoopCodecs.newFactory(0)))
               .build();
       reader = ParquetFileReader.open(new LocalInputFile(file), options);
+    } catch (LazyArrowException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new LazyArrowException(file, "unreadable Parquet: " + e.getMessage(), e);
     }
     try {
-      checkChunks(file, reader);
       return new ParquetBatches(file, reader, allocator, batchBytes);
     } catch (RuntimeException e) {
       reader.close();
       throw e instanceof LazyArrowException ? e : new LazyArrowException(file, e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Refuses a file whose footer places a column chunk outside the file or counts negative rows:
-   * Parquet-MR would allocate a chunk's stated size before finding it truncated.
-   */
-  private static void checkChunks(Path file, ParquetFileReader reader) throws IOException {
-    long size = java.nio.file.Files.size(file);
-    for (BlockMetaData group : reader.getRowGroups()) {
-      if (group.getRowCount() < 0) {
-        throw new LazyArrowException(file, "a row group claims " + group.getRowCount() + " rows");
-      }
-      for (ColumnChunkMetaData chunk : group.getColumns()) {
-        long start = chunk.getStartingPos();
-        long length = chunk.getTotalSize();
-        if (start < 0 || length < 0 || start > size - length) {
-          throw new LazyArrowException(
-              file,
-              "column chunk "
-                  + chunk.getPath()
-                  + " at offset "
-                  + start
-                  + " of "
-                  + length
-                  + " bytes does not lie inside the file of "
-                  + size
-                  + " bytes");
-        }
-      }
     }
   }
 
@@ -216,6 +189,12 @@ final class ParquetBatches implements BatchReader {
   }
 
   private boolean nextRowGroup() throws IOException {
+    if (rowGroup < reader.getRowGroups().size()) {
+      try (FileChannel channel = FileChannel.open(file)) {
+        ParquetPages.check(
+            file, channel, java.nio.file.Files.size(file), reader.getRowGroups().get(rowGroup));
+      }
+    }
     PageReadStore pages = reader.readNextRowGroup();
     if (pages == null) {
       return false;

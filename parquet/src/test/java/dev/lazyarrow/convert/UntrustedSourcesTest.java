@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.testing.Fifos;
 import dev.lazyarrow.testing.Fixtures;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,11 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.arrow.flatbuf.Message;
-import org.apache.parquet.format.ColumnChunk;
-import org.apache.parquet.format.ColumnMetaData;
-import org.apache.parquet.format.FileMetaData;
-import org.apache.parquet.format.PageHeader;
-import org.apache.parquet.format.Util;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -225,56 +218,13 @@ class UntrustedSourcesTest {
   void convert_parquetPageClaimingTwoGigabytes_isRefusedBeforeAllocating() throws IOException {
     for (String codec : List.of("snappy", "zstd", "gzip", "lz4_raw")) {
       Path source = tmp.resolve(codec + ".parquet");
-      setFirstPageSize(Fixtures.path("parquet/" + codec + ".parquet"), source, 0x7FFFFFF7);
+      HostileParquet.editFirstPage(
+          Fixtures.path("parquet/" + codec + ".parquet"),
+          source,
+          0,
+          h -> h.setUncompressed_page_size(0x7FFFFFF7));
       refused(source, source, "a page claims 2147483639 bytes uncompressed");
     }
-  }
-
-  /**
-   * Copies Parquet file {@code from} to {@code to} with the header of the first page of its first
-   * column chunk claiming {@code size} bytes uncompressed. The header may grow, so the chunk is
-   * copied after the data, before a new footer that points to it: nothing else moves.
-   */
-  static void setFirstPageSize(Path from, Path to, int size) throws IOException {
-    byte[] bytes = Files.readAllBytes(from);
-    int footerLength =
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(bytes.length - 8);
-    int footerStart = bytes.length - 8 - footerLength;
-    FileMetaData footer =
-        Util.readFileMetaData(new ByteArrayInputStream(bytes, footerStart, footerLength));
-    ColumnChunk chunk = footer.getRow_groups().get(0).getColumns().get(0);
-    ColumnMetaData column = chunk.getMeta_data();
-    long start = column.getData_page_offset();
-    if (column.isSetDictionary_page_offset() && column.getDictionary_page_offset() > 0) {
-      start = Math.min(start, column.getDictionary_page_offset());
-    }
-    ByteArrayInputStream in =
-        new ByteArrayInputStream(bytes, (int) start, bytes.length - (int) start);
-    PageHeader header = Util.readPageHeader(in);
-    int headerLength = bytes.length - (int) start - in.available();
-    header.setUncompressed_page_size(size);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(bytes, 0, footerStart);
-    Util.writePageHeader(header, out);
-    long grown = out.size() - footerStart - headerLength;
-    out.write(
-        bytes, (int) start + headerLength, (int) column.getTotal_compressed_size() - headerLength);
-    long moved = footerStart - start;
-    column.setData_page_offset(
-        column.getData_page_offset() + moved + (column.getData_page_offset() > start ? grown : 0));
-    if (column.isSetDictionary_page_offset() && column.getDictionary_page_offset() > 0) {
-      column.setDictionary_page_offset(column.getDictionary_page_offset() + moved);
-    }
-    column.setTotal_compressed_size(column.getTotal_compressed_size() + grown);
-    if (chunk.getFile_offset() >= start) {
-      chunk.setFile_offset(chunk.getFile_offset() + moved);
-    }
-    int metadataStart = out.size();
-    Util.writeFileMetaData(footer, out);
-    ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-    tail.putInt(out.size() - metadataStart).put(new byte[] {'P', 'A', 'R', '1'});
-    out.write(tail.array());
-    Files.write(to, out.toByteArray());
   }
 
   /** Sets the length prefix of the stream's message {@code index}; returns the message's offset. */

@@ -3,7 +3,6 @@ package dev.lazyarrow.s3;
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.spi.ByteSource;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -77,8 +76,10 @@ final class S3Source implements ByteSource {
     Path name = S3Store.name(bucket, key);
     GetObjectRequest request =
         GetObjectRequest.builder().bucket(bucket).key(key).range("bytes=-" + TAIL).build();
-    try (ResponseInputStream<GetObjectResponse> in = store.client().getObject(request)) {
-      GetObjectResponse response = in.response();
+    ResponseInputStream<GetObjectResponse> in = send(store, name, request, null);
+    GetObjectResponse response = in.response();
+    byte[] tail;
+    try {
       long size = totalSize(name, response);
       long length = response.contentLength() == null ? -1 : response.contentLength();
       if (length < 0 || length > TAIL || length > size || version(response) == null) {
@@ -90,13 +91,78 @@ final class S3Source implements ByteSource {
                 + size
                 + (version(response) == null ? " and neither ETag nor Last-Modified" : ""));
       }
-      byte[] tail = new byte[(int) length];
-      readFully(name, in, ByteBuffer.wrap(tail));
-      return new S3Source(store, bucket, key, response, tail);
+      tail = new byte[(int) length];
+    } catch (LazyArrowException e) {
+      in.abort();
+      throw e;
+    }
+    readBody(store, name, in, ByteBuffer.wrap(tail));
+    return new S3Source(store, bucket, key, response, tail);
+  }
+
+  /**
+   * Sends {@code request} for object {@code name} and returns its answer's body.
+   *
+   * @throws LazyArrowException naming the object if the server refused it or gave no answer
+   */
+  private static ResponseInputStream<GetObjectResponse> send(
+      S3Store store, Path name, GetObjectRequest request, String version) {
+    try {
+      return store.client().getObject(request);
     } catch (S3Exception e) {
-      throw fault(name, e, null);
-    } catch (SdkException | IOException e) {
-      throw new LazyArrowException(name, "cannot read object: " + e.getMessage(), e);
+      throw fault(name, e, version);
+    } catch (SdkException e) {
+      throw store.faults().request(name, e);
+    }
+  }
+
+  /**
+   * Reads the body of an answer into {@code target}, which it fills, and closes it; on a failure
+   * the connection is dropped, not drained.
+   *
+   * @throws LazyArrowException naming the object if the body breaks off or ends early
+   */
+  static void readBody(
+      S3Store store, Path name, ResponseInputStream<?> in, ByteBuffer target) {
+    ByteBuffer heap = target.hasArray() ? target : ByteBuffer.allocate(target.remaining());
+    while (heap.hasRemaining()) {
+      int n = readSome(store, name, in, heap.array(), heap.arrayOffset() + heap.position(),
+          heap.remaining());
+      heap.position(heap.position() + n);
+    }
+    if (heap != target) {
+      target.put(heap.flip());
+    }
+    close(store, name, in);
+  }
+
+  /**
+   * Reads at least one byte of an answer's body into {@code bytes}, returning how many.
+   *
+   * @throws LazyArrowException naming the object, the connection dropped, if it breaks off or ends
+   */
+  private static int readSome(
+      S3Store store, Path name, ResponseInputStream<?> in, byte[] bytes, int from, int length) {
+    int n;
+    try {
+      n = in.read(bytes, from, length);
+    } catch (IOException | SdkException e) {
+      in.abort();
+      throw store.faults().body(name, e);
+    }
+    if (n < 0) {
+      in.abort();
+      throw new LazyArrowException(
+          name, "the answer from " + store.faults().endpoint() + " ended " + length + " bytes early");
+    }
+    return n;
+  }
+
+  private static void close(S3Store store, Path name, ResponseInputStream<?> in) {
+    try {
+      in.close();
+    } catch (IOException | SdkException e) {
+      throw store.faults().body(name, e);
     }
   }
 
@@ -173,9 +239,7 @@ final class S3Source implements ByteSource {
       target.put(tail, (int) (position - tailStart), length);
       return;
     }
-    try (InputStream in = get(position, length)) {
-      readFully(name, in, target);
-    }
+    readBody(store, name, get(position, length), target);
   }
 
   @Override
@@ -184,22 +248,20 @@ final class S3Source implements ByteSource {
       throw new IndexOutOfBoundsException(
           "copy of " + length + " bytes into a buffer of " + target.capacity());
     }
-    try (InputStream in = get(position, length)) {
-      byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(length, 1))];
-      for (long done = 0; done < length; ) {
-        int n = in.read(chunk, 0, (int) Math.min(chunk.length, length - done));
-        if (n < 0) {
-          throw new IOException("the object ended " + (length - done) + " bytes early");
-        }
-        target.setBytes(target.writerIndex(), chunk, 0, n);
-        target.writerIndex(target.writerIndex() + n);
-        done += n;
-      }
+    ResponseInputStream<GetObjectResponse> in = get(position, length);
+    byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(length, 1))];
+    for (long done = 0; done < length; ) {
+      int n = readSome(store, name, in, chunk, 0, (int) Math.min(chunk.length, length - done));
+      target.setBytes(target.writerIndex(), chunk, 0, n);
+      target.writerIndex(target.writerIndex() + n);
+      done += n;
     }
+    close(store, name, in);
   }
 
   /** Starts a GET of {@code length} bytes at {@code position}, of the object as it was opened. */
-  private InputStream get(long position, long length) throws IOException {
+  private ResponseInputStream<GetObjectResponse> get(long position, long length)
+      throws IOException {
     if (position < 0 || length < 0 || position + length > size) {
       throw new IOException(
           "bytes " + position + ".." + (position + length) + " lie past the end of the object");
@@ -211,42 +273,22 @@ final class S3Source implements ByteSource {
             .ifMatch(etag)
             .range("bytes=" + position + "-" + (position + length - 1))
             .build();
-    ResponseInputStream<GetObjectResponse> in;
-    try {
-      in = store.client().getObject(request);
-    } catch (S3Exception e) {
-      throw fault(name, e, version);
-    } catch (SdkException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+    ResponseInputStream<GetObjectResponse> in = send(store, name, request, version);
     GetObjectResponse response = in.response();
-    if (!version.equals(version(response)) || totalSize(name, response) != size) {
+    try {
+      if (!version.equals(version(response)) || totalSize(name, response) != size) {
+        throw changed(name, version, version(response) + ", " + totalSize(name, response));
+      }
+      if (response.contentLength() == null || response.contentLength() != length) {
+        throw new LazyArrowException(
+            name,
+            "asked for " + length + " bytes at " + position + ", got " + response.contentLength());
+      }
+    } catch (LazyArrowException e) {
       in.abort();
-      throw changed(name, version, version(response) + ", " + totalSize(name, response));
-    }
-    if (response.contentLength() == null || response.contentLength() != length) {
-      in.abort();
-      throw new LazyArrowException(
-          name,
-          "asked for " + length + " bytes at " + position + ", got " + response.contentLength());
+      throw e;
     }
     return in;
-  }
-
-  private static void readFully(Path name, InputStream in, ByteBuffer target) throws IOException {
-    if (!target.hasArray()) {
-      ByteBuffer heap = ByteBuffer.allocate(target.remaining());
-      readFully(name, in, heap);
-      target.put(heap.flip());
-      return;
-    }
-    while (target.hasRemaining()) {
-      int n = in.read(target.array(), target.arrayOffset() + target.position(), target.remaining());
-      if (n < 0) {
-        throw new IOException(name + " ended " + target.remaining() + " bytes early");
-      }
-      target.position(target.position() + n);
-    }
   }
 
   @Override

@@ -3,22 +3,15 @@ package dev.lazyarrow.s3;
 import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.spi.ByteSource;
 import dev.lazyarrow.spi.ObjectStore;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
-import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -35,7 +28,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * and {@code aws.endpointUrl}), selects path-style addressing, as S3-compatible servers expect, and
  * region {@code us-east-1} if no region is configured. Failed requests are retried by the SDK's
  * standard strategy (backoff with jitter on 5xx answers, throttling and broken connections), {@link
- * Builder#maxAttempts} times in all.
+ * Builder#maxAttempts} times in all, each held to timeouts ({@link #DEFAULT_CALL_TIMEOUT} for a
+ * request with its retries), so that a server that is down or stalls fails a read in bounded time
+ * with one error naming the object and the endpoint.
  *
  * <p>Thread-safe; one store serves any number of datasets and threads. Give it to {@code
  * LazyDataset.newBuilder().objectStore(store)}; without one, {@code LazyDataset.open(uri)} makes a
@@ -47,15 +42,34 @@ public final class S3Store implements ObjectStore {
    */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
-  /** Connections kept open: the range reads' threads and the fetches ahead, with room. */
-  static final int MAX_CONNECTIONS = 64;
+  /** The time a connection may take unless set: the SDK's own default. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * The time an answer may send nothing unless set: S3 sends its first byte in well under a
+   * second, and a stall mid-body ends in this much.
+   */
+  public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The time one attempt may wait for its answer's headers unless set. */
+  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(15);
+
+  /**
+   * The time a request may take with its retries unless set: a stalled server fails a read in
+   * under a minute (it took 5 attempts of 30 s before these were set).
+   */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(45);
 
   private final S3Client client;
   private final long partBytes;
+  private final Faults faults;
+  private final Timeouts timeouts;
 
-  private S3Store(S3Client client, long partBytes) {
+  private S3Store(S3Client client, long partBytes, Faults faults, Timeouts timeouts) {
     this.client = client;
     this.partBytes = partBytes;
+    this.faults = faults;
+    this.timeouts = timeouts;
   }
 
   /** Returns a store with the SDK's default settings and the environment's endpoint, if any. */
@@ -70,6 +84,16 @@ public final class S3Store implements ObjectStore {
 
   S3Client client() {
     return client;
+  }
+
+  /** Returns the errors of requests that got no usable answer. */
+  Faults faults() {
+    return faults;
+  }
+
+  /** Returns the timeouts requests are held to. */
+  Timeouts timeouts() {
+    return timeouts;
   }
 
   @Override
@@ -118,29 +142,25 @@ public final class S3Store implements ObjectStore {
   byte[] readAll(String bucket, String key, int maxBytes, String missing) {
     Path name = name(bucket, key);
     GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key).build();
-    try (ResponseInputStream<GetObjectResponse> in = client.getObject(request)) {
-      Long length = in.response().contentLength();
-      if (length == null || length > maxBytes) {
-        in.abort();
-        throw new LazyArrowException(
-            name, "object is " + length + " bytes; more than " + maxBytes + " is refused");
-      }
-      return readN(in, length.intValue(), name);
+    ResponseInputStream<GetObjectResponse> in;
+    try {
+      in = client.getObject(request);
     } catch (S3Exception e) {
       // No such key, or no such bucket.
       throw e.statusCode() == 404
           ? new LazyArrowException(name, missing)
           : S3Source.fault(name, e, null);
-    } catch (SdkException | IOException e) {
-      throw new LazyArrowException(name, "cannot read object: " + e.getMessage(), e);
+    } catch (SdkException e) {
+      throw faults.request(name, e);
     }
-  }
-
-  private static byte[] readN(InputStream in, int length, Path name) throws IOException {
-    byte[] bytes = in.readNBytes(length);
-    if (bytes.length != length) {
-      throw new IOException(name + " ended " + (length - bytes.length) + " bytes early");
+    Long length = in.response().contentLength();
+    if (length == null || length < 0 || length > maxBytes) {
+      in.abort();
+      throw new LazyArrowException(
+          name, "object is " + length + " bytes; more than " + maxBytes + " is refused");
     }
+    byte[] bytes = new byte[length.intValue()];
+    S3Source.readBody(this, name, in, ByteBuffer.wrap(bytes));
     return bytes;
   }
 
@@ -161,7 +181,7 @@ public final class S3Store implements ObjectStore {
    */
   @Override
   public void upload(Path dir, URI dataset, boolean overwrite) {
-    S3Upload.dataset(client, dir, S3Uri.parse(dataset), overwrite, partBytes);
+    S3Upload.dataset(this, dir, S3Uri.parse(dataset), overwrite, partBytes);
   }
 
   /** Closes the SDK client and its connections. */
@@ -179,6 +199,10 @@ public final class S3Store implements ObjectStore {
     private int maxAttempts = -1;
     private Consumer<S3ClientBuilder> customizer;
     private long partBytes = -1;
+    private Duration connectTimeout;
+    private Duration socketTimeout;
+    private Duration attemptTimeout;
+    private Duration callTimeout;
 
     private Builder() {}
 
@@ -276,74 +300,84 @@ public final class S3Store implements ObjectStore {
     }
 
     /**
-     * Builds the SDK client.
+     * Times out a connection that is not made within {@code timeout}: {@link
+     * #DEFAULT_CONNECT_TIMEOUT} unless set here or by the system property {@code
+     * lazyarrow.s3.connectTimeout} (seconds).
      *
-     * @throws LazyArrowException if no region is configured and no endpoint is set
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalStateException if it was already set
      */
-    public S3Store build() {
-      URI target = endpoint != null ? endpoint : environmentEndpoint();
-      int attempts = maxAttempts == -1 ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
-      RetryStrategy retries =
-          AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build();
-      S3ClientBuilder b =
-          S3Client.builder()
-              .httpClientBuilder(Apache5HttpClient.builder().maxConnections(MAX_CONNECTIONS))
-              .overrideConfiguration(o -> o.retryStrategy(retries))
-              // Whole-object checksums mean nothing to range reads, and some S3-compatible
-              // servers reject the trailing checksums the SDK now sends by default.
-              .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-              .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-              .forcePathStyle(pathStyle != null ? pathStyle : target != null);
-      if (target != null) {
-        b.endpointOverride(target);
-      }
-      if (region != null) {
-        b.region(Region.of(region));
-      } else if (target != null && !hasDefaultRegion()) {
-        b.region(Region.US_EAST_1);
-      }
-      if (credentials != null) {
-        b.credentialsProvider(credentials);
-      }
-      if (customizer != null) {
-        customizer.accept(b);
-      }
-      try {
-        return new S3Store(b.build(), partBytes == -1 ? S3Upload.PART_BYTES : partBytes);
-      } catch (SdkException e) {
-        throw new LazyArrowException(
-            null,
-            "cannot set up the S3 client: "
-                + e.getMessage()
-                + " (set AWS_REGION, or the region in ~/.aws/config)",
-            e);
-      }
+    public Builder connectTimeout(Duration timeout) {
+      requireUnset(connectTimeout, "connect timeout");
+      connectTimeout = Timeouts.requirePositive(timeout, "connect");
+      return this;
     }
 
     /**
-     * Returns the endpoint the SDK's settings name, S3's own first: the system properties {@code
-     * aws.endpointUrlS3} and {@code aws.endpointUrl}, then the environment variables {@code
-     * AWS_ENDPOINT_URL_S3} and {@code AWS_ENDPOINT_URL}; null if none.
+     * Times out an answer that sends nothing for {@code timeout}, before its headers or within its
+     * body: {@link #DEFAULT_SOCKET_TIMEOUT} unless set here or by {@code
+     * lazyarrow.s3.socketTimeout}.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalStateException if it was already set
      */
-    private static URI environmentEndpoint() {
-      String[][] settings = {
-        {"aws.endpointUrlS3", "AWS_ENDPOINT_URL_S3"}, {"aws.endpointUrl", "AWS_ENDPOINT_URL"}
-      };
-      for (String[] setting : settings) {
-        String value = System.getProperty(setting[0], System.getenv(setting[1]));
-        if (value != null && !value.isBlank()) {
-          return URI.create(value.trim());
-        }
-      }
-      return null;
+    public Builder socketTimeout(Duration timeout) {
+      requireUnset(socketTimeout, "socket timeout");
+      socketTimeout = Timeouts.requirePositive(timeout, "socket");
+      return this;
     }
 
-    private static boolean hasDefaultRegion() {
-      try {
-        return new DefaultAwsRegionProviderChain().getRegion() != null;
-      } catch (SdkException e) {
-        return false;
-      }
+    /**
+     * Retries an attempt whose answer's headers have not come within {@code timeout} (an upload's
+     * grows by a second per MiB sent): {@link #DEFAULT_ATTEMPT_TIMEOUT} unless set here or by
+     * {@code lazyarrow.s3.attemptTimeout}.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder attemptTimeout(Duration timeout) {
+      requireUnset(attemptTimeout, "attempt timeout");
+      attemptTimeout = Timeouts.requirePositive(timeout, "attempt");
+      return this;
+    }
+
+    /**
+     * Fails a request whose attempts and the waits between them take more than {@code timeout} (an
+     * upload's grows by a second per MiB sent and attempt): {@link #DEFAULT_CALL_TIMEOUT} unless set
+     * here or by {@code lazyarrow.s3.callTimeout}.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder callTimeout(Duration timeout) {
+      requireUnset(callTimeout, "call timeout");
+      callTimeout = Timeouts.requirePositive(timeout, "call");
+      return this;
+    }
+
+    /**
+     * Builds the SDK client.
+     *
+     * @throws IllegalArgumentException if a {@code lazyarrow.s3.*Timeout} system property is not a
+     *     positive number of seconds
+     * @throws LazyArrowException if no region is configured and no endpoint is set
+     */
+    public S3Store build() {
+      Timeouts timeouts =
+          new Timeouts(
+              Timeouts.resolve(connectTimeout, Timeouts.CONNECT_PROPERTY, DEFAULT_CONNECT_TIMEOUT),
+              Timeouts.resolve(socketTimeout, Timeouts.SOCKET_PROPERTY, DEFAULT_SOCKET_TIMEOUT),
+              Timeouts.resolve(attemptTimeout, Timeouts.ATTEMPT_PROPERTY, DEFAULT_ATTEMPT_TIMEOUT),
+              Timeouts.resolve(callTimeout, Timeouts.CALL_PROPERTY, DEFAULT_CALL_TIMEOUT),
+              maxAttempts == -1 ? DEFAULT_MAX_ATTEMPTS : maxAttempts);
+      S3Client client =
+          new ClientSettings(endpoint, region, credentials, pathStyle, timeouts, customizer)
+              .client();
+      return new S3Store(
+          client,
+          partBytes == -1 ? S3Upload.PART_BYTES : partBytes,
+          new Faults(ClientSettings.endpoint(client), timeouts),
+          timeouts);
     }
 
     private static void requireUnset(Object value, String what) {

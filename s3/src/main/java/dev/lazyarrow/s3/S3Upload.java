@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Uploads of a dataset's files: a file of more than {@link #PART_BYTES} as a multipart upload of
@@ -33,23 +34,31 @@ final class S3Upload {
    *
    * @throws LazyArrowException naming the object if the upload fails (after the SDK's retries)
    */
-  static void file(S3Client client, Path file, String bucket, String key, long partBytes) {
+  static void file(S3Store store, Path file, String bucket, String key, long partBytes) {
     Path name = S3Store.name(bucket, key);
+    S3Client client = store.client();
     try {
       long size = Files.size(file);
       if (size <= partBytes) {
-        client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
+        client.putObject(
+            b -> b.bucket(bucket).key(key).overrideConfiguration(store.timeouts().upload(size)),
+            RequestBody.fromFile(file));
       } else {
-        multipart(client, file, bucket, key, size, partBytes);
+        multipart(store, file, bucket, key, size, partBytes);
       }
-    } catch (SdkException | IOException e) {
+    } catch (S3Exception e) {
+      throw S3Source.fault(name, e, null);
+    } catch (SdkException e) {
+      throw store.faults().request(name, e);
+    } catch (IOException e) {
       throw new LazyArrowException(name, "cannot upload " + file + ": " + e.getMessage(), e);
     }
   }
 
   private static void multipart(
-      S3Client client, Path file, String bucket, String key, long size, long partBytes)
+      S3Store store, Path file, String bucket, String key, long size, long partBytes)
       throws IOException {
+    S3Client client = store.client();
     String upload = client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       List<CompletedPart> parts = new ArrayList<>();
@@ -63,7 +72,13 @@ final class S3Upload {
         String etag =
             client
                 .uploadPart(
-                    b -> b.bucket(bucket).key(key).uploadId(upload).partNumber(number), body)
+                    b ->
+                        b.bucket(bucket)
+                            .key(key)
+                            .uploadId(upload)
+                            .partNumber(number)
+                            .overrideConfiguration(store.timeouts().upload(length)),
+                    body)
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
       }
@@ -80,37 +95,45 @@ final class S3Upload {
   }
 
   /** Uploads the dataset in {@code dir} to {@code uri}; see {@link S3Store#upload}. */
-  static void dataset(S3Client client, Path dir, S3Uri uri, boolean overwrite, long partBytes) {
+  static void dataset(S3Store store, Path dir, S3Uri uri, boolean overwrite, long partBytes) {
     String manifestKey = uri.key(Manifest.FILE_NAME);
-    if (S3Upload.exists(client, uri.bucket(), manifestKey)) {
+    if (S3Upload.exists(store, uri.bucket(), manifestKey)) {
       if (!overwrite) {
         throw new IllegalArgumentException(
             uri + " already holds a dataset (" + Manifest.FILE_NAME + "); --overwrite replaces it");
       }
-      client.deleteObject(b -> b.bucket(uri.bucket()).key(manifestKey));
+      try {
+        store.client().deleteObject(b -> b.bucket(uri.bucket()).key(manifestKey));
+      } catch (S3Exception e) {
+        throw S3Source.fault(S3Store.name(uri.bucket(), manifestKey), e, null);
+      } catch (SdkException e) {
+        throw store.faults().request(S3Store.name(uri.bucket(), manifestKey), e);
+      }
     }
     Manifest manifest = Manifest.read(dir);
     for (Manifest.SplitEntry split : manifest.splits()) {
       for (Manifest.Shard shard : split.shards()) {
         Path file = Manifest.resolveInside(dir, shard.path(), dir.resolve(Manifest.FILE_NAME));
-        S3Upload.file(client, file, uri.bucket(), uri.key(shard.path()), partBytes);
+        S3Upload.file(store, file, uri.bucket(), uri.key(shard.path()), partBytes);
       }
     }
-    S3Upload.file(client, dir.resolve(Manifest.FILE_NAME), uri.bucket(), manifestKey, partBytes);
+    S3Upload.file(store, dir.resolve(Manifest.FILE_NAME), uri.bucket(), manifestKey, partBytes);
   }
 
   /** Returns whether object {@code key} of {@code bucket} exists. */
-  static boolean exists(S3Client client, String bucket, String key) {
+  static boolean exists(S3Store store, String bucket, String key) {
     try {
-      client.headObject(b -> b.bucket(bucket).key(key));
+      store.client().headObject(b -> b.bucket(bucket).key(key));
       return true;
     } catch (NoSuchKeyException e) {
       return false;
-    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+    } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         return false;
       }
       throw S3Source.fault(S3Store.name(bucket, key), e, null);
+    } catch (SdkException e) {
+      throw store.faults().request(S3Store.name(bucket, key), e);
     }
   }
 }

@@ -15,7 +15,6 @@ import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.message.MessageChannelReader;
 import org.apache.arrow.vector.ipc.message.MessageResult;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -75,8 +74,10 @@ public final class SourceMessages extends MessageChannelReader {
     try {
       Message message = Message.getRootAsMessage(read(at + prefix, length));
       body = message.bodyLength();
-      if (message.headerType() == MessageHeader.Schema && columnNodes == null) {
-        columnNodes = columnNodes(MessageSerializer.deserializeSchema(message));
+      if (message.headerType() == MessageHeader.Schema) {
+        // Every schema message is checked before Arrow's recursive conversion touches it.
+        Schema schema = StreamWalk.schema(file, message);
+        columnNodes = columnNodes == null ? columnNodes(schema) : columnNodes;
       } else if (message.headerType() == MessageHeader.RecordBatch && columnNodes != null) {
         checkBatch(file, at, (RecordBatch) message.header(new RecordBatch()), columnNodes);
       }

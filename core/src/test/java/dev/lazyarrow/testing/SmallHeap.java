@@ -1,0 +1,97 @@
+package dev.lazyarrow.testing;
+
+import dev.lazyarrow.convert.Converter;
+import dev.lazyarrow.format.LazyArrowException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a conversion in a child JVM of {@value #HEAP} heap, as {@code java -Xmx256m -jar
+ * lazyarrow-cli.jar convert SOURCE OUT} does, so that a test sees an {@link OutOfMemoryError} as
+ * the user would instead of taking down the test JVM.
+ */
+public final class SmallHeap {
+  /** The child's heap: the size the hostile inputs of issue 23 were run at. */
+  public static final String HEAP = "256m";
+
+  /** Exit status of a child whose conversion threw anything but a {@link LazyArrowException}. */
+  private static final int OTHER = 3;
+
+  private SmallHeap() {}
+
+  /**
+   * What the child did: its exit status (0 converted, 1 refused with a {@link LazyArrowException},
+   * 3 anything else) and its output, the exception's message or class and message.
+   */
+  public record Outcome(int status, String output) {
+    /** Drops the JVM's own warnings (JDK 24+ warns of sun.misc.Unsafe): the output is the child's. */
+    public Outcome {
+      output = output.lines().filter(l -> !l.startsWith("WARNING: ")).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+  }
+
+  /**
+   * Converts {@code source} into {@code out} with default options in a child JVM of {@value
+   * #HEAP}; the child has the test's class path and 60 seconds.
+   */
+  public static Outcome convert(Path source, Path out) throws IOException, InterruptedException {
+    Path log = Files.createTempFile("lazyarrow-small-heap", ".log");
+    try {
+      Process child =
+          new ProcessBuilder(
+                  List.of(
+                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                      "-Xmx" + HEAP,
+                      "-cp",
+                      System.getProperty("java.class.path"),
+                      SmallHeap.class.getName(),
+                      source.toString(),
+                      out.toString()))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      if (!child.waitFor(60, TimeUnit.SECONDS)) {
+        child.destroyForcibly().waitFor();
+        throw new AssertionError("the conversion of " + source + " ran over 60 seconds");
+      }
+      return new Outcome(child.exitValue(), Files.readString(log, StandardCharsets.UTF_8).strip());
+    } finally {
+      Files.delete(log);
+    }
+  }
+
+  /**
+   * Converts {@code source} as {@link #convert} does and checks that the child refused it: exit 1,
+   * one message naming {@code source} and holding {@code expected}, and no {@code out}.
+   */
+  public static void assertRefused(Path source, Path out, String expected)
+      throws IOException, InterruptedException {
+    Outcome outcome = convert(source, out);
+    if (outcome.status() != 1
+        || !outcome.output().startsWith(source.toString())
+        || !outcome.output().contains(expected)
+        || Files.exists(out)) {
+      throw new AssertionError(
+          "expected exit 1 with '" + expected + "' naming " + source + " and no " + out
+              + "; got exit " + outcome.status() + ": " + outcome.output());
+    }
+  }
+
+  /** The child: converts {@code args[0]} into {@code args[1]}. */
+  public static void main(String[] args) {
+    try {
+      Converter.newBuilder().build().convert(Path.of(args[0]), Path.of(args[1]));
+    } catch (LazyArrowException e) {
+      System.out.println(e.getMessage());
+      System.exit(1);
+    } catch (Throwable t) {
+      System.out.println(t);
+      System.exit(OTHER);
+    }
+    System.exit(0);
+  }
+}
