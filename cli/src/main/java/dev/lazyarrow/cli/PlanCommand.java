@@ -1,6 +1,8 @@
 package dev.lazyarrow.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +21,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,7 +50,17 @@ import picocli.CommandLine.Spec;
       "      --length-column input_ids"
     })
 final class PlanCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Reads a state file's JSON values: a key given twice is an error, not the last one winning,
+   * and fractions keep their text, so that the state's own reader sees the numbers as written.
+   */
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  /** The last epoch --epoch may name: the loader counts the one after it in an int. */
+  private static final int MAX_EPOCH = Integer.MAX_VALUE - 1;
 
   /** The most bytes a state file may hold; a state is a few hundred. */
   static final int MAX_STATE_BYTES = 1 << 20;
@@ -124,7 +137,7 @@ final class PlanCommand implements Callable<Integer> {
     try (LazyDataset ds = input.dataset.open(LazyDataset.newBuilder())) {
       Split s = input.choose(ds);
       PrintWriter out = spec.commandLine().getOut();
-      try (Loader loader = builder(s).build()) {
+      try (Loader loader = build(builder(s))) {
         Iterator<TrainingBatch> batches = loader.plan();
         long printed = 0;
         StringBuilder line = new StringBuilder();
@@ -148,7 +161,29 @@ final class PlanCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Returns the loader: with --resume, what the loader refuses in the state (a step beyond its
+   * epoch, another mixture) is an error in the state file, named.
+   */
+  private Loader build(LoaderBuilder builder) {
+    if (resume == null) {
+      return builder.build();
+    }
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new LazyArrowException(resume, e.getMessage());
+    }
+  }
+
   private LoaderBuilder builder(Split s) throws IOException {
+    if (epoch < 0 || epoch > MAX_EPOCH) {
+      throw new IllegalArgumentException(
+          "--epoch must be in [0, " + MAX_EPOCH + "], found " + epoch);
+    }
+    if (stopAfter != null && stopAfter < 0) {
+      throw new IllegalArgumentException("--stop-after must not be negative, found " + stopAfter);
+    }
     LoaderBuilder builder = Loader.newBuilder(s);
     boolean sharded =
         spec.commandLine().getParseResult().hasMatchedOption("--rank")
@@ -160,7 +195,12 @@ final class PlanCommand implements Callable<Integer> {
               "--resume takes " + option + " from the state; only --rank and --world may change");
         }
       }
-      builder.resume(readState(resume));
+      LoaderState state = readState(resume);
+      try {
+        builder.resume(state);
+      } catch (IllegalArgumentException e) {
+        throw new LazyArrowException(resume, e.getMessage());
+      }
       return sharded ? builder.shard(rank, world) : builder;
     }
     switch (order) {
@@ -210,16 +250,36 @@ final class PlanCommand implements Callable<Integer> {
         last = values.nextValue();
       }
     } catch (JsonProcessingException e) {
-      throw new LazyArrowException(file, "not a loader state: " + e.getOriginalMessage());
+      throw new LazyArrowException(
+          file,
+          "not a loader state: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null
+                  ? ""
+                  : " at line " + e.getLocation().getLineNr() + " column "
+                      + e.getLocation().getColumnNr()));
     }
     if (last == null || !last.isObject()) {
       throw new LazyArrowException(file, "not a loader state: it holds no JSON object");
     }
-    JsonNode state = last.has("state") ? last.get("state") : last;
+    JsonNode state = last;
+    if (last.has("state")) {
+      if (last.size() != 1) {
+        throw new LazyArrowException(
+            file, "not a loader state: {\"state\": ...} holds nothing else, found " + names(last));
+      }
+      state = last.get("state");
+    }
     try {
       return LoaderState.fromJson(state.toString());
     } catch (IllegalArgumentException e) {
       throw new LazyArrowException(file, e.getMessage());
     }
+  }
+
+  private static List<String> names(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 }

@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a conversion in a child JVM of {@value #HEAP} heap, as {@code java -Xmx256m -jar
- * lazyarrow-cli.jar convert SOURCE OUT} does, so that a test sees an {@link OutOfMemoryError} as
- * the user would instead of taking down the test JVM.
+ * Runs a conversion, or any main class, in a child JVM of {@value #HEAP} heap, as {@code java
+ * -Xmx256m -jar lazyarrow-cli.jar convert SOURCE OUT} does, so that a test sees an {@link
+ * OutOfMemoryError} as the user would instead of taking down the test JVM.
  */
 public final class SmallHeap {
   /** The child's heap: the size the hostile inputs of issue 23 were run at. */
@@ -24,8 +25,9 @@ public final class SmallHeap {
   private SmallHeap() {}
 
   /**
-   * What the child did: its exit status (0 converted, 1 refused with a {@link LazyArrowException},
-   * 3 anything else) and its output, the exception's message or class and message.
+   * What the child did: its exit status and its output. For {@link #convert}: 0 converted, 1
+   * refused with a {@link LazyArrowException}, 3 anything else, and the exception's message or
+   * class and message.
    */
   public record Outcome(int status, String output) {
     /** Drops the JVM's own warnings (JDK 24+ warns of sun.misc.Unsafe): the output is the child's. */
@@ -39,24 +41,35 @@ public final class SmallHeap {
    * #HEAP}; the child has the test's class path and 60 seconds.
    */
   public static Outcome convert(Path source, Path out) throws IOException, InterruptedException {
+    return run(SmallHeap.class.getName(), source.toString(), out.toString());
+  }
+
+  /**
+   * Runs the {@code main} of class {@code mainClass} with {@code args} in a child JVM of {@value
+   * #HEAP}, with the test's class path and 60 seconds; the outcome's output is the child's standard
+   * output and error together.
+   */
+  public static Outcome run(String mainClass, String... args)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile("lazyarrow-small-heap", ".log");
     try {
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx" + HEAP,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  mainClass));
+      command.addAll(List.of(args));
       Process child =
-          new ProcessBuilder(
-                  List.of(
-                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                      "-Xmx" + HEAP,
-                      "-cp",
-                      System.getProperty("java.class.path"),
-                      SmallHeap.class.getName(),
-                      source.toString(),
-                      out.toString()))
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
       if (!child.waitFor(60, TimeUnit.SECONDS)) {
         child.destroyForcibly().waitFor();
-        throw new AssertionError("the conversion of " + source + " ran over 60 seconds");
+        throw new AssertionError(mainClass + " " + List.of(args) + " ran over 60 seconds");
       }
       return new Outcome(child.exitValue(), Files.readString(log, StandardCharsets.UTF_8).strip());
     } finally {
