@@ -259,8 +259,12 @@ final class PlanCommand implements Callable<Integer> {
                   : " at line " + e.getLocation().getLineNr() + " column "
                       + e.getLocation().getColumnNr()));
     }
-    if (last == null || !last.isObject()) {
-      throw new LazyArrowException(file, "not a loader state: it holds no JSON object");
+    if (last == null) {
+      throw new LazyArrowException(file, "not a loader state: it holds no JSON value");
+    }
+    if (!last.isObject()) {
+      throw new LazyArrowException(
+          file, "not a loader state: its last JSON value is not an object but " + last.getNodeType());
     }
     JsonNode state = last;
     if (last.has("state")) {
