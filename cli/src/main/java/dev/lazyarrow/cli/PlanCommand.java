@@ -19,7 +19,6 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -51,8 +50,8 @@ import picocli.CommandLine.Spec;
     })
 final class PlanCommand implements Callable<Integer> {
   /**
-   * Reads a state file's JSON values: a key given twice is an error, not the last one winning,
-   * and fractions keep their text, so that the state's own reader sees the numbers as written.
+   * Reads a state file's JSON values: a key given twice is an error, not the last one winning, and
+   * fractions keep their text, so that the state's own reader sees the numbers as written.
    */
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -256,7 +255,9 @@ final class PlanCommand implements Callable<Integer> {
               + e.getOriginalMessage()
               + (e.getLocation() == null
                   ? ""
-                  : " at line " + e.getLocation().getLineNr() + " column "
+                  : " at line "
+                      + e.getLocation().getLineNr()
+                      + " column "
                       + e.getLocation().getColumnNr()));
     }
     if (last == null) {
@@ -264,7 +265,8 @@ final class PlanCommand implements Callable<Integer> {
     }
     if (!last.isObject()) {
       throw new LazyArrowException(
-          file, "not a loader state: its last JSON value is not an object but " + last.getNodeType());
+          file,
+          "not a loader state: its last JSON value is not an object but " + last.getNodeType());
     }
     JsonNode state = last;
     if (last.has("state")) {

@@ -41,10 +41,13 @@ class PlanResumeTest {
 
   private static Run resume(Path file) {
     return assertTimeoutPreemptively(
-        Duration.ofSeconds(30), () -> run("plan", ds, "--split", "train", "--resume", file.toString()));
+        Duration.ofSeconds(30),
+        () -> run("plan", ds, "--split", "train", "--resume", file.toString()));
   }
 
-  /** Resumes from a file holding {@code text} and checks exit 1 naming it and saying {@code why}. */
+  /**
+   * Resumes from a file holding {@code text} and checks exit 1 naming it and saying {@code why}.
+   */
   private static void refused(String name, String text, String why) throws IOException {
     Path file = Files.writeString(tmp.resolve(name), text);
     Run bad = resume(file);
@@ -78,27 +81,68 @@ class PlanResumeTest {
         "extra.json",
         "{\"state\": " + state + ", \"note\": 1}",
         "{\"state\": ...} holds nothing else, found [state, note]");
-    refused("twice.json", "{\"state\": " + state + ", \"state\": " + state + "}", "Duplicate field 'state'");
+    refused(
+        "twice.json",
+        "{\"state\": " + state + ", \"state\": " + state + "}",
+        "Duplicate field 'state'");
   }
 
   @Test
   void plan_resumeFromStatesThatParseButAreBad_failsNamingTheFileAndTheField() throws IOException {
     refused("no-seed.json", state.replace("\"seed\":0,", ""), "field 'seed' is missing");
     refused("no-step.json", state.replace("\"step\":3,", ""), "field 'step' is missing");
-    refused("dup.json", state.replace("\"seed\":0,", "\"seed\":0,\"seed\":1,"), "Duplicate field 'seed'");
-    refused("unknown.json", state.replace("\"seed\":0,", "\"seed\":0,\"sed\":1,"), "unknown field 'sed'");
-    refused("string.json", state.replace("\"rows\":", "\"rows\":\"").replace(",\"seed\"", "\",\"seed\""),
+    refused(
+        "dup.json",
+        state.replace("\"seed\":0,", "\"seed\":0,\"seed\":1,"),
+        "Duplicate field 'seed'");
+    refused(
+        "unknown.json",
+        state.replace("\"seed\":0,", "\"seed\":0,\"sed\":1,"),
+        "unknown field 'sed'");
+    refused(
+        "string.json",
+        state.replace("\"rows\":", "\"rows\":\"").replace(",\"seed\"", "\",\"seed\""),
         "field 'rows' must be a JSON integer, found a string");
-    refused("fraction.json", state.replace("\"seed\":0,", "\"seed\":3.9,"), "field 'seed' must be a JSON integer, found a fraction");
-    refused("zero.json", state.replace("\"batchSize\":100,", "\"batchSize\":0,"), "batchSize must be positive");
-    refused("negative.json", state.replace("\"batchSize\":100,", "\"batchSize\":-1,"), "batchSize must be positive");
-    refused("window.json", state.replace("\"window\":0,", "\"window\":-3,"), "window must not be negative, found -3");
-    refused("nan.json", state.replace("\"pacingStart\":1.0", "\"pacingStart\":2"), "pacingStart must be in (0, 1], found 2.0");
-    refused("bucket.json", state.replace("\"bucketWindow\":0,", "\"bucketWindow\":8,"), "bucketWindow needs a token budget");
-    refused("step.json", state.replace("\"step\":3,", "\"step\":9223372036854775807,"), "step must be in [0, rows = ");
-    refused("beyond.json", state.replace("\"step\":3,", "\"step\":31,"), "the state's step must not exceed epoch 0's 30 global batches, found 31");
-    refused("rows.json", state.replace("\"rows\":", "\"rows\":1"), "the state was saved for a split of 1");
-    refused("last.json", state.replace("\"epoch\":0,", "\"epoch\":2147483647,"), "the state's epoch must be below 2147483647");
+    refused(
+        "fraction.json",
+        state.replace("\"seed\":0,", "\"seed\":3.9,"),
+        "field 'seed' must be a JSON integer, found a fraction");
+    refused(
+        "zero.json",
+        state.replace("\"batchSize\":100,", "\"batchSize\":0,"),
+        "batchSize must be positive");
+    refused(
+        "negative.json",
+        state.replace("\"batchSize\":100,", "\"batchSize\":-1,"),
+        "batchSize must be positive");
+    refused(
+        "window.json",
+        state.replace("\"window\":0,", "\"window\":-3,"),
+        "window must not be negative, found -3");
+    refused(
+        "nan.json",
+        state.replace("\"pacingStart\":1.0", "\"pacingStart\":2"),
+        "pacingStart must be in (0, 1], found 2.0");
+    refused(
+        "bucket.json",
+        state.replace("\"bucketWindow\":0,", "\"bucketWindow\":8,"),
+        "bucketWindow needs a token budget");
+    refused(
+        "step.json",
+        state.replace("\"step\":3,", "\"step\":9223372036854775807,"),
+        "step must be in [0, rows = ");
+    refused(
+        "beyond.json",
+        state.replace("\"step\":3,", "\"step\":31,"),
+        "the state's step must not exceed epoch 0's 30 global batches, found 31");
+    refused(
+        "rows.json",
+        state.replace("\"rows\":", "\"rows\":1"),
+        "the state was saved for a split of 1");
+    refused(
+        "last.json",
+        state.replace("\"epoch\":0,", "\"epoch\":2147483647,"),
+        "the state's epoch must be below 2147483647");
     refused("trailing.json", state + " 1", "its last JSON value is not an object but NUMBER");
     refused("garbage.json", state + " x", "Unrecognized token 'x'");
   }
@@ -107,14 +151,16 @@ class PlanResumeTest {
   void plan_epochOrStopAfterOutOfRange_isUsageErrorNamingTheRule() {
     Run last = run("plan", ds, "--split", "train", "--epoch", "2147483647");
     assertEquals(2, last.status());
-    assertEquals("lazyarrow: --epoch must be in [0, 2147483646], found 2147483647", last.err().strip());
+    assertEquals(
+        "lazyarrow: --epoch must be in [0, 2147483646], found 2147483647", last.err().strip());
     Run negative = run("plan", ds, "--split", "train", "--epoch", "-1");
     assertEquals(2, negative.status());
     assertEquals("lazyarrow: --epoch must be in [0, 2147483646], found -1", negative.err().strip());
     Run stop = run("plan", ds, "--split", "train", "--stop-after", "-1");
     assertEquals(2, stop.status());
     assertEquals("lazyarrow: --stop-after must not be negative, found -1", stop.err().strip());
-    Run lastEpoch = run("plan", ds, "--split", "train", "--epoch", "2147483646", "--batch-size", "1000");
+    Run lastEpoch =
+        run("plan", ds, "--split", "train", "--epoch", "2147483646", "--batch-size", "1000");
     assertEquals(0, lastEpoch.status(), lastEpoch.err());
   }
 
@@ -122,10 +168,13 @@ class PlanResumeTest {
   void plan_resumeWithBatchSizeOfIntMaxAtSmallHeap_runsOneBoundedBatch() throws Exception {
     Path file =
         Files.writeString(
-            tmp.resolve("huge.json"), state.replace("\"batchSize\":100,", "\"batchSize\":2147483647,")
+            tmp.resolve("huge.json"),
+            state
+                .replace("\"batchSize\":100,", "\"batchSize\":2147483647,")
                 .replace("\"step\":3,", "\"step\":0,"));
     SmallHeap.Outcome outcome =
-        SmallHeap.run(Main.class.getName(), "plan", ds, "--split", "train", "--resume", file.toString());
+        SmallHeap.run(
+            Main.class.getName(), "plan", ds, "--split", "train", "--resume", file.toString());
     assertFalse(outcome.output().contains("OutOfMemoryError"), outcome.output());
     assertEquals(0, outcome.status(), outcome.output());
     List<String> lines = outcome.output().lines().toList();

@@ -326,8 +326,7 @@ public final class LoaderBuilder {
     if (shard != null) {
       state = state.withShard(shard[0], shard[1]);
     }
-    SplitLoader loader =
-        new SplitLoader(sources, state, prefetch == null ? 0 : prefetch, workers);
+    SplitLoader loader = new SplitLoader(sources, state, prefetch == null ? 0 : prefetch, workers);
     if (resumed != null) {
       loader.requireStepInEpoch();
     }

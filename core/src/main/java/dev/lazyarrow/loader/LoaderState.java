@@ -84,13 +84,18 @@ public record LoaderState(
     long positions = mixture == null ? rows : mixture.positions();
     require(
         step >= 0 && step <= positions,
-        "step must be in [0, " + (mixture == null ? "rows" : "the mixture's positions") + " = "
-            + positions + "]",
+        "step must be in [0, "
+            + (mixture == null ? "rows" : "the mixture's positions")
+            + " = "
+            + positions
+            + "]",
         step);
     require(order != null && ORDERS.contains(order), "order must be one of " + ORDERS, order);
     require(
         order.equals("block") ? window >= 1 : window >= 0,
-        order.equals("block") ? "window must be positive with order block" : "window must not be negative",
+        order.equals("block")
+            ? "window must be positive with order block"
+            : "window must not be negative",
         window);
     if (worldSize < 1 || rank < 0 || rank >= worldSize) {
       throw new IllegalArgumentException(

@@ -119,7 +119,11 @@ final class StateReader {
       this.names = Arrays.stream(components).map(RecordComponent::getName).toList();
       if (!values.keySet().equals(Set.copyOf(names))) {
         throw new IllegalStateException(
-            type.getSimpleName() + "'s reader must read " + names + ", it reads " + values.keySet());
+            type.getSimpleName()
+                + "'s reader must read "
+                + names
+                + ", it reads "
+                + values.keySet());
       }
       this.values = values;
       try {
@@ -134,7 +138,8 @@ final class StateReader {
     @Override
     public Object read(JsonParser parser, String path) throws IOException {
       if (parser.currentToken() != JsonToken.START_OBJECT) {
-        throw bad("field '" + path + "' must be an object, found " + describe(parser.currentToken()));
+        throw bad(
+            "field '" + path + "' must be an object, found " + describe(parser.currentToken()));
       }
       String prefix = path.isEmpty() ? "" : path + ".";
       Map<String, Object> read = new HashMap<>();
@@ -230,12 +235,19 @@ final class StateReader {
       }
     }
     throw bad(
-        "field '" + path + "' must be one of " + List.of(Pacing.values()) + ", found '" + name + "'");
+        "field '"
+            + path
+            + "' must be one of "
+            + List.of(Pacing.values())
+            + ", found '"
+            + name
+            + "'");
   }
 
   private static void require(JsonParser parser, JsonToken type, String path, String what) {
     if (parser.currentToken() != type) {
-      throw bad("field '" + path + "' must be " + what + ", found " + describe(parser.currentToken()));
+      throw bad(
+          "field '" + path + "' must be " + what + ", found " + describe(parser.currentToken()));
     }
   }
 

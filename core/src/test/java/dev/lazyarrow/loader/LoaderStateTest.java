@@ -41,7 +41,10 @@ class LoaderStateTest {
   @BeforeAll
   static void open() throws IOException {
     Path out = tmp.resolve("single");
-    Converter.newBuilder().batchBytes(8 << 10).build().convert(Fixtures.path("hf/save_single"), out);
+    Converter.newBuilder()
+        .batchBytes(8 << 10)
+        .build()
+        .convert(Fixtures.path("hf/save_single"), out);
     dataset = LazyDataset.open(out);
     twin = LazyDataset.open(out);
     split = dataset.split("train");
@@ -68,7 +71,8 @@ class LoaderStateTest {
 
   /** A state saved mid-epoch by a loader of {@code config}, over the split or the mixture. */
   private static LoaderState saved(Function<LoaderBuilder, LoaderBuilder> config, boolean mixed) {
-    Loader loader = config.apply(mixed ? Loader.newBuilder(mixture()) : Loader.newBuilder(split)).build();
+    Loader loader =
+        config.apply(mixed ? Loader.newBuilder(mixture()) : Loader.newBuilder(split)).build();
     loader.plan().next();
     return loader.state();
   }
@@ -101,21 +105,21 @@ class LoaderStateTest {
     states.add(saved(b -> b.shuffle(1).tokenBudget(800, "input_ids").bucketByLength(100), false));
     states.add(saved(b -> b.curriculum("input_ids", 2).pacing(Pacing.LINEAR, 0.5), false));
     states.add(
-        saved(b -> b.batchSize(4), true)
-            .withShard(0, 1)
-            .at(0, 0)); // a state at an epoch's start
+        saved(b -> b.batchSize(4), true).withShard(0, 1).at(0, 0)); // a state at an epoch's start
     for (LoaderState state : states) {
       LoaderState read = LoaderState.fromJson(state.toJson());
       assertEquals(state, read);
       assertEquals(state.toJson(), read.toJson());
     }
-    assertTrue(states.get(3).mixture() != null && states.get(3).step() > 0, states.get(3).toString());
+    assertTrue(
+        states.get(3).mixture() != null && states.get(3).step() > 0, states.get(3).toString());
   }
 
   @Test
   void fromJson_anyWhitespace_isAccepted() throws IOException {
     LoaderState state = saved(b -> b.batchSize(3), true);
-    String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(state.toJson()));
+    String pretty =
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(state.toJson()));
     assertTrue(pretty.contains("\n"), pretty);
     assertEquals(state, LoaderState.fromJson("\t\r\n " + pretty + "\n\n"));
   }
@@ -133,7 +137,8 @@ class LoaderStateTest {
   void fromJson_fieldGivenTwice_isRefusedNamingIt() {
     String json = plain.toJson();
     assertMessage(
-        "field 'seed' is given twice", message(json.replace("\"seed\":7", "\"seed\":7,\"seed\":8")));
+        "field 'seed' is given twice",
+        message(json.replace("\"seed\":7", "\"seed\":7,\"seed\":8")));
   }
 
   @Test
@@ -149,27 +154,48 @@ class LoaderStateTest {
           "field 'mixture.sources[0]." + component.getName() + "' is missing",
           changed(
               mixed,
-              n -> ((ObjectNode) n.get("mixture").get("sources").get(0)).remove(component.getName())));
+              n ->
+                  ((ObjectNode) n.get("mixture").get("sources").get(0))
+                      .remove(component.getName())));
     }
   }
 
   @Test
   void fromJson_wrongTypes_areRefusedNamingTheField() {
-    assertMessage("field 'rows' must be a JSON integer, found a string", changed(plain, n -> n.put("rows", "3000")));
-    assertMessage("field 'seed' must be a JSON integer, found a fraction", changed(plain, n -> n.put("seed", 3.9)));
-    assertMessage("field 'rows' must be a JSON integer, found a fraction", changed(plain, n -> n.put("rows", 3000.0)));
-    assertMessage("field 'dropLast' must be true or false, found an integer", changed(plain, n -> n.put("dropLast", 1)));
-    assertMessage("field 'order' must be a JSON string, found null", changed(plain, n -> n.putNull("order")));
-    assertMessage("field 'batchSize' must be a JSON integer, found null", changed(plain, n -> n.putNull("batchSize")));
-    assertMessage("field 'lengthColumn' must be a JSON string, found an array", changed(plain, n -> n.putArray("lengthColumn")));
-    assertMessage("field 'pacing' must be one of [NONE", changed(plain, n -> n.put("pacing", "FAST")));
-    assertMessage("field 'pacingStart' must be a JSON number, found a string", changed(plain, n -> n.put("pacingStart", "1")));
-    assertMessage("field 'mixture' must be an object, found an array", changed(plain, n -> n.putArray("mixture")));
+    assertMessage(
+        "field 'rows' must be a JSON integer, found a string",
+        changed(plain, n -> n.put("rows", "3000")));
+    assertMessage(
+        "field 'seed' must be a JSON integer, found a fraction",
+        changed(plain, n -> n.put("seed", 3.9)));
+    assertMessage(
+        "field 'rows' must be a JSON integer, found a fraction",
+        changed(plain, n -> n.put("rows", 3000.0)));
+    assertMessage(
+        "field 'dropLast' must be true or false, found an integer",
+        changed(plain, n -> n.put("dropLast", 1)));
+    assertMessage(
+        "field 'order' must be a JSON string, found null", changed(plain, n -> n.putNull("order")));
+    assertMessage(
+        "field 'batchSize' must be a JSON integer, found null",
+        changed(plain, n -> n.putNull("batchSize")));
+    assertMessage(
+        "field 'lengthColumn' must be a JSON string, found an array",
+        changed(plain, n -> n.putArray("lengthColumn")));
+    assertMessage(
+        "field 'pacing' must be one of [NONE", changed(plain, n -> n.put("pacing", "FAST")));
+    assertMessage(
+        "field 'pacingStart' must be a JSON number, found a string",
+        changed(plain, n -> n.put("pacingStart", "1")));
+    assertMessage(
+        "field 'mixture' must be an object, found an array",
+        changed(plain, n -> n.putArray("mixture")));
     assertMessage(
         "field 'epoch' must be in [-2147483648, 2147483647], found 2147483648",
         changed(plain, n -> n.put("epoch", 2147483648L)));
     assertMessage(
-        "field 'seed' must be in [-9223372036854775808, 9223372036854775807], found 18446744073709551616",
+        "field 'seed' must be in [-9223372036854775808, 9223372036854775807], found"
+            + " 18446744073709551616",
         message(plain.toJson().replace("\"seed\":7", "\"seed\":18446744073709551616")));
     LoaderState mixed = saved(b -> b.batchSize(3), true);
     assertMessage(
@@ -177,32 +203,57 @@ class LoaderStateTest {
         changed(mixed, n -> ((ObjectNode) n.get("mixture")).putObject("sources")));
     assertMessage(
         "field 'mixture.sources[0].weight' must be a JSON number, found a boolean",
-        changed(mixed, n -> ((ObjectNode) n.get("mixture").get("sources").get(0)).put("weight", true)));
+        changed(
+            mixed, n -> ((ObjectNode) n.get("mixture").get("sources").get(0)).put("weight", true)));
   }
 
   @Test
   void fromJson_outOfRangeValues_areRefusedNamingTheField() {
-    assertMessage("batchSize must be positive without a token budget, found -1", changed(plain, n -> n.put("batchSize", -1)));
-    assertMessage("batchSize must be positive without a token budget, found 0", changed(plain, n -> n.put("batchSize", 0)));
-    assertMessage("batchSize must be 0 with a token budget, found 8", changed(budget, n -> n.put("batchSize", 8)));
+    assertMessage(
+        "batchSize must be positive without a token budget, found -1",
+        changed(plain, n -> n.put("batchSize", -1)));
+    assertMessage(
+        "batchSize must be positive without a token budget, found 0",
+        changed(plain, n -> n.put("batchSize", 0)));
+    assertMessage(
+        "batchSize must be 0 with a token budget, found 8",
+        changed(budget, n -> n.put("batchSize", 8)));
     assertMessage(
         "window must be positive with order block, found 0",
         changed(plain, n -> n.put("order", "block").put("window", 0)));
-    assertMessage("window must not be negative, found -3", changed(plain, n -> n.put("window", -3)));
-    assertMessage("order must be one of [sequential, shuffle, block], found random", changed(plain, n -> n.put("order", "random")));
-    assertMessage("tokenBudget must not be negative, found -1", changed(budget, n -> n.put("tokenBudget", -1)));
-    assertMessage("lengthColumn must be given exactly with a token budget", changed(plain, n -> n.put("lengthColumn", "input_ids")));
-    assertMessage("bucketWindow must not be negative, found -5", changed(budget, n -> n.put("bucketWindow", -5)));
-    assertMessage("bucketWindow needs a token budget", changed(plain, n -> n.put("bucketWindow", 8)));
-    assertMessage("curriculumEpochs must not be negative, found -1", changed(plain, n -> n.put("curriculumEpochs", -1)));
+    assertMessage(
+        "window must not be negative, found -3", changed(plain, n -> n.put("window", -3)));
+    assertMessage(
+        "order must be one of [sequential, shuffle, block], found random",
+        changed(plain, n -> n.put("order", "random")));
+    assertMessage(
+        "tokenBudget must not be negative, found -1",
+        changed(budget, n -> n.put("tokenBudget", -1)));
+    assertMessage(
+        "lengthColumn must be given exactly with a token budget",
+        changed(plain, n -> n.put("lengthColumn", "input_ids")));
+    assertMessage(
+        "bucketWindow must not be negative, found -5",
+        changed(budget, n -> n.put("bucketWindow", -5)));
+    assertMessage(
+        "bucketWindow needs a token budget", changed(plain, n -> n.put("bucketWindow", 8)));
+    assertMessage(
+        "curriculumEpochs must not be negative, found -1",
+        changed(plain, n -> n.put("curriculumEpochs", -1)));
     for (double start : new double[] {2, -1, 0}) {
-      assertMessage("pacingStart must be in (0, 1], found " + start, changed(plain, n -> n.put("pacingStart", start)));
+      assertMessage(
+          "pacingStart must be in (0, 1], found " + start,
+          changed(plain, n -> n.put("pacingStart", start)));
     }
     assertMessage(
         "pacingStart must be in (0, 1], found Infinity",
         message(plain.toJson().replace("\"pacingStart\":1.0", "\"pacingStart\":1e999")));
-    assertMessage("step must be in [0, rows = " + split.size() + "], found 9223372036854775807", changed(plain, n -> n.put("step", Long.MAX_VALUE)));
-    assertMessage("step must be in [0, rows = " + split.size() + "], found -1", changed(plain, n -> n.put("step", -1)));
+    assertMessage(
+        "step must be in [0, rows = " + split.size() + "], found 9223372036854775807",
+        changed(plain, n -> n.put("step", Long.MAX_VALUE)));
+    assertMessage(
+        "step must be in [0, rows = " + split.size() + "], found -1",
+        changed(plain, n -> n.put("step", -1)));
     assertMessage("rows must not be negative, found -1", changed(plain, n -> n.put("rows", -1)));
     assertMessage("epoch must not be negative, found -1", changed(plain, n -> n.put("epoch", -1)));
     assertMessage("found rank 3 of 2", changed(plain, n -> n.put("rank", 3).put("worldSize", 2)));
@@ -213,7 +264,8 @@ class LoaderStateTest {
         changed(mixed, n -> ((ObjectNode) n.get("mixture")).put("mode", "mix")));
     assertMessage(
         "mixture.sources[1]: a source has rows, a weight in [0, 1]",
-        changed(mixed, n -> ((ObjectNode) n.get("mixture").get("sources").get(1)).put("weight", 2)));
+        changed(
+            mixed, n -> ((ObjectNode) n.get("mixture").get("sources").get(1)).put("weight", 2)));
     assertMessage(
         "step must be in [0, the mixture's positions = 90], found 91",
         changed(mixed, n -> n.put("step", 91)));
@@ -258,7 +310,8 @@ class LoaderStateTest {
     assertEquals(
         "epoch must be in [0, 2147483647), so that the next epoch can be counted: 2147483647",
         assertThrows(
-                IllegalArgumentException.class, () -> Loader.newBuilder(split).epoch(Integer.MAX_VALUE))
+                IllegalArgumentException.class,
+                () -> Loader.newBuilder(split).epoch(Integer.MAX_VALUE))
             .getMessage());
     Loader loader = Loader.newBuilder(split).epoch(Integer.MAX_VALUE - 1).batchSize(1000).build();
     loader.plan().forEachRemaining(b -> {});

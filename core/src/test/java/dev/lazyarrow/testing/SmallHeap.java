@@ -30,15 +30,22 @@ public final class SmallHeap {
    * class and message.
    */
   public record Outcome(int status, String output) {
-    /** Drops the JVM's own warnings (JDK 24+ warns of sun.misc.Unsafe): the output is the child's. */
+    /**
+     * Drops the JVM's own warnings (JDK 24+ warns of sun.misc.Unsafe): the output is the child's.
+     */
     public Outcome {
-      output = output.lines().filter(l -> !l.startsWith("WARNING: ")).reduce((a, b) -> a + "\n" + b).orElse("");
+      output =
+          output
+              .lines()
+              .filter(l -> !l.startsWith("WARNING: "))
+              .reduce((a, b) -> a + "\n" + b)
+              .orElse("");
     }
   }
 
   /**
-   * Converts {@code source} into {@code out} with default options in a child JVM of {@value
-   * #HEAP}; the child has the test's class path and 60 seconds.
+   * Converts {@code source} into {@code out} with default options in a child JVM of {@value #HEAP};
+   * the child has the test's class path and 60 seconds.
    */
   public static Outcome convert(Path source, Path out) throws IOException, InterruptedException {
     return run(SmallHeap.class.getName(), source.toString(), out.toString());
@@ -89,8 +96,16 @@ public final class SmallHeap {
         || !outcome.output().contains(expected)
         || Files.exists(out)) {
       throw new AssertionError(
-          "expected exit 1 with '" + expected + "' naming " + source + " and no " + out
-              + "; got exit " + outcome.status() + ": " + outcome.output());
+          "expected exit 1 with '"
+              + expected
+              + "' naming "
+              + source
+              + " and no "
+              + out
+              + "; got exit "
+              + outcome.status()
+              + ": "
+              + outcome.output());
     }
   }
 
