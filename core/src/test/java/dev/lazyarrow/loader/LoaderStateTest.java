@@ -99,9 +99,11 @@ class LoaderStateTest {
     List<LoaderState> states = new ArrayList<>();
     for (boolean mixed : new boolean[] {false, true}) {
       states.add(saved(b -> b.batchSize(7).shard(1, 3), mixed));
-      states.add(saved(b -> b.shuffle(5).epoch(3).tokenBudget(600, "input_ids"), mixed));
+      states.add(saved(b -> b.shuffle(5).epoch(3).batchSize(60), mixed));
       states.add(saved(b -> b.blockShuffle(2, 3).batchSize(5).dropLast(), mixed));
     }
+    // A token budget scans the lengths of a split once (seconds): over the split alone.
+    states.add(saved(b -> b.shuffle(5).epoch(3).tokenBudget(600, "input_ids"), false));
     states.add(saved(b -> b.shuffle(1).tokenBudget(800, "input_ids").bucketByLength(100), false));
     states.add(saved(b -> b.curriculum("input_ids", 2).pacing(Pacing.LINEAR, 0.5), false));
     states.add(
