@@ -172,9 +172,18 @@ class PlanResumeTest {
             state
                 .replace("\"batchSize\":100,", "\"batchSize\":2147483647,")
                 .replace("\"step\":3,", "\"step\":0,"));
+    // Two ranks: their batches are filled to one size, the path that allocated the batch size.
     SmallHeap.Outcome outcome =
         SmallHeap.run(
-            Main.class.getName(), "plan", ds, "--split", "train", "--resume", file.toString());
+            Main.class.getName(),
+            "plan",
+            ds,
+            "--split",
+            "train",
+            "--resume",
+            file.toString(),
+            "--world",
+            "2");
     assertFalse(outcome.output().contains("OutOfMemoryError"), outcome.output());
     assertEquals(0, outcome.status(), outcome.output());
     List<String> lines = outcome.output().lines().toList();
