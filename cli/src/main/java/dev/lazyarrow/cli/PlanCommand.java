@@ -1,6 +1,8 @@
 package dev.lazyarrow.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,9 +20,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +54,17 @@ import picocli.CommandLine.Spec;
       "      --order shuffle --batch-size 8 --stop-after 10 > state.txt"
     })
 final class PlanCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Reads a state file's JSON values: a key given twice is an error, not the last one winning, and
+   * fractions keep their text, so that the state's own reader sees the numbers as written.
+   */
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  /** The last epoch --epoch may name: the loader counts the one after it in an int. */
+  private static final int MAX_EPOCH = Integer.MAX_VALUE - 1;
 
   /** The most bytes a state file may hold; a state is a few hundred. */
   static final int MAX_STATE_BYTES = 1 << 20;
@@ -149,7 +163,7 @@ final class PlanCommand implements Callable<Integer> {
         return 0;
       }
       if (pack.packs(resumed)) {
-        try (PackedLoader loader = pack.build(builder, lengthColumn, resumed)) {
+        try (PackedLoader loader = named(() -> pack.build(builder, lengthColumn, resumed))) {
           pack.print(loader, stopAfter, out);
           if (stopAfter != null) {
             out.println("{\"state\": " + loader.state().toJson() + "}");
@@ -158,7 +172,7 @@ final class PlanCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
-      try (Loader loader = builder.build()) {
+      try (Loader loader = named(builder::build)) {
         Iterator<TrainingBatch> batches = loader.plan();
         long printed = 0;
         StringBuilder line = new StringBuilder();
@@ -188,7 +202,29 @@ final class PlanCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Returns what {@code build} builds: with --resume, what the loader refuses in the state (a step
+   * beyond its epoch, another mixture) is an error in the state file, named.
+   */
+  private <T> T named(Supplier<T> build) {
+    if (resume == null) {
+      return build.get();
+    }
+    try {
+      return build.get();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new LazyArrowException(resume, e.getMessage());
+    }
+  }
+
   private LoaderBuilder builder(ReadOptions.Input read) throws IOException {
+    if (epoch < 0 || epoch > MAX_EPOCH) {
+      throw new IllegalArgumentException(
+          "--epoch must be in [0, " + MAX_EPOCH + "], found " + epoch);
+    }
+    if (stopAfter != null && stopAfter < 0) {
+      throw new IllegalArgumentException("--stop-after must not be negative, found " + stopAfter);
+    }
     LoaderBuilder builder =
         read.mixture() == null
             ? Loader.newBuilder(read.split())
@@ -206,7 +242,11 @@ final class PlanCommand implements Callable<Integer> {
         }
       }
       resumed = readState(resume);
-      builder.resume(resumed);
+      try {
+        builder.resume(resumed);
+      } catch (IllegalArgumentException e) {
+        throw new LazyArrowException(resume, e.getMessage());
+      }
       return sharded ? builder.shard(rank, world) : builder;
     }
     switch (order) {
@@ -259,16 +299,43 @@ final class PlanCommand implements Callable<Integer> {
         last = values.nextValue();
       }
     } catch (JsonProcessingException e) {
-      throw new LazyArrowException(file, "not a loader state: " + e.getOriginalMessage());
+      throw new LazyArrowException(
+          file,
+          "not a loader state: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null
+                  ? ""
+                  : " at line "
+                      + e.getLocation().getLineNr()
+                      + " column "
+                      + e.getLocation().getColumnNr()));
     }
-    if (last == null || !last.isObject()) {
-      throw new LazyArrowException(file, "not a loader state: it holds no JSON object");
+    if (last == null) {
+      throw new LazyArrowException(file, "not a loader state: it holds no JSON value");
     }
-    JsonNode state = last.has("state") ? last.get("state") : last;
+    if (!last.isObject()) {
+      throw new LazyArrowException(
+          file,
+          "not a loader state: its last JSON value is not an object but " + last.getNodeType());
+    }
+    JsonNode state = last;
+    if (last.has("state")) {
+      if (last.size() != 1) {
+        throw new LazyArrowException(
+            file, "not a loader state: {\"state\": ...} holds nothing else, found " + names(last));
+      }
+      state = last.get("state");
+    }
     try {
       return LoaderState.fromJson(state.toString());
     } catch (IllegalArgumentException e) {
       throw new LazyArrowException(file, e.getMessage());
     }
+  }
+
+  private static List<String> names(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 }

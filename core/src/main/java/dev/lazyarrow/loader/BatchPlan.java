@@ -20,7 +20,9 @@ abstract class BatchPlan {
   /**
    * Returns batches of {@code size} consecutive positions out of {@code positions}. The last batch
    * is dropped if partial and {@code dropLast}, else filled up by wrapping to the epoch's first
-   * positions when {@code fill} (so that every rank gets as many rows), else left short.
+   * positions when {@code fill} (so that every rank gets as many rows), else left short. A filled
+   * batch larger than the epoch holds each position once: what a batch allocates is bounded by the
+   * epoch, never by a size alone (a state may claim any).
    */
   static BatchPlan fixed(long positions, int size, boolean dropLast, boolean fill) {
     long count = dropLast ? positions / size : (positions + size - 1) / size;
@@ -28,7 +30,7 @@ abstract class BatchPlan {
         count,
         batch -> {
           long first = batch * size;
-          int n = fill ? size : (int) Math.min(size, positions - first);
+          int n = (int) Math.min(size, fill ? positions : positions - first);
           long[] out = new long[n];
           for (int i = 0; i < n; i++) {
             out[i] = (first + i) % positions;
@@ -63,8 +65,9 @@ abstract class BatchPlan {
     long[] starts = new long[sequence.length + 1];
     int batches = 0;
     int window = bucketWindow > 0 ? bucketWindow : Math.max(1, sequence.length);
-    for (int from = 0; from < sequence.length; from += window) {
-      int to = Math.min(sequence.length, from + window);
+    for (int from = 0, to; from < sequence.length; from = to) {
+      // In long: a window read from a state may be near Integer.MAX_VALUE.
+      to = (int) Math.min(sequence.length, (long) from + window);
       if (bucketWindow > 0) {
         sortByLength(sequence, from, to, order, lengths);
       }

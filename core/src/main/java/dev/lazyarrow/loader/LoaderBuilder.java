@@ -14,6 +14,9 @@ import java.util.Objects;
  * number of ranks, and {@link #prefetch} and {@link #columns}.
  */
 public final class LoaderBuilder {
+  /** The epoch no loader starts: the one after it would not fit an {@code int}. */
+  static final int LAST_EPOCH = Integer.MAX_VALUE;
+
   private final Split split;
   private final Mixture mixture;
   private LoaderState resumed;
@@ -73,9 +76,16 @@ public final class LoaderBuilder {
     return this;
   }
 
-  /** Starts at epoch {@code epoch} (orders differ by epoch). */
+  /**
+   * Starts at epoch {@code epoch} (orders differ by epoch).
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= epoch <} {@value #LAST_EPOCH}
+   */
   public LoaderBuilder epoch(int epoch) {
-    requireArgument(epoch >= 0, "epoch must not be negative", epoch);
+    requireArgument(
+        epoch >= 0 && epoch < LAST_EPOCH,
+        "epoch must be in [0, " + LAST_EPOCH + "), so that the next epoch can be counted",
+        epoch);
     requireUnset(this.epoch, "epoch");
     this.epoch = epoch;
     return this;
@@ -235,9 +245,12 @@ public final class LoaderBuilder {
    * Continues from a saved {@code state}: same configuration and position.
    *
    * @throws IllegalStateException if any option but prefetch and columns was set before
-   * @throws IllegalArgumentException if the state was saved for a split of another size
+   * @throws IllegalArgumentException if the state was saved for a split of another size or is at
+   *     epoch {@value #LAST_EPOCH}; {@link #build} also refuses a state whose step lies beyond its
+   *     epoch's batches
    */
   public LoaderBuilder resume(LoaderState state) {
+    Objects.requireNonNull(state, "state");
     requireState(
         resumed == null
             && seed == null
@@ -269,6 +282,10 @@ public final class LoaderBuilder {
           "the state was saved over one split of " + state.rows() + " rows; this is a mixture of",
           mixture.sources().size() + " sources");
     }
+    requireArgument(
+        state.epoch() < LAST_EPOCH,
+        "the state's epoch must be below " + LAST_EPOCH + ", so that the next can be counted",
+        state.epoch());
     this.resumed = state;
     return this;
   }
@@ -305,18 +322,23 @@ public final class LoaderBuilder {
    *
    * @throws dev.lazyarrow.format.LazyArrowException if a split records another tokenizer than
    *     {@link #expectTokenizer} expects, or none
+   * @throws IllegalStateException if length bucketing was asked for without a token budget
+   * @throws IllegalArgumentException if a resumed state's step lies beyond its epoch's batches
    */
   public Loader build() {
     checkTokenizer();
+    requireState(
+        bucketWindow == null || tokenBudget != null, "length bucketing needs a token budget");
     Sources sources =
         mixture == null
             ? Sources.of(split, columns != null ? columns : split)
             : Sources.of(mixture, columnNames);
     LoaderState state = state(sources, null, mixture == null ? null : MixtureState.of(sources));
-    requireState(
-        state.bucketWindow() == 0 || state.tokenBudget() > 0,
-        "length bucketing needs a token budget");
-    return new SplitLoader(sources, state, prefetchDepth(), workers);
+    SplitLoader loader = new SplitLoader(sources, state, prefetchDepth(), workers);
+    if (resumed != null) {
+      loader.requireStepInEpoch();
+    }
+    return loader;
   }
 
   /** Checks the tokenizer {@link #expectTokenizer} expects against every split read, if set. */
@@ -332,6 +354,11 @@ public final class LoaderBuilder {
     return mixture == null
         ? Sources.of(split, split.select(column))
         : Sources.of(mixture, new String[] {column});
+  }
+
+  /** Returns whether the loader continues a saved state. */
+  boolean resumes() {
+    return resumed != null;
   }
 
   /** Returns the batches to prepare ahead, 0 for none. */

@@ -1,8 +1,8 @@
 package dev.lazyarrow.loader;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -65,21 +65,43 @@ public record LoaderState(
   /** The state format this code reads and writes. */
   public static final int VERSION = 1;
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final List<String> ORDERS = List.of("sequential", "shuffle", "block");
 
-  /** Checks the state. */
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Checks the state: every value in its range and the fields consistent with each other, so that
+   * nothing sized from a state can be absurd.
+   *
+   * @throws IllegalArgumentException naming the field and its rule
+   */
   public LoaderState {
-    Objects.requireNonNull(order, "order");
     Objects.requireNonNull(pacing, "pacing");
     if (version != VERSION) {
       throw new IllegalArgumentException(
           "unsupported loader state version " + version + "; this reader supports " + VERSION);
     }
-    if (epoch < 0 || step < 0) {
-      throw new IllegalArgumentException(
-          "epoch and step must not be negative, found epoch " + epoch + " step " + step);
-    }
+    require(rows >= 0, "rows must not be negative", rows);
+    require(epoch >= 0, "epoch must not be negative", epoch);
+    // A batch holds at least one position, so an epoch has at most as many batches as positions;
+    // one document makes many samples, so a packed loader checks its own step at build time.
+    long positions =
+        mixture != null ? mixture.positions() : packing != null ? Long.MAX_VALUE : rows;
+    require(
+        step >= 0 && step <= positions,
+        "step must be in [0, "
+            + (mixture == null ? "rows" : "the mixture's positions")
+            + " = "
+            + positions
+            + "]",
+        step);
+    require(order != null && ORDERS.contains(order), "order must be one of " + ORDERS, order);
+    require(
+        order.equals("block") ? window >= 1 : window >= 0,
+        order.equals("block")
+            ? "window must be positive with order block"
+            : "window must not be negative",
+        window);
     if (worldSize < 1 || rank < 0 || rank >= worldSize) {
       throw new IllegalArgumentException(
           "rank must be in [0, worldSize) with worldSize >= 1,"
@@ -88,6 +110,24 @@ public record LoaderState(
               + " of "
               + worldSize);
     }
+    require(tokenBudget >= 0, "tokenBudget must not be negative", tokenBudget);
+    require(
+        tokenBudget > 0 ? batchSize == 0 : batchSize >= 1,
+        tokenBudget > 0
+            ? "batchSize must be 0 with a token budget"
+            : "batchSize must be positive without a token budget",
+        batchSize);
+    require(
+        (lengthColumn != null) == (tokenBudget > 0),
+        "lengthColumn must be given exactly with a token budget (tokenBudget " + tokenBudget + ")",
+        lengthColumn);
+    require(bucketWindow >= 0, "bucketWindow must not be negative", bucketWindow);
+    require(
+        bucketWindow == 0 || tokenBudget > 0,
+        "bucketWindow needs a token budget (length bucketing packs token-budget batches)",
+        bucketWindow);
+    require(curriculumEpochs >= 0, "curriculumEpochs must not be negative", curriculumEpochs);
+    require(pacingStart > 0 && pacingStart <= 1, "pacingStart must be in (0, 1]", pacingStart);
   }
 
   /** Returns this state as one line of JSON. */
@@ -100,16 +140,18 @@ public record LoaderState(
   }
 
   /**
-   * Reads a state written by {@link #toJson}.
+   * Reads a state written by {@link #toJson}, strictly: one JSON object holding every field of the
+   * record and no other, each once; integers as JSON integers within their Java type (no strings,
+   * no fractions), booleans as booleans, {@code pacing} one of {@link Pacing}'s names; any JSON
+   * whitespace, nothing after the object. The values are then checked as the constructor checks
+   * them.
    *
-   * @throws IllegalArgumentException if {@code json} is not such a state
+   * @throws IllegalArgumentException if {@code json} is not such a state; the message names the
+   *     field and the rule it breaks
    */
   public static LoaderState fromJson(String json) {
-    try {
-      return JSON.readValue(json, LoaderState.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a loader state: " + e.getOriginalMessage(), e);
-    }
+    Objects.requireNonNull(json, "json");
+    return StateReader.read(json);
   }
 
   /** Returns this state for rank {@code rank} of {@code worldSize}: how a run changes size. */
@@ -189,6 +231,12 @@ public record LoaderState(
       if (eodMaskLoss && eod < 0) {
         throw new IllegalArgumentException("eodMaskLoss needs an eod token");
       }
+    }
+  }
+
+  private static void require(boolean condition, String rule, Object value) {
+    if (!condition) {
+      throw new IllegalArgumentException(rule + ", found " + value);
     }
   }
 }

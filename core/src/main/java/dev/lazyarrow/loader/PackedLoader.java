@@ -55,6 +55,25 @@ public final class PackedLoader implements Iterable<PackedBatch>, AutoCloseable 
     this.allocate = allocate;
   }
 
+  /**
+   * Checks that a resumed state's step lies within its epoch's global batches.
+   *
+   * @throws IllegalArgumentException if it does not
+   */
+  void requireStepInEpoch() {
+    LoaderState s = state;
+    long batches = plan(s.epoch()).plan().count();
+    if (s.step() > batches) {
+      throw new IllegalArgumentException(
+          "the state's step must not exceed epoch "
+              + s.epoch()
+              + "'s "
+              + batches
+              + " global batches of samples, found "
+              + s.step());
+    }
+  }
+
   /** Returns the position after the last batch handed out, with the whole configuration. */
   public LoaderState state() {
     return state;

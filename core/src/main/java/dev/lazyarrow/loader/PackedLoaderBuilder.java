@@ -157,15 +157,20 @@ public final class PackedLoaderBuilder {
     }
     LoaderState state =
         rows.state(tokens, packing, mix == null ? null : MixtureState.of(tokens, mix));
-    return new PackedLoader(
-        tokens,
-        orders,
-        state,
-        rows.prefetchDepth(),
-        rows.workers(),
-        allocate == null ? IntBuffer::allocate : allocate,
-        mix,
-        perEpoch);
+    PackedLoader loader =
+        new PackedLoader(
+            tokens,
+            orders,
+            state,
+            rows.prefetchDepth(),
+            rows.workers(),
+            allocate == null ? IntBuffer::allocate : allocate,
+            mix,
+            perEpoch);
+    if (rows.resumes()) {
+      loader.requireStepInEpoch();
+    }
+    return loader;
   }
 
   private PackedLoaderBuilder bins(String mode, int windowDocuments) {

@@ -71,7 +71,7 @@ final class Samplers {
         shuffledStarts[batches],
         position -> {
           int firstBatch = ShardFile.locate(shuffledStarts, position) / window * window;
-          int endBatch = Math.min(firstBatch + window, batches);
+          int endBatch = (int) Math.min((long) firstBatch + window, batches);
           long windowStart = shuffledStarts[firstBatch];
           long windowRows = shuffledStarts[endBatch] - windowStart;
           Permutation inWindow =

@@ -38,6 +38,24 @@ final class SplitLoader implements Loader {
     return Partition.of(plan(s.epoch()).plan().count(), s, 0).rounds();
   }
 
+  /**
+   * Checks that the state's step lies within its epoch's global batches: a state resumed from a
+   * file may claim any step, and one beyond the epoch would silently yield nothing.
+   */
+  void requireStepInEpoch() {
+    LoaderState s = state;
+    long batches = plan(s.epoch()).plan().count();
+    if (s.step() > batches) {
+      throw new IllegalArgumentException(
+          "the state's step must not exceed epoch "
+              + s.epoch()
+              + "'s "
+              + batches
+              + " global batches, found "
+              + s.step());
+    }
+  }
+
   @Override
   public Iterator<TrainingBatch> iterator() {
     if (prefetch == 0) {
@@ -72,6 +90,10 @@ final class SplitLoader implements Loader {
    */
   private Iterator<TrainingBatch> iterate(Consumer<TrainingBatch> prepare, int ahead) {
     LoaderState start = state;
+    if (start.epoch() == LoaderBuilder.LAST_EPOCH) {
+      throw new IllegalStateException(
+          "epoch " + start.epoch() + " is the last an int counts; no loader reads it");
+    }
     Epoch epoch = plan(start.epoch());
     Partition partition = Partition.of(epoch.plan().count(), start, start.step());
     long rounds = partition.rounds();

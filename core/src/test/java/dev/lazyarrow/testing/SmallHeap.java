@@ -25,24 +25,42 @@ public final class SmallHeap {
   private SmallHeap() {}
 
   /**
-   * What the child did: its exit status (0 converted, 1 refused with a {@link LazyArrowException},
-   * 3 anything else) and its output, the exception's message or class and message.
+   * What the child did: its exit status and its output. For {@link #convert}: 0 converted, 1
+   * refused with a {@link LazyArrowException}, 3 anything else, and the exception's message or
+   * class and message.
    */
   public record Outcome(int status, String output) {
-    /** Drops the JVM's own warnings (JDK 24+ warns of sun.misc.Unsafe): the output is the child's. */
+    /**
+     * Drops the JVM's own warnings (JDK 24+ warns of sun.misc.Unsafe): the output is the child's.
+     */
     public Outcome {
-      output = output.lines().filter(l -> !l.startsWith("WARNING: ")).reduce((a, b) -> a + "\n" + b).orElse("");
+      output =
+          output
+              .lines()
+              .filter(l -> !l.startsWith("WARNING: "))
+              .reduce((a, b) -> a + "\n" + b)
+              .orElse("");
     }
   }
 
   /**
-   * Converts {@code source} into {@code out} with default options in a child JVM of {@value
-   * #HEAP}, as {@link #run} runs it.
+   * Converts {@code source} into {@code out} with default options in a child JVM of {@value #HEAP},
+   * as {@link #run(String, String...)} runs it.
    */
   public static Outcome convert(Path source, Path out) throws IOException, InterruptedException {
+    return run(SmallHeap.class.getName(), source.toString(), out.toString());
+  }
+
+  /**
+   * Runs the {@code main} of class {@code mainClass} with {@code args} in a child JVM of {@value
+   * #HEAP}, as {@link #run(Path, String, String...)} does; the outcome's output is the child's
+   * standard output and error together.
+   */
+  public static Outcome run(String mainClass, String... args)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile("lazyarrow-small-heap", ".log");
     try {
-      int status = run(log, SmallHeap.class.getName(), source.toString(), out.toString());
+      int status = run(log, mainClass, args);
       return new Outcome(status, Files.readString(log, StandardCharsets.UTF_8).strip());
     } finally {
       Files.delete(log);
@@ -90,8 +108,16 @@ public final class SmallHeap {
         || !outcome.output().contains(expected)
         || Files.exists(out)) {
       throw new AssertionError(
-          "expected exit 1 with '" + expected + "' naming " + source + " and no " + out
-              + "; got exit " + outcome.status() + ": " + outcome.output());
+          "expected exit 1 with '"
+              + expected
+              + "' naming "
+              + source
+              + " and no "
+              + out
+              + "; got exit "
+              + outcome.status()
+              + ": "
+              + outcome.output());
     }
   }
 
