@@ -44,6 +44,9 @@ public final class PackedBatch {
    */
   final int[] sampleCu;
 
+  /** The tokens of each sample that its pieces fill; the rest is padding. */
+  final int[] sampleUsed;
+
   /** Where each piece starts among its sample's tokens. */
   int[] pieceAt = new int[64];
 
@@ -65,6 +68,7 @@ public final class PackedBatch {
     this.samples = new long[capacity];
     this.samplePieces = new int[capacity + 1];
     this.sampleCu = new int[capacity + 1];
+    this.sampleUsed = new int[capacity];
   }
 
   private static IntBuffer allocate(IntFunction<IntBuffer> allocate, int values) {

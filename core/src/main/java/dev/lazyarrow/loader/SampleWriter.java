@@ -52,6 +52,7 @@ final class SampleWriter {
         out.pieceAt[k] = at;
         at += pieces.to[k] - pieces.from[k];
       }
+      out.sampleUsed[i] = at - i * width;
     }
     int boundaries = 0;
     for (int i = 0; i < n; i++) {
@@ -74,10 +75,7 @@ final class SampleWriter {
     int sampleStart = i * (seqLen + 1);
     int first = out.samplePieces[i];
     int end = out.samplePieces[i + 1];
-    int used =
-        end == first
-            ? 0
-            : out.pieceAt[end - 1] - sampleStart + pieces.to[end - 1] - pieces.from[end - 1];
+    int used = out.sampleUsed[i];
     IntBuffer loss = out.lossMask;
     for (int k = first; k < end; k++) {
       int a = out.pieceAt[k] - sampleStart;
@@ -120,12 +118,7 @@ final class SampleWriter {
     IntBuffer into = out.tokens;
     int width = out.seqLen + 1;
     for (int i = 0; i < out.size; i++) {
-      int end = out.samplePieces[i + 1];
-      int used =
-          end == out.samplePieces[i]
-              ? i * width
-              : out.pieceAt[end - 1] + pieces.to[end - 1] - pieces.from[end - 1];
-      for (int t = used; t < (i + 1) * width; t++) {
+      for (int t = i * width + out.sampleUsed[i]; t < (i + 1) * width; t++) {
         into.put(t, 0);
       }
     }
