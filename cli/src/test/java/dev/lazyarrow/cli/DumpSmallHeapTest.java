@@ -52,8 +52,10 @@ class DumpSmallHeapTest {
         .write(ds);
     Path log = tmp.resolve("dump.log");
     int status = dump(log, ds, "--range", "0:" + claim);
-    String output = Files.readString(log, StandardCharsets.UTF_8).strip();
+    String output =
+        SmallHeap.withoutJvmWarnings(Files.readString(errors(log), StandardCharsets.UTF_8)).strip();
     assertEquals(1, status, output);
+    assertEquals("", Files.readString(log, StandardCharsets.UTF_8));
     assertEquals(
         "lazyarrow: "
             + ds.toRealPath().resolve(shard.path())
@@ -74,7 +76,7 @@ class DumpSmallHeapTest {
     try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
       first = in.readLine();
     }
-    assertEquals(0, status, first);
+    assertEquals(0, status, first + Files.readString(errors(log), StandardCharsets.UTF_8));
     assertEquals(line(0), first);
     String last = line(rows - 1) + "\n";
     try (FileChannel file = FileChannel.open(log)) {
@@ -156,11 +158,20 @@ class DumpSmallHeapTest {
     return count;
   }
 
+  /** Returns where {@link #dump} writes the child's standard error, beside its output {@code log}. */
+  private static Path errors(Path log) {
+    return log.resolveSibling(log.getFileName() + ".err");
+  }
+
+  /**
+   * Runs {@code lazyarrow dump ds selection...} at {@value SmallHeap#HEAP}, its rows written to
+   * {@code log} and its errors to {@link #errors}, and returns its exit status.
+   */
   private static int dump(Path log, Path ds, String... selection) throws Exception {
     String[] args = new String[2 + selection.length];
     args[0] = "dump";
     args[1] = ds.toString();
     System.arraycopy(selection, 0, args, 2, selection.length);
-    return SmallHeap.run(log, Main.class.getName(), args);
+    return SmallHeap.run(log, errors(log), Main.class.getName(), args);
   }
 }

@@ -34,13 +34,20 @@ public final class SmallHeap {
      * Drops the JVM's own warnings (JDK 24+ warns of sun.misc.Unsafe): the output is the child's.
      */
     public Outcome {
-      output =
-          output
-              .lines()
-              .filter(l -> !l.startsWith("WARNING: "))
-              .reduce((a, b) -> a + "\n" + b)
-              .orElse("");
+      output = withoutJvmWarnings(output);
     }
+  }
+
+  /**
+   * Returns {@code output} without the lines the JVM itself prints on standard error (JDK 24+ warns
+   * of sun.misc.Unsafe there): what is left is the child's own.
+   */
+  public static String withoutJvmWarnings(String output) {
+    return output
+        .lines()
+        .filter(l -> !l.startsWith("WARNING: "))
+        .reduce((a, b) -> a + "\n" + b)
+        .orElse("");
   }
 
   /**
@@ -75,6 +82,18 @@ public final class SmallHeap {
    */
   public static int run(Path output, String mainClass, String... args)
       throws IOException, InterruptedException {
+    return run(output, output, mainClass, args);
+  }
+
+  /**
+   * Runs {@code mainClass} as {@link #run(Path, String, String...)} does, with its standard output
+   * written to {@code output} and its standard error to {@code errors} (the same file for both when
+   * they are equal), and returns its exit status.
+   *
+   * @throws AssertionError if the child runs over 120 seconds (a loaded build machine is slow)
+   */
+  public static int run(Path output, Path errors, String mainClass, String... args)
+      throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -84,11 +103,13 @@ public final class SmallHeap {
                 System.getProperty("java.class.path"),
                 mainClass));
     command.addAll(List.of(args));
-    Process child =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(output.toFile());
+    if (errors.equals(output)) {
+      builder.redirectErrorStream(true);
+    } else {
+      builder.redirectError(errors.toFile());
+    }
+    Process child = builder.start();
     if (!child.waitFor(120, TimeUnit.SECONDS)) {
       child.destroyForcibly().waitFor();
       throw new AssertionError(mainClass + " " + String.join(" ", args) + " ran over 120 seconds");
