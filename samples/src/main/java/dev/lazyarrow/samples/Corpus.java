@@ -13,12 +13,12 @@ import java.nio.file.Path;
  * web text and code.
  *
  * <p>The sources are the emotion sentences ({@code data/emotion}, train split, 6,000 short
- * sentences) and passages of software licenses ({@code data/licenses}, 323 texts, one empty and one
- * null). Each is converted once with the tokenizer, which writes the ids into a new column {@value
- * #IDS} (the emotion data already has an {@code input_ids} column of word ids) and records the
- * tokenizer in the dataset's manifest. The mixture blends their packed samples by weight; its epoch
- * ends when the licenses, the smaller source, have been drawn once, while the emotion sentences go
- * on through their own epochs.
+ * sentences) and passages of software licenses ({@code data/licenses}, 323 texts, with a few
+ * others: Korean, emoji, one empty and one null). Each is converted once with the tokenizer, which
+ * writes the ids into a new column {@value #IDS} (the emotion data already has an {@code input_ids}
+ * column of word ids) and records the tokenizer in the dataset's manifest. The mixture blends their
+ * packed samples by weight; its epoch ends when the licenses, the smaller source, have been drawn
+ * once, while the emotion sentences go on through their own epochs.
  */
 public final class Corpus implements AutoCloseable {
   /** The column the tokenizer writes the ids into. */
