@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
+import ai.djl.translate.Pipeline;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
@@ -252,6 +253,28 @@ class LoaderSamplerTest {
   }
 
   @Test
+  void getData_mixtureThroughDjlsPerRowPath_equalsTheCollatedBatches() throws Exception {
+    UnaryOperator<LoaderBuilder> plan = l -> l.shuffle(3).batchSize(10);
+    int batches = 0;
+    try (LazyArrowDataset whole = mixed(mixture(), plan, null);
+        LazyArrowDataset perRow = mixed(mixture(), plan, new Pipeline())) {
+      Iterator<Batch> collated = whole.getData(manager, executor).iterator();
+      for (Batch expected : perRow.getData(manager)) {
+        try (expected;
+            Batch actual = collated.next()) {
+          assertEquals(expected.getIndices(), actual.getIndices());
+          LazyArrowDatasetTest.assertLists(expected.getData(), actual.getData());
+          LazyArrowDatasetTest.assertLists(expected.getLabels(), actual.getLabels());
+          batches++;
+        }
+      }
+      assertFalse(collated.hasNext());
+    }
+    // The epoch ends when validation's 1,000 rows, a quarter of the positions, are drawn once.
+    assertEquals(400, batches, "4,000 positions, 10 a batch");
+  }
+
+  @Test
   void build_mixtureSampledByDjl_isRefused() {
     LazyArrowDataset.Builder builder =
         LazyArrowDataset.builder().setMixture(mixture()).addData("input_ids").setSampling(8, true);
@@ -265,11 +288,18 @@ class LoaderSamplerTest {
   }
 
   private static LazyArrowDataset mixed(Mixture mixture, UnaryOperator<LoaderBuilder> plan) {
+    return mixed(mixture, plan, null);
+  }
+
+  /** Returns a dataset over {@code mixture}, read row by row through {@code pipeline} if set. */
+  private static LazyArrowDataset mixed(
+      Mixture mixture, UnaryOperator<LoaderBuilder> plan, Pipeline pipeline) {
     return LazyArrowDataset.builder()
         .setMixture(mixture)
         .addData("input_ids")
         .addLabels("labels")
         .setSampling(plan)
+        .optPipeline(pipeline)
         .optPrefetchNumber(3)
         .build();
   }
