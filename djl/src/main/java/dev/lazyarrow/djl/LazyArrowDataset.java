@@ -51,9 +51,8 @@ import java.util.function.UnaryOperator;
  * <p>{@link #get} reads a row's columns straight from its record batch ({@link
  * TrainingBatch#collate}), not through {@code Row}s, and is thread-safe: DJL's executor calls it
  * from many threads. {@link #prepare} does nothing, as opening the dataset already read all it
- * needs (one manifest). Close
- * the dataset to close what it opened: the directory given to {@link Builder#setDirectory} and the
- * loader of {@link Builder#setSampling(UnaryOperator)}.
+ * needs (one manifest). Close the dataset to close what it opened: the directory given to {@link
+ * Builder#setDirectory} and the loader of {@link Builder#setSampling(UnaryOperator)}.
  *
  * <p>Over a mixture ({@link Builder#setMixture}) the sources' rows are numbered as one run, source
  * after source, as {@link LoaderSampler} numbers them; the mixture's loader decides which rows a
@@ -153,6 +152,11 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
   /** Returns the sampler that orders the batches: a {@link LoaderSampler} for loader sampling. */
   public Sampler sampler() {
     return sampler;
+  }
+
+  /** Returns the splits the rows come from: the split, or the mixture's sources in order. */
+  List<Split> sources() {
+    return sources;
   }
 
   /** Returns the split the rows come from; over a mixture, its first source. */

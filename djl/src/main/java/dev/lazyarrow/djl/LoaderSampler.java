@@ -3,11 +3,13 @@ package dev.lazyarrow.djl;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
+import dev.lazyarrow.Split;
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderState;
 import dev.lazyarrow.loader.MixtureState;
 import dev.lazyarrow.loader.TrainingBatch;
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -105,6 +107,9 @@ public final class LoaderSampler implements Sampler, AutoCloseable {
               + " rows; the dataset must have as many (no optLimit), found "
               + dataset.size());
     }
+    if (dataset instanceof LazyArrowDataset lazy) {
+      requireSameSources(lazy.sources(), loader.state());
+    }
     long[] firstRows = firstRows(loader.state());
     Iterator<TrainingBatch> plan = loader.plan();
     return new Iterator<>() {
@@ -126,6 +131,29 @@ public final class LoaderSampler implements Sampler, AutoCloseable {
         return new PlannedBatch(indices, batch, loader.state());
       }
     };
+  }
+
+  /**
+   * Checks that {@code splits}, a dataset's sources, are the sources of the loader's mixture by
+   * name and rows, one by one: equal totals alone would let a dataset over other sources read the
+   * wrong rows.
+   */
+  private static void requireSameSources(List<Split> splits, LoaderState state) {
+    if (state.mixture() == null) {
+      return;
+    }
+    List<String> ours = new ArrayList<>();
+    for (MixtureState.Source source : state.mixture().sources()) {
+      ours.add(source.split() + " (" + source.rows() + " rows)");
+    }
+    List<String> theirs = new ArrayList<>();
+    for (Split split : splits) {
+      theirs.add(split.name() + " (" + split.size() + " rows)");
+    }
+    if (!ours.equals(theirs)) {
+      throw new IllegalArgumentException(
+          "the loader plans the rows of the sources " + ours + "; the dataset reads " + theirs);
+    }
   }
 
   /** Returns the run index of each source's first row in a mixture, or null for one split. */

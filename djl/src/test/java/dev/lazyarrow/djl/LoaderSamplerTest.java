@@ -282,6 +282,26 @@ class LoaderSamplerTest {
     assertTrue(e.getMessage().startsWith("a mixture's batches come from its loader"));
   }
 
+  @Test
+  void sample_mixtureOfOtherSourcesWithTheSameRows_isRefused() {
+    Mixture swapped = Mixture.newBuilder().add(validation, 1).add(train, 3).build();
+    try (LoaderSampler sampler =
+            new LoaderSampler(Loader.newBuilder(swapped).batchSize(4).build());
+        LazyArrowDataset ds =
+            LazyArrowDataset.builder()
+                .setMixture(mixture())
+                .addData("input_ids")
+                .setSampling(sampler)
+                .build()) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> ds.getData(manager));
+      assertEquals(
+          "the loader plans the rows of the sources [validation (1000 rows), train (6000 rows)];"
+              + " the dataset reads [train (6000 rows), validation (1000 rows)]",
+          e.getMessage());
+    }
+  }
+
   /** Returns emotion's train and validation splits, weighted 3 to 1. */
   private static Mixture mixture() {
     return Mixture.newBuilder().add(train, 3).add(validation, 1).build();
