@@ -1,0 +1,277 @@
+package dev.lazyarrow.internal.read;
+
+import dev.lazyarrow.format.LazyArrowException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.apache.arrow.flatbuf.Buffer;
+import org.apache.arrow.flatbuf.FieldNode;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.complex.LargeListVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * The number of items in every row's list of one column of a shard, read from the list offsets
+ * alone (and the validity bits, where a batch counts nulls) with positional reads of those buffers'
+ * bytes: no record batch is loaded and no item is read, so a scan touches a few bytes a row
+ * whatever the lists hold.
+ *
+ * <p>Everything read is checked before it is used: the batch's buffers inside its body ({@link
+ * OpenShard#header}), the list node's length that of the batch, the offsets at or above zero, never
+ * decreasing and ending inside the items its child node holds, those items inside the child's
+ * values buffer, and the null count that of the validity bits. A compressed batch, or one whose
+ * checksum is to be checked, cannot be read in part: it is loaded whole ({@link ShardFile#load}),
+ * which validates it, and its vector gives the lengths.
+ */
+public final class ListLengths {
+  /** The most bytes one read moves at a time: a batch of millions of rows is read in parts. */
+  private static final int CHUNK = 1 << 16;
+
+  private final ShardFile file;
+  private final OpenShard shard;
+  private final int column;
+  private final int width;
+  private final String name;
+  private final int[] out;
+  private final int at;
+  private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+
+  private ListLengths(ShardFile file, int column, int[] out, int at) {
+    this.file = file;
+    this.shard = file.state();
+    this.column = column;
+    Field field = shard.schema.getFields().get(column);
+    this.name = field.getName();
+    this.width =
+        switch (field.getType().getTypeID()) {
+          case List, Map -> 4;
+          case LargeList -> 8;
+          case FixedSizeList -> 0;
+          default ->
+              throw new IllegalArgumentException(
+                  "column '" + name + "' is " + field.getType() + ", not a list");
+        };
+    this.out = out;
+    this.at = at;
+  }
+
+  /**
+   * Writes the length of every row's list in column {@code column} (a schema position) of {@code
+   * file} into {@code out}, row {@code r} of the shard at {@code out[at + r]}; a null list has
+   * length 0. With {@code verifyChecksums}, each batch is loaded whole and checked against its
+   * recorded checksum instead.
+   *
+   * @throws IllegalArgumentException if the column is not a list column, or a list holds more than
+   *     2^31 - 1 items
+   * @throws LazyArrowException naming the file if it changed since it was opened, or what was read
+   *     is corrupt
+   */
+  public static void read(ShardFile file, int column, int[] out, int at, boolean verifyChecksums) {
+    ListLengths scan = new ListLengths(file, column, out, at);
+    scan.shard.checkUnchanged();
+    long[] starts = scan.shard.blocks.batchStarts();
+    for (int b = 0; b + 1 < starts.length; b++) {
+      int rows = (int) (starts[b + 1] - starts[b]);
+      if (rows == 0) {
+        continue;
+      }
+      int base = Math.addExact(at, (int) starts[b]);
+      RecordBatch header = verifyChecksums ? null : scan.shard.header(b);
+      if (header == null || FetchedBatches.compressed(header)) {
+        scan.loaded(b, base, rows, verifyChecksums);
+      } else {
+        scan.ranges(b, header, base, rows);
+      }
+    }
+  }
+
+  private void ranges(int b, RecordBatch header, int base, int rows) {
+    FieldPositions at = new FieldPositions(shard.path, b, shard.schema.getFields(), header);
+    FieldNode node = header.nodes(new FieldNode(), at.firstNode[column]);
+    FieldNode child = header.nodes(new FieldNode(), at.firstNode[column] + 1);
+    if (node.length() != rows) {
+      throw fail(b, "holds " + node.length() + " lists, the batch holds " + rows + " rows");
+    }
+    if (node.nullCount() < 0 || node.nullCount() > rows) {
+      throw fail(b, "counts " + node.nullCount() + " nulls in " + rows + " lists");
+    }
+    long bodyStart = bodyStart(b);
+    int buffer = at.firstBuffer[column];
+    long items = child.length();
+    checkItems(b, header, buffer + (width == 0 ? 2 : 3), items);
+    if (width == 0) {
+      int size =
+          ((ArrowType.FixedSizeList) shard.schema.getFields().get(column).getType()).getListSize();
+      if (items < (long) rows * size) {
+        throw fail(b, "holds " + items + " items, " + rows + " lists of " + size + " need more");
+      }
+      Arrays.fill(out, base, base + rows, size);
+    } else {
+      offsets(b, header, bodyStart, buffer + 1, base, rows, items);
+    }
+    if (node.nullCount() > 0) {
+      nulls(b, header, bodyStart, buffer, base, rows, node.nullCount());
+    }
+  }
+
+  /** Reads the offsets in buffer {@code buffer} and writes their differences, checked. */
+  private void offsets(
+      int b, RecordBatch header, long bodyStart, int buffer, int base, int rows, long items) {
+    long count = rows + 1L;
+    Buffer offsets = header.buffers(new Buffer(), buffer);
+    if (offsets.length() < count * width) {
+      throw fail(b, "has " + offsets.length() + " bytes of offsets for " + rows + " lists");
+    }
+    long previous = 0;
+    for (long done = 0; done < count; ) {
+      int n = (int) Math.min(CHUNK / width, count - done);
+      ByteBuffer bytes = read(b, bodyStart + offsets.offset() + done * width, n * width);
+      for (int k = 0; k < n; k++) {
+        long next = width == 4 ? bytes.getInt(4 * k) : bytes.getLong(8 * k);
+        long i = done + k;
+        if (i == 0) {
+          if (next < 0) {
+            throw fail(b, "starts its offsets at " + next);
+          }
+        } else if (next < previous) {
+          throw fail(
+              b, "has offset " + i + " = " + next + " below offset " + (i - 1) + " = " + previous);
+        } else if (next - previous > Integer.MAX_VALUE) {
+          throw tooLong(base + i - 1, next - previous);
+        } else {
+          out[(int) (base + i - 1)] = (int) (next - previous);
+        }
+        previous = next;
+      }
+      done += n;
+    }
+    if (previous > items) {
+      throw fail(b, "ends its offsets at " + previous + ", past the " + items + " items it holds");
+    }
+  }
+
+  /** Zeroes the lengths of the null lists, checking the bits against the node's null count. */
+  private void nulls(
+      int b, RecordBatch header, long bodyStart, int buffer, int base, int rows, long nulls) {
+    Buffer validity = header.buffers(new Buffer(), buffer);
+    long bytes = (rows + 7L) / 8;
+    if (validity.length() < bytes) {
+      throw fail(b, "counts " + nulls + " nulls but has " + validity.length() + " validity bytes");
+    }
+    long found = 0;
+    for (long done = 0; done < bytes; ) {
+      int n = (int) Math.min(CHUNK, bytes - done);
+      ByteBuffer bits = read(b, bodyStart + validity.offset() + done, n);
+      for (int k = 0; k < n; k++) {
+        int bitsOf = bits.get(k);
+        for (int j = 0; j < 8; j++) {
+          long row = (done + k) * 8 + j;
+          if (row < rows && (bitsOf & (1 << j)) == 0) {
+            out[(int) (base + row)] = 0;
+            found++;
+          }
+        }
+      }
+      done += n;
+    }
+    if (found != nulls) {
+      throw fail(b, "counts " + nulls + " nulls, its validity bits " + found);
+    }
+  }
+
+  /** Checks that {@code items} fixed-width values fit the child's values buffer, if it has one. */
+  private void checkItems(int b, RecordBatch header, int childValues, long items) {
+    if (items < 0) {
+      throw fail(b, "holds " + items + " items");
+    }
+    ArrowType type = shard.schema.getFields().get(column).getChildren().get(0).getType();
+    int bits =
+        type instanceof ArrowType.Int i
+            ? i.getBitWidth()
+            : type instanceof ArrowType.FloatingPoint f
+                ? switch (f.getPrecision()) {
+                  case HALF -> 16;
+                  case SINGLE -> 32;
+                  case DOUBLE -> 64;
+                }
+                : 0;
+    if (bits == 0) {
+      return;
+    }
+    long length = header.buffers(new Buffer(), childValues).length();
+    if (length / (bits / 8) < items) {
+      throw fail(b, "holds " + items + " items in a values buffer of " + length + " bytes");
+    }
+  }
+
+  /** Reads the lengths of batch {@code b} through its vector, loaded whole. */
+  private void loaded(int b, int base, int rows, boolean verifyChecksum) {
+    VectorSchemaRoot root = file.load(b, verifyChecksum).root();
+    try {
+      FieldVector vector = root.getVector(column);
+      for (int i = 0; i < rows; i++) {
+        out[base + i] = vector.isNull(i) ? 0 : length(vector, i, base + i);
+      }
+    } finally {
+      root.close();
+    }
+  }
+
+  private int length(FieldVector vector, int i, long row) {
+    if (vector instanceof ListVector list) {
+      ArrowBuf offsets = list.getOffsetBuffer();
+      return offsets.getInt(4L * i + 4) - offsets.getInt(4L * i);
+    } else if (vector instanceof LargeListVector list) {
+      ArrowBuf offsets = list.getOffsetBuffer();
+      long length = offsets.getLong(8L * i + 8) - offsets.getLong(8L * i);
+      if (length > Integer.MAX_VALUE) {
+        throw tooLong(row, length);
+      }
+      return (int) length;
+    }
+    return ((FixedSizeListVector) vector).getListSize();
+  }
+
+  private long bodyStart(int b) {
+    ArrowBlock block = shard.blocks.batchBlocks().get(b);
+    return block.getOffset() + block.getMetadataLength();
+  }
+
+  private ByteBuffer read(int b, long position, int length) {
+    chunk.clear().limit(length);
+    try {
+      shard.source.readFully(position, chunk);
+    } catch (IOException e) {
+      throw new LazyArrowException(
+          shard.path, "record batch " + b + ": cannot read the offsets of '" + name + "': " + e, e);
+    }
+    return chunk;
+  }
+
+  /** Returns the error for the list at {@code out[index]}, of {@code length} items. */
+  private IllegalArgumentException tooLong(long index, long length) {
+    return new IllegalArgumentException(
+        "row "
+            + (index - at)
+            + " of column '"
+            + name
+            + "' in "
+            + shard.path
+            + " holds "
+            + length
+            + " items, more than the 2^31 - 1 a length may be");
+  }
+
+  private LazyArrowException fail(int b, String what) {
+    return new LazyArrowException(
+        shard.path, "record batch " + b + ", column '" + name + "': list " + what);
+  }
+}
