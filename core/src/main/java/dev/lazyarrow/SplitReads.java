@@ -335,7 +335,7 @@ final class SplitReads {
 
   /**
    * Returns the length of every row's list in column {@code column}, read from the list offsets of
-   * each record batch alone ({@link ListLengths}), shard after shard; nothing enters the cache.
+   * each record batch alone ({@link ListLengths}); nothing enters the batch cache.
    */
   int[] listLengths(String column) {
     if (size > Integer.MAX_VALUE) {
@@ -343,12 +343,11 @@ final class SplitReads {
           "split '" + name + "' holds " + size + " rows, more lengths than an array holds");
     }
     int[] out = new int[(int) size];
-    int position = columns().names.indexOf(column);
+    List<ShardFile> files = new ArrayList<>(shards.length);
     for (int k = 0; k < shards.length; k++) {
-      if (shardStarts[k + 1] > shardStarts[k]) {
-        ListLengths.read(shard(k), position, out, (int) shardStarts[k], verifyChecksums);
-      }
+      files.add(shard(k));
     }
+    ListLengths.read(files, shardStarts, columns().names.indexOf(column), out, verifyChecksums);
     return out;
   }
 

@@ -1,6 +1,7 @@
 package dev.lazyarrow.loader;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The GPT recipe: an epoch's documents laid end to end in its order, one stream of {@code T} tokens
@@ -17,6 +18,9 @@ final class ConcatPack extends PackPlan {
   /** Positions whose rows are worked out before their lengths are looked up, at a time. */
   private static final int CHUNK = 4096;
 
+  /** Positions one thread works out the lengths of while the plan is built. */
+  private static final int PART = 64 * CHUNK;
+
   private final Sampler order;
 
   /** {@code low[p]}: the low 32 bits of the start of the document at epoch position p; then T's. */
@@ -30,29 +34,45 @@ final class ConcatPack extends PackPlan {
     this.order = order;
     int n = Math.toIntExact(order.size());
     low = new int[n + 1];
-    // The rows of a chunk are worked out first, so that the length lookups, scattered over an array
-    // far larger than the caches, are independent loads the processor keeps many of in flight.
-    int[] rows = new int[Math.min(CHUNK, n)];
+    // First each position's length, in parallel: the positions' rows are worked out a chunk at a
+    // time, so that the length lookups, scattered over an array far larger than the caches, are
+    // independent loads the processor keeps many of in flight. Then the starts, in one pass.
+    IntStream.range(0, (n + PART - 1) / PART)
+        .parallel()
+        .forEach(
+            part -> lengthsOf(part * PART, (int) Math.min(n, (long) part * PART + PART), lengths));
     long total = 0;
     long high = 0;
-    for (int from = 0; from < n; from += CHUNK) {
-      int m = Math.min(CHUNK, n - from);
-      for (int k = 0; k < m; k++) {
-        rows[k] = (int) order.row(from + k);
+    for (int p = 0; p < n; p++) {
+      if (total >>> 32 != high) {
+        wrap(p);
+        high++;
       }
-      for (int k = 0; k < m; k++) {
-        if (total >>> 32 != high) {
-          wrap(from + k);
-          high++;
-        }
-        low[from + k] = (int) total;
-        total += tokens(lengths, rows[k], extra, column);
+      int length = low[p];
+      low[p] = (int) total;
+      if (length > Integer.MAX_VALUE - extra) {
+        tokens(lengths, order.row(p), extra, column);
       }
+      total += length + extra;
     }
     if (total >>> 32 != high) {
       wrap(n);
     }
     low[n] = (int) total;
+  }
+
+  /**
+   * Writes into {@code low[p]} the length of the document at each position of {@code [from, to)}.
+   */
+  private void lengthsOf(int from, int to, int[] lengths) {
+    long[] rows = new long[Math.min(CHUNK, to - from)];
+    for (int at = from; at < to; at += CHUNK) {
+      int m = Math.min(CHUNK, to - at);
+      Samplers.rows(order, at, m, rows);
+      for (int k = 0; k < m; k++) {
+        low[at + k] = lengths[(int) rows[k]];
+      }
+    }
   }
 
   /** Records that the stream passes another multiple of 2^32 at position {@code p}'s start. */

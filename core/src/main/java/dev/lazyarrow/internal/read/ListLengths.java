@@ -4,7 +4,10 @@ import dev.lazyarrow.format.LazyArrowException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.apache.arrow.flatbuf.Buffer;
 import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -33,7 +36,10 @@ import org.apache.arrow.vector.types.pojo.Field;
  */
 public final class ListLengths {
   /** The most bytes one read moves at a time: a batch of millions of rows is read in parts. */
-  private static final int CHUNK = 1 << 16;
+  private static final int CHUNK = 1 << 14;
+
+  /** The record batches one task reads, one after another. */
+  private static final int RUN = 16;
 
   private final ShardFile file;
   private final OpenShard shard;
@@ -42,7 +48,7 @@ public final class ListLengths {
   private final String name;
   private final int[] out;
   private final int at;
-  private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+  private ByteBuffer chunk;
 
   private ListLengths(ShardFile file, int column, int[] out, int at) {
     this.file = file;
@@ -64,9 +70,11 @@ public final class ListLengths {
   }
 
   /**
-   * Writes the length of every row's list in column {@code column} (a schema position) of {@code
-   * file} into {@code out}, row {@code r} of the shard at {@code out[at + r]}; a null list has
-   * length 0. With {@code verifyChecksums}, each batch is loaded whole and checked against its
+   * Writes the length of every row's list in column {@code column} (a schema position) of each of
+   * {@code files} into {@code out}, row {@code r} of file {@code k} at {@code out[firstRows[k] +
+   * r]}; a null list has length 0. The batches are read in runs, many runs in flight on the range
+   * readers' pool ({@link RangeReads}), so that a scan of files out of the page cache keeps the
+   * disk busy. With {@code verifyChecksums}, each batch is loaded whole and checked against its
    * recorded checksum instead.
    *
    * @throws IllegalArgumentException if the column is not a list column, or a list holds more than
@@ -74,21 +82,44 @@ public final class ListLengths {
    * @throws LazyArrowException naming the file if it changed since it was opened, or what was read
    *     is corrupt
    */
-  public static void read(ShardFile file, int column, int[] out, int at, boolean verifyChecksums) {
-    ListLengths scan = new ListLengths(file, column, out, at);
-    scan.shard.checkUnchanged();
-    long[] starts = scan.shard.blocks.batchStarts();
-    for (int b = 0; b + 1 < starts.length; b++) {
+  public static void read(
+      List<ShardFile> files, long[] firstRows, int column, int[] out, boolean verifyChecksums) {
+    List<Callable<Void>> runs = new ArrayList<>();
+    for (int k = 0; k < files.size(); k++) {
+      ShardFile file = files.get(k);
+      OpenShard shard = file.state();
+      shard.checkUnchanged();
+      int at = Math.toIntExact(firstRows[k]);
+      int batches = shard.blocks.batchBlocks().size();
+      for (int b = 0; b < batches; b += RUN) {
+        int from = b;
+        int to = Math.min(batches, b + RUN);
+        ListLengths scan = new ListLengths(file, column, out, at);
+        runs.add(
+            () -> {
+              scan.batches(from, to, verifyChecksums);
+              return null;
+            });
+      }
+    }
+    RangeReads.run(runs);
+  }
+
+  /** Reads the lengths of batches {@code [from, to)}. */
+  private void batches(int from, int to, boolean verifyChecksums) {
+    chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+    long[] starts = shard.blocks.batchStarts();
+    for (int b = from; b < to; b++) {
       int rows = (int) (starts[b + 1] - starts[b]);
       if (rows == 0) {
         continue;
       }
       int base = Math.addExact(at, (int) starts[b]);
-      RecordBatch header = verifyChecksums ? null : scan.shard.header(b);
+      RecordBatch header = verifyChecksums ? null : shard.header(b);
       if (header == null || FetchedBatches.compressed(header)) {
-        scan.loaded(b, base, rows, verifyChecksums);
+        loaded(b, base, rows, verifyChecksums);
       } else {
-        scan.ranges(b, header, base, rows);
+        ranges(b, header, base, rows);
       }
     }
   }
