@@ -116,8 +116,9 @@ public final class Split implements Iterable<Row> {
    * Returns the number of items in every row's list of column {@code column} (a null list counts
    * 0): what token budgets, curricula and packing plan with. Reads each record batch's list offsets
    * (and validity bits, if it counts nulls) with positional reads of those bytes alone, never the
-   * items and never into the batch cache: a few bytes a row however long the lists are. A shard
-   * opened to check checksums, or whose batches are compressed, has those batches loaded whole.
+   * items and never into the batch cache: a few bytes a row however long the lists are (of a
+   * compressed batch, those buffers alone are decompressed). A dataset opened to verify checksums
+   * loads each batch whole instead, as its checksum needs.
    *
    * @throws IllegalArgumentException if {@code column} is not a column of this split or not a list
    *     column, or a list holds more than 2^31 - 1 items

@@ -1,14 +1,12 @@
 package dev.lazyarrow.internal.read;
 
 import dev.lazyarrow.format.LazyArrowException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.arrow.flatbuf.Buffer;
 import org.apache.arrow.flatbuf.FieldNode;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.ArrowBuf;
@@ -17,7 +15,6 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.LargeListVector;
 import org.apache.arrow.vector.complex.ListVector;
-import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -30,9 +27,10 @@ import org.apache.arrow.vector.types.pojo.Field;
  * <p>Everything read is checked before it is used: the batch's buffers inside its body ({@link
  * OpenShard#header}), the list node's length that of the batch, the offsets at or above zero, never
  * decreasing and ending inside the items its child node holds, those items inside the child's
- * values buffer, and the null count that of the validity bits. A compressed batch, or one whose
- * checksum is to be checked, cannot be read in part: it is loaded whole ({@link ShardFile#load}),
- * which validates it, and its vector gives the lengths.
+ * values buffer, and the null count that of the validity bits. Of a compressed batch, the offsets
+ * and validity buffers alone are read and decompressed, their declared sizes checked against the
+ * batch's rows first ({@link PlainBuffer}). A batch whose checksum is to be checked is loaded whole
+ * ({@link ShardFile#load}), as the checksum needs, and its vector gives the lengths.
  */
 public final class ListLengths {
   /** The most bytes one read moves at a time: a batch of millions of rows is read in parts. */
@@ -115,11 +113,10 @@ public final class ListLengths {
         continue;
       }
       int base = Math.addExact(at, (int) starts[b]);
-      RecordBatch header = verifyChecksums ? null : shard.header(b);
-      if (header == null || FetchedBatches.compressed(header)) {
-        loaded(b, base, rows, verifyChecksums);
+      if (verifyChecksums) {
+        loaded(b, base, rows);
       } else {
-        ranges(b, header, base, rows);
+        ranges(b, shard.header(b), base, rows);
       }
     }
   }
@@ -134,7 +131,6 @@ public final class ListLengths {
     if (node.nullCount() < 0 || node.nullCount() > rows) {
       throw fail(b, "counts " + node.nullCount() + " nulls in " + rows + " lists");
     }
-    long bodyStart = bodyStart(b);
     int buffer = at.firstBuffer[column];
     long items = child.length();
     checkItems(b, header, buffer + (width == 0 ? 2 : 3), items);
@@ -146,25 +142,31 @@ public final class ListLengths {
       }
       Arrays.fill(out, base, base + rows, size);
     } else {
-      offsets(b, header, bodyStart, buffer + 1, base, rows, items);
+      try (PlainBuffer offsets = buffer(b, header, buffer + 1, (rows + 1L) * width)) {
+        offsets(b, offsets, base, rows, items);
+      }
     }
     if (node.nullCount() > 0) {
-      nulls(b, header, bodyStart, buffer, base, rows, node.nullCount());
+      try (PlainBuffer validity = buffer(b, header, buffer, (rows + 7L) / 8)) {
+        nulls(b, validity, base, rows, node.nullCount());
+      }
     }
   }
 
+  private PlainBuffer buffer(int b, RecordBatch header, int index, long most) {
+    return new PlainBuffer(file, b, header, index, most);
+  }
+
   /** Reads the offsets in buffer {@code buffer} and writes their differences, checked. */
-  private void offsets(
-      int b, RecordBatch header, long bodyStart, int buffer, int base, int rows, long items) {
+  private void offsets(int b, PlainBuffer offsets, int base, int rows, long items) {
     long count = rows + 1L;
-    Buffer offsets = header.buffers(new Buffer(), buffer);
     if (offsets.length() < count * width) {
       throw fail(b, "has " + offsets.length() + " bytes of offsets for " + rows + " lists");
     }
     long previous = 0;
     for (long done = 0; done < count; ) {
       int n = (int) Math.min(CHUNK / width, count - done);
-      ByteBuffer bytes = read(b, bodyStart + offsets.offset() + done * width, n * width);
+      ByteBuffer bytes = read(offsets, done * width, n * width);
       for (int k = 0; k < n; k++) {
         long next = width == 4 ? bytes.getInt(4 * k) : bytes.getLong(8 * k);
         long i = done + k;
@@ -190,9 +192,7 @@ public final class ListLengths {
   }
 
   /** Zeroes the lengths of the null lists, checking the bits against the node's null count. */
-  private void nulls(
-      int b, RecordBatch header, long bodyStart, int buffer, int base, int rows, long nulls) {
-    Buffer validity = header.buffers(new Buffer(), buffer);
+  private void nulls(int b, PlainBuffer validity, int base, int rows, long nulls) {
     long bytes = (rows + 7L) / 8;
     if (validity.length() < bytes) {
       throw fail(b, "counts " + nulls + " nulls but has " + validity.length() + " validity bytes");
@@ -200,7 +200,7 @@ public final class ListLengths {
     long found = 0;
     for (long done = 0; done < bytes; ) {
       int n = (int) Math.min(CHUNK, bytes - done);
-      ByteBuffer bits = read(b, bodyStart + validity.offset() + done, n);
+      ByteBuffer bits = read(validity, done, n);
       for (int k = 0; k < n; k++) {
         int bitsOf = bits.get(k);
         for (int j = 0; j < 8; j++) {
@@ -237,15 +237,18 @@ public final class ListLengths {
     if (bits == 0) {
       return;
     }
-    long length = header.buffers(new Buffer(), childValues).length();
+    long length;
+    try (PlainBuffer values = buffer(b, header, childValues, Long.MAX_VALUE / 4)) {
+      length = values.length();
+    }
     if (length / (bits / 8) < items) {
       throw fail(b, "holds " + items + " items in a values buffer of " + length + " bytes");
     }
   }
 
   /** Reads the lengths of batch {@code b} through its vector, loaded whole. */
-  private void loaded(int b, int base, int rows, boolean verifyChecksum) {
-    VectorSchemaRoot root = file.load(b, verifyChecksum).root();
+  private void loaded(int b, int base, int rows) {
+    VectorSchemaRoot root = file.load(b, true).root();
     try {
       FieldVector vector = root.getVector(column);
       for (int i = 0; i < rows; i++) {
@@ -271,19 +274,10 @@ public final class ListLengths {
     return ((FixedSizeListVector) vector).getListSize();
   }
 
-  private long bodyStart(int b) {
-    ArrowBlock block = shard.blocks.batchBlocks().get(b);
-    return block.getOffset() + block.getMetadataLength();
-  }
-
-  private ByteBuffer read(int b, long position, int length) {
+  /** Returns {@code length} plain bytes of {@code buffer} at {@code offset}, in the chunk. */
+  private ByteBuffer read(PlainBuffer buffer, long offset, int length) {
     chunk.clear().limit(length);
-    try {
-      shard.source.readFully(position, chunk);
-    } catch (IOException e) {
-      throw new LazyArrowException(
-          shard.path, "record batch " + b + ": cannot read the offsets of '" + name + "': " + e, e);
-    }
+    buffer.read(offset, chunk);
     return chunk;
   }
 

@@ -39,16 +39,12 @@ class ListLengthsTest {
     "save_dict, labels, zstd, false",
     "save_dict, labels, none, true",
     "save_format_columns, input_ids, none, false",
+    "save_format_columns, input_ids, zstd, false",
     "save_format_columns, input_ids, zstd, true",
   })
   void listLengths_ofConvertedShards_equalTheListsOfTheBatches(
       String fixture, String column, String compression, boolean verify) throws IOException {
-    Path out = tmp.resolve("out");
-    Converter.newBuilder()
-        .compression(Converter.Compression.valueOf(compression.toUpperCase(Locale.ROOT)))
-        .batchBytes(4096)
-        .build()
-        .convert(Fixtures.path("hf/" + fixture), out);
+    Path out = convert(fixture, compression);
     LazyDataset.Builder builder = LazyDataset.newBuilder();
     if (verify) {
       builder.verifyChecksums();
@@ -134,12 +130,35 @@ class ListLengthsTest {
     lengthsFail(bytes -> bytes.putLong(bytes.node(0, 1), 7), "lists, the batch holds");
   }
 
-  /**
-   * Damages batch 0 of a fresh {@code save_dict} conversion and checks that reading the lengths of
-   * its labels fails naming the shard and saying {@code what}.
-   */
+  @Test
+  void listLengths_compressedOffsetsDeclaringTooManyBytes_failsBeforeDecompressing()
+      throws IOException {
+    lengthsFail(
+        convert("save_dict", "zstd"),
+        bytes -> bytes.putLong(bytes.bufferData(0, 4), 1L << 40),
+        "declares buffer 4 of 1099511627776 bytes");
+  }
+
+  /** Converts the hf fixture {@code fixture} in small batches with {@code compression}. */
+  private Path convert(String fixture, String compression) throws IOException {
+    Path out = tmp.resolve(fixture + "-" + compression);
+    Converter.newBuilder()
+        .compression(Converter.Compression.valueOf(compression.toUpperCase(Locale.ROOT)))
+        .batchBytes(4096)
+        .build()
+        .convert(Fixtures.path("hf/" + fixture), out);
+    return out;
+  }
+
   private void lengthsFail(Consumer<ShardBytes> damage, String what) {
-    Path dir = Fixtures.convert("save_dict", tmp.resolve("out"));
+    lengthsFail(Fixtures.convert("save_dict", tmp.resolve("out")), damage, what);
+  }
+
+  /**
+   * Damages batch 0 of the first shard of the conversion of {@code save_dict} in {@code dir} and
+   * checks that reading the lengths of its labels fails naming the shard and saying {@code what}.
+   */
+  private void lengthsFail(Path dir, Consumer<ShardBytes> damage, String what) {
     Path shard = dir.resolve("train/part-00000.arrow");
     ShardBytes bytes = ShardBytes.of(shard);
     damage.accept(bytes);
