@@ -56,20 +56,7 @@ final class PackOptions {
   /** Returns the packed loader over {@code rows}: packing by the options, or by {@code resumed}. */
   PackedLoader build(LoaderBuilder rows, String lengthColumn, LoaderState resumed) {
     if (resumed != null) {
-      LoaderState.Packing p = resumed.packing();
-      PackedLoaderBuilder builder = rows.pack(p.seqLen(), p.tokenColumn());
-      if (p.eod() >= 0) {
-        builder.eod((int) p.eod());
-      }
-      if (p.eodMaskLoss()) {
-        builder.eodMaskLoss();
-      }
-      if (p.mode().equals("first-fit")) {
-        builder.firstFit(p.window());
-      } else if (p.mode().equals("best-fit")) {
-        builder.bestFit(p.window());
-      }
-      return builder.build();
+      return rows.pack().build();
     }
     if (lengthColumn == null) {
       throw new IllegalArgumentException("--pack needs --length-column, the token column");

@@ -150,7 +150,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (ReadOptions.Input read = input.open(LazyDataset.newBuilder(), seed)) {
+    try (ReadOptions.Input read = input.open(LazyDataset.newBuilder(), seed, mixColumn())) {
       PrintWriter out = spec.commandLine().getOut();
       LoaderBuilder builder = builder(read);
       if (summary) {
@@ -200,6 +200,21 @@ final class PlanCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /**
+   * Returns the column a mixture's sources are read through: the one the loader packs or counts
+   * tokens by, given or in the resumed state; null for one split, or a mixture of rows alone.
+   */
+  private String mixColumn() throws IOException {
+    if (input.mix == null) {
+      return null;
+    }
+    if (lengthColumn != null || resume == null) {
+      return lengthColumn;
+    }
+    LoaderState state = readState(resume);
+    return state.packing() != null ? state.packing().tokenColumn() : state.lengthColumn();
   }
 
   /**

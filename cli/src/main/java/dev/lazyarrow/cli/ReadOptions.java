@@ -60,12 +60,14 @@ final class ReadOptions {
   }
 
   /**
-   * Opens what the options name, a mixture sampling from {@code seed} if {@code --mix-mode sample}.
+   * Opens what the options name, a mixture sampling from {@code seed} if {@code --mix-mode sample}
+   * whose sources are read through their column {@code column} alone if not null (the column a
+   * loader packs or counts tokens by), so that sources with other columns besides it mix.
    *
-   * @throws IllegalArgumentException if both or neither of DATASET and --mix are given, or a --mix
-   *     is not DATASET[#SPLIT]=WEIGHT
+   * @throws IllegalArgumentException if both or neither of DATASET and --mix are given, a --mix is
+   *     not DATASET[#SPLIT]=WEIGHT, or the mixture refuses its sources
    */
-  Input open(LazyDataset.Builder builder, long seed) {
+  Input open(LazyDataset.Builder builder, long seed, String column) {
     if ((dataset == null) == (mix == null)) {
       throw new IllegalArgumentException("give either DATASET or --mix DATASET[#SPLIT]=WEIGHT ...");
     }
@@ -102,7 +104,7 @@ final class ReadOptions {
           throw new IllegalArgumentException(
               "--mix names split " + chosen.name() + " of " + where + " twice; give it one weight");
         }
-        mixture.add(chosen, weight);
+        mixture.add(column == null ? chosen : chosen.select(column), weight);
       }
       switch (mixMode) {
         case "blend" -> {}
@@ -116,7 +118,12 @@ final class ReadOptions {
         case "all_exhausted" -> mixture.allExhausted();
         default -> mixture.length(positions(mixLength));
       }
-      return new Input(null, mixture.build(), opened);
+      try {
+        return new Input(null, mixture.build(), opened);
+      } catch (IllegalStateException e) {
+        // The sources the --mix options name do not mix (columns that differ, every weight 0).
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
     } catch (RuntimeException e) {
       opened.forEach(LazyDataset::close);
       throw e;

@@ -34,7 +34,8 @@ class PlanPackTest {
     ds = Fixtures.convert("save_dict", tmp.resolve("d")).toString();
   }
 
-  private static List<JsonNode> batches(Run run) throws IOException {
+  /** Returns the batch lines of a run that succeeded, parsed. */
+  static List<JsonNode> batches(Run run) throws IOException {
     assertEquals(0, run.status(), run.err());
     List<JsonNode> out = new ArrayList<>();
     for (String line : run.out().lines().filter(l -> l.startsWith("{\"batch\"")).toList()) {

@@ -264,28 +264,7 @@ public final class LoaderBuilder {
             && curriculumColumn == null
             && pacing == null,
         "resume must come before every option but prefetch and columns");
-    if (mixture == null) {
-      if (state.mixture() != null) {
-        throw new IllegalArgumentException(
-            "the state was saved over a mixture of "
-                + state.mixture().sources().size()
-                + " sources; this is split "
-                + split.name());
-      }
-      requireArgument(
-          state.rows() == split.size(),
-          "the state was saved for a split of " + state.rows() + " rows, this one has",
-          split.size());
-    } else {
-      requireArgument(
-          state.mixture() != null,
-          "the state was saved over one split of " + state.rows() + " rows; this is a mixture of",
-          mixture.sources().size() + " sources");
-    }
-    requireArgument(
-        state.epoch() < LAST_EPOCH,
-        "the state's epoch must be below " + LAST_EPOCH + ", so that the next can be counted",
-        state.epoch());
+    Resumption.requireFits(state, split, mixture);
     this.resumed = state;
     return this;
   }
@@ -315,6 +294,20 @@ public final class LoaderBuilder {
         resumed == null || resumed.packing() != null,
         "the state was saved by a loader of rows, not of packed samples");
     return new PackedLoaderBuilder(this, seqLen, tokenColumn);
+  }
+
+  /**
+   * Returns a builder of a packed loader that packs as the loader of the {@link #resume}d state
+   * did: its sequence length, token column, mode, window and end-of-document token.
+   *
+   * @throws IllegalStateException if no state of packed samples was resumed
+   */
+  public PackedLoaderBuilder pack() {
+    requireState(
+        resumed != null && resumed.packing() != null,
+        "pack() packs as a resumed state of packed samples did: resume one first");
+    LoaderState.Packing packing = resumed.packing();
+    return pack(packing.seqLen(), packing.tokenColumn()).as(packing);
   }
 
   /**
@@ -378,22 +371,7 @@ public final class LoaderBuilder {
    */
   LoaderState state(Sources sources, LoaderState.Packing packing, MixtureState mixed) {
     if (resumed != null) {
-      requireArgument(
-          Objects.equals(resumed.packing(), packing),
-          resumed.packing() == null
-              ? "the state was saved by a loader of rows, not of packed samples"
-              : "cannot resume: the state was saved by a loader packing "
-                  + resumed.packing()
-                  + ", this one packs",
-          packing);
-      if (mixed != null) {
-        String mismatch = resumed.mixture().mismatch(mixed);
-        requireArgument(mismatch == null, "cannot resume", mismatch);
-        requireArgument(
-            resumed.rows() == sources.size(),
-            "the state was saved for a mixture of " + resumed.rows() + " rows, this one has",
-            sources.size());
-      }
+      Resumption.requireMatches(resumed, sources, packing, mixed);
     }
     LoaderState state =
         resumed != null

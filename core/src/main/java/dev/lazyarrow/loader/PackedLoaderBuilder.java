@@ -173,6 +173,17 @@ public final class PackedLoaderBuilder {
     return loader;
   }
 
+  /** Sets the mode, window and end-of-document options {@code packing} was saved with. */
+  PackedLoaderBuilder as(LoaderState.Packing packing) {
+    if (packing.eod() >= 0) {
+      eod((int) packing.eod());
+    }
+    if (packing.eodMaskLoss()) {
+      eodMaskLoss();
+    }
+    return packing.mode().equals("concat") ? this : bins(packing.mode(), packing.window());
+  }
+
   private PackedLoaderBuilder bins(String mode, int windowDocuments) {
     if (windowDocuments <= 0) {
       throw new IllegalArgumentException("the bin window must be positive: " + windowDocuments);

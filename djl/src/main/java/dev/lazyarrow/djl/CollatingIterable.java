@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The batches of a {@link LazyArrowDataset}, each collated whole: one {@code TrainingBatch.collate(split, rows)}
- * and one array per column, instead of a {@code get} and its arrays per row and then the
- * batchifier. The arrays are those the {@link TokenBatchifier} makes of the rows' records.
+ * The batches of a {@link LazyArrowDataset}, each collated whole: one {@code
+ * TrainingBatch.collate(split, rows)} (over a mixture, the loader's own batch) and one array per
+ * column, instead of a {@code get} and its arrays per row and then the batchifier. The arrays are
+ * those the {@link TokenBatchifier} makes of the rows' records.
  */
 final class CollatingIterable extends DataIterable {
   // No fields: the base constructor already fetches batches ahead, before a subclass's fields are
@@ -50,7 +51,7 @@ final class CollatingIterable extends DataIterable {
     for (int i = 0; i < rows.length; i++) {
       rows[i] = indices.get(i);
     }
-    NDList[] arrays = ((LazyArrowDataset) dataset).collate(batchManager, rows);
+    NDList[] arrays = ((LazyArrowDataset) dataset).collate(batchManager, rows, indices);
     NDList dataArrays = arrays[0];
     NDList labelArrays = arrays[1];
     if (device != null) {

@@ -12,8 +12,8 @@ import ai.djl.translate.TranslateException;
 import ai.djl.util.Progress;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
+import dev.lazyarrow.loader.Mixture;
 import dev.lazyarrow.loader.TrainingBatch;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,8 +25,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.UnaryOperator;
 
 /**
- * A DJL {@link RandomAccessDataset} over one split of a LazyArrow dataset: {@code
- * trainer.iterateDataset(dataset)} reads its rows lazily, zero-copy from the mapped shards.
+ * A DJL {@link RandomAccessDataset} over one split of a LazyArrow dataset, or a {@link Mixture} of
+ * splits: {@code trainer.iterateDataset(dataset)} reads its rows lazily, zero-copy from the mapped
+ * shards.
  *
  * <pre>{@code
  * try (LazyArrowDataset train = LazyArrowDataset.builder()
@@ -50,12 +51,23 @@ import java.util.function.UnaryOperator;
  * <p>{@link #get} reads a row's columns straight from its record batch ({@link
  * TrainingBatch#collate}), not through {@code Row}s, and is thread-safe: DJL's executor calls it
  * from many threads. {@link #prepare} does nothing, as opening the dataset already read all it
- * needs (one manifest). Close
- * the dataset to close what it opened: the directory given to {@link Builder#setDirectory} and the
- * loader of {@link Builder#setSampling(UnaryOperator)}.
+ * needs (one manifest). Close the dataset to close what it opened: the directory given to {@link
+ * Builder#setDirectory} and the loader of {@link Builder#setSampling(UnaryOperator)}.
+ *
+ * <p>Over a mixture ({@link Builder#setMixture}) the sources' rows are numbered as one run, source
+ * after source, as {@link LoaderSampler} numbers them; the mixture's loader decides which rows a
+ * batch holds, so the sampling must be a loader's, and {@link LoaderSampler#sources(Batch)} tells
+ * each row's source.
  */
 public final class LazyArrowDataset extends RandomAccessDataset implements AutoCloseable {
   private final Split split;
+
+  /** Over a mixture, its sources; else just the split. */
+  private final List<Split> sources;
+
+  /** The run index of each source's first row, then the rows of all together. */
+  private final long[] firstRows;
+
   private final NDColumns data;
   private final NDColumns labels;
   private final LazyDataset opened;
@@ -64,6 +76,12 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
   private LazyArrowDataset(Builder builder, Split split, LazyDataset opened, LoaderSampler own) {
     super(builder);
     this.split = split;
+    Mixture mixture = builder.source.mixture();
+    this.sources = mixture == null ? List.of(split) : mixture.sources();
+    this.firstRows = new long[sources.size() + 1];
+    for (int d = 0; d < sources.size(); d++) {
+      firstRows[d + 1] = firstRows[d] + sources.get(d).size();
+    }
     this.data = builder.dataColumns;
     this.labels = builder.labelColumns;
     this.opened = opened;
@@ -87,7 +105,8 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
     if (index < 0 || index >= size()) {
       throw new IndexOutOfBoundsException("row " + index + " outside 0.." + (size() - 1));
     }
-    TrainingBatch row = TrainingBatch.collate(split, index);
+    int d = source(index);
+    TrainingBatch row = TrainingBatch.collate(sources.get(d), index - firstRows[d]);
     return new Record(data.arrays(manager, row, true), labels.arrays(manager, row, true));
   }
 
@@ -109,9 +128,20 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
         this, manager, sampler, dataBatchifier, labelBatchifier, executor, prefetchNumber, device);
   }
 
-  /** Returns the data and label arrays of the rows {@code rows}, batched. */
-  NDList[] collate(NDManager manager, long[] rows) {
-    TrainingBatch batch = TrainingBatch.collate(split, rows);
+  /**
+   * Returns the data and label arrays of the rows {@code rows}, batched: over a mixture, those of
+   * the loader's batch that {@code indices} lists.
+   */
+  NDList[] collate(NDManager manager, long[] rows, List<Long> indices) {
+    TrainingBatch batch =
+        sources.size() == 1
+            ? TrainingBatch.collate(split, rows)
+            : LoaderSampler.plannedBatch(indices);
+    if (batch == null) {
+      throw new IllegalStateException(
+          "a mixture's batches come from its loader's LoaderSampler, not from "
+              + indices.getClass().getName());
+    }
     return new NDList[] {data.arrays(manager, batch, false), labels.arrays(manager, batch, false)};
   }
 
@@ -124,14 +154,26 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
     return sampler;
   }
 
-  /** Returns the split the rows come from. */
+  /** Returns the splits the rows come from: the split, or the mixture's sources in order. */
+  List<Split> sources() {
+    return sources;
+  }
+
+  /** Returns the split the rows come from; over a mixture, its first source. */
   public Split split() {
     return split;
   }
 
   @Override
   protected long availableSize() {
-    return split.size();
+    return firstRows[sources.size()];
+  }
+
+  /** Returns the source that row {@code index} of the run lies in. */
+  private int source(long index) {
+    int d = Arrays.binarySearch(firstRows, index);
+    // An exact hit is that source's first row: a mixture refuses empty sources.
+    return d >= 0 ? d : -d - 2;
   }
 
   /** Closes the loader and the dataset directory this dataset opened, if any. */
@@ -185,6 +227,15 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
       return this;
     }
 
+    /**
+     * Reads the rows of {@code mixture}'s sources, which stay open as long as the dataset is used,
+     * in the batches of a loader over the mixture ({@link #setSampling(UnaryOperator)}).
+     */
+    public Builder setMixture(Mixture mixture) {
+      source.setMixture(mixture);
+      return this;
+    }
+
     /** Adds {@code columns} to the data arrays, in that order. */
     public Builder addData(String... columns) {
       dataNames.addAll(Arrays.asList(columns));
@@ -230,7 +281,8 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
     /**
      * Returns the dataset, opening the directory if one was set.
      *
-     * @throws IllegalStateException if no split, no column or no sampling was set, or two samplings
+     * @throws IllegalStateException if no split, no column or no sampling was set, or two
+     *     samplings, or a mixture is sampled by other than a {@link LoaderSampler}
      * @throws IllegalArgumentException if a column is missing, or has no NDArray form
      * @throws dev.lazyarrow.format.LazyArrowException if the directory is not a readable dataset
      */
@@ -242,6 +294,10 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
           "set the sampling: setSampling(batchSize, random), a Sampler or a loader");
       requireState(
           sampler == null || loader == null, "two samplings were set: a Sampler and a loader");
+      requireState(
+          source.mixture() == null || loader != null || sampler instanceof LoaderSampler,
+          "a mixture's batches come from its loader: setSampling(loader -> ...), not "
+              + (sampler == null ? null : sampler.getClass().getName()));
       LazyDataset opened = source.open();
       LoaderSampler own = null;
       try {
@@ -257,7 +313,7 @@ public final class LazyArrowDataset extends RandomAccessDataset implements AutoC
         if (loader == null) {
           return new LazyArrowDataset(this, rows, opened, null);
         }
-        own = new LoaderSampler(loader.apply(Loader.newBuilder(rows)).build());
+        own = new LoaderSampler(loader.apply(source.loader(opened)).build());
         // The base class takes the sampler from the builder; the builder keeps its own settings.
         sampler = own;
         try {

@@ -56,8 +56,11 @@ final class PackedArrays {
               named(own.create(labels, shape, DataType.INT32), "labels"),
               named(own.create(floats(packed.lossMask()), shape, DataType.FLOAT32), "loss_mask"));
       long[] samples = new long[size];
+      int[] sources = new int[size];
       for (int i = 0; i < size; i++) {
         samples[i] = packed.sample(i);
+        // A sample is packed from one source's documents: its first piece tells which.
+        sources[i] = packed.spans(i).get(0).source();
       }
       return new Batch(
           own,
@@ -68,7 +71,7 @@ final class PackedArrays {
           Batchifier.STACK,
           progress,
           total,
-          new Samples(samples, after));
+          new Samples(samples, sources, after));
     } catch (RuntimeException e) {
       own.close();
       throw e;
@@ -100,18 +103,24 @@ final class PackedArrays {
     return out;
   }
 
-  /** One batch's epoch sample indices, with the loader's state after it. */
+  /** One batch's epoch sample indices and their sources, with the loader's state after it. */
   static final class Samples extends AbstractList<Long> implements RandomAccess {
     private final long[] samples;
+    private final int[] sources;
     private final LoaderState after;
 
-    Samples(long[] samples, LoaderState after) {
+    Samples(long[] samples, int[] sources, LoaderState after) {
       this.samples = samples;
+      this.sources = sources;
       this.after = after;
     }
 
     LoaderState after() {
       return after;
+    }
+
+    int[] sources() {
+      return sources.clone();
     }
 
     @Override

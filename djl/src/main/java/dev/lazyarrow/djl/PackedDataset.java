@@ -8,9 +8,9 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.util.Progress;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.Split;
-import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.LoaderState;
+import dev.lazyarrow.loader.Mixture;
 import dev.lazyarrow.loader.PackedBatch;
 import dev.lazyarrow.loader.PackedLoader;
 import dev.lazyarrow.loader.PackedLoaderBuilder;
@@ -52,6 +52,9 @@ import java.util.function.Function;
  * trained, and a run resumes exactly from {@link #stateAfter(Batch)}. This is a {@code Dataset},
  * not a {@code RandomAccessDataset}: a packed sample is made on the fly from pieces of documents in
  * the epoch's order, so samples come in the loader's batches and no DJL {@code Sampler} applies.
+ *
+ * <p>Over a {@link Mixture} ({@link Builder#setMixture}) each sample is drawn from one source, as
+ * the mixture's packed loader draws it; {@link #sources(Batch)} tells which.
  */
 public final class PackedDataset implements Dataset, AutoCloseable {
   private final PackedLoader loader;
@@ -74,12 +77,18 @@ public final class PackedDataset implements Dataset, AutoCloseable {
    *     was split from such a batch
    */
   public static LoaderState stateAfter(Batch batch) {
-    if (!(batch.getIndices() instanceof PackedArrays.Samples samples)) {
-      throw new IllegalArgumentException(
-          "the batch did not come from a PackedDataset (or was split from one): its indices are "
-              + (batch.getIndices() == null ? "missing" : batch.getIndices().getClass().getName()));
-    }
-    return samples.after();
+    return samples(batch).after();
+  }
+
+  /**
+   * Returns which source each sample of {@code batch} came from, in batch order: its position in
+   * the loader's mixture, or 0 for every sample of a loader over one split.
+   *
+   * @throws IllegalArgumentException if {@code batch} did not come from a {@code PackedDataset}, or
+   *     was split from such a batch
+   */
+  public static int[] sources(Batch batch) {
+    return samples(batch).sources();
   }
 
   /**
@@ -124,6 +133,15 @@ public final class PackedDataset implements Dataset, AutoCloseable {
     }
   }
 
+  private static PackedArrays.Samples samples(Batch batch) {
+    if (!(batch.getIndices() instanceof PackedArrays.Samples samples)) {
+      throw new IllegalArgumentException(
+          "the batch did not come from a PackedDataset (or was split from one): its indices are "
+              + (batch.getIndices() == null ? "missing" : batch.getIndices().getClass().getName()));
+    }
+    return samples;
+  }
+
   private Iterator<Batch> batches(NDManager manager) {
     Iterator<PackedBatch> packed = loader.iterator();
     long total = loader.batchesPerEpoch();
@@ -148,7 +166,7 @@ public final class PackedDataset implements Dataset, AutoCloseable {
 
   /**
    * A builder of {@link PackedDataset}s: one split (an open {@link Split} or a directory and a
-   * split name) and its packed loader.
+   * split name) or a {@link Mixture} of splits, and its packed loader.
    */
   public static final class Builder {
     private final SplitSource source = new SplitSource();
@@ -169,10 +187,20 @@ public final class PackedDataset implements Dataset, AutoCloseable {
     }
 
     /**
-     * Packs the split with the loader {@code configure} makes of a loader builder over it: for
-     * example {@code loader -> loader.shuffle(42).shard(rank, worldSize).batchSize(8).prefetch(2)
-     * .pack(2048, "input_ids").eod(eosId)}, or {@code loader -> loader.resume(state).pack(2048,
-     * "input_ids").eod(eosId)} to continue a checkpoint. The loader writes into direct buffers.
+     * Reads the documents of {@code mixture}'s sources, which stay open as long as the dataset is
+     * used; each sample is packed from one source's documents, as the mixture draws it.
+     */
+    public Builder setMixture(Mixture mixture) {
+      source.setMixture(mixture);
+      return this;
+    }
+
+    /**
+     * Packs the split (or the mixture) with the loader {@code configure} makes of a loader builder
+     * over it: for example {@code loader -> loader.shuffle(42).shard(rank, worldSize).batchSize(8)
+     * .prefetch(2).pack(2048, "input_ids").eod(eosId)}, or {@code loader -> loader.resume(state)
+     * .pack(2048, "input_ids").eod(eosId)} to continue a checkpoint. The loader writes into direct
+     * buffers.
      */
     public Builder setPacking(Function<LoaderBuilder, PackedLoaderBuilder> configure) {
       this.packing = Objects.requireNonNull(configure, "configure");
@@ -182,7 +210,8 @@ public final class PackedDataset implements Dataset, AutoCloseable {
     /**
      * Returns the dataset, opening the directory if one was set.
      *
-     * @throws IllegalStateException if no split or no packing was set, or the packing returned null
+     * @throws IllegalStateException if no split, mixture or packing was set, or the packing
+     *     returned null
      * @throws IllegalArgumentException if the loader refuses its configuration
      * @throws dev.lazyarrow.format.LazyArrowException if the directory is not a readable dataset
      */
@@ -191,8 +220,7 @@ public final class PackedDataset implements Dataset, AutoCloseable {
       requireState(packing != null, "set the packing: setPacking(loader -> loader.pack(...))");
       LazyDataset opened = source.open();
       try {
-        Split documents = source.split(opened);
-        PackedLoaderBuilder packed = packing.apply(Loader.newBuilder(documents));
+        PackedLoaderBuilder packed = packing.apply(source.loader(opened));
         requireState(packed != null, "the packing returned no PackedLoaderBuilder");
         return new PackedDataset(packed.directBuffers().build(), opened);
       } catch (RuntimeException e) {

@@ -19,6 +19,7 @@ import org.apache.arrow.memory.RootAllocator;
 final class ConvertedEmotion implements AutoCloseable {
   final NDManager manager = NDManager.newBaseManager();
   final Split train;
+  final Split validation;
   private final BufferAllocator allocator = new RootAllocator();
   private final LazyDataset emotion;
 
@@ -26,6 +27,7 @@ final class ConvertedEmotion implements AutoCloseable {
     Converter.newBuilder().build().convert(Path.of("../samples/data/emotion"), dir);
     emotion = LazyDataset.newBuilder().allocator(allocator).open(dir);
     train = emotion.split("train");
+    validation = emotion.split("validation");
   }
 
   @Override

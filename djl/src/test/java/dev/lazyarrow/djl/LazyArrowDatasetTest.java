@@ -271,7 +271,8 @@ class LazyArrowDatasetTest {
         .build();
   }
 
-  private static void assertLists(NDList expected, NDList actual) {
+  /** Asserts that {@code actual} holds arrays of the names, dtypes, shapes and values expected. */
+  static void assertLists(NDList expected, NDList actual) {
     assertEquals(expected.size(), actual.size());
     for (int i = 0; i < expected.size(); i++) {
       assertArray(

@@ -1,18 +1,28 @@
 package dev.lazyarrow.djl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
+import ai.djl.translate.Pipeline;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.LoaderState;
+import dev.lazyarrow.loader.Mixture;
+import dev.lazyarrow.loader.Padded;
+import dev.lazyarrow.loader.TrainingBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +39,7 @@ class LoaderSamplerTest {
   private static NDManager manager;
   private static ExecutorService executor;
   private static Split train;
+  private static Split validation;
 
   @BeforeAll
   static void open() throws Exception {
@@ -36,6 +47,7 @@ class LoaderSamplerTest {
     emotion = new ConvertedEmotion(tmp.resolve("emotion"));
     manager = emotion.manager;
     train = emotion.train;
+    validation = emotion.validation;
   }
 
   @AfterAll
@@ -165,6 +177,155 @@ class LoaderSamplerTest {
         assertTrue(e.getMessage().startsWith("the batch was not sampled by a LoaderSampler"));
       }
     }
+  }
+
+  @Test
+  void getData_mixtureOfTwoSplits_givesTheLoadersRowsInOrderWithTheirSources() throws Exception {
+    Mixture mixture = mixture();
+    UnaryOperator<LoaderBuilder> plan = l -> l.shuffle(6).shard(1, 2).batchSize(16);
+    int batches = 0;
+    boolean bothSources = false;
+    try (LazyArrowDataset ds = mixed(mixture, plan);
+        Loader loader = plan.apply(Loader.newBuilder(mixture)).build()) {
+      assertEquals(train.size() + validation.size(), ds.size());
+      Iterator<TrainingBatch> expected = loader.iterator();
+      for (Batch batch : ds.getData(manager, executor)) {
+        try (batch) {
+          TrainingBatch want = expected.next();
+          int[] sources = want.sources();
+          long[] rows = want.indices();
+          for (int i = 0; i < rows.length; i++) {
+            long run = sources[i] == 0 ? rows[i] : train.size() + rows[i];
+            assertEquals(run, batch.getIndices().get(i), "batch " + batches + " row " + i);
+          }
+          assertArrayEquals(sources, LoaderSampler.sources(batch));
+          Padded ids = want.tokens("input_ids");
+          NDArray got = batch.getData().get("input_ids");
+          assertEquals(new Shape(ids.rows(), ids.width()), got.getShape());
+          assertArrayEquals(widen(ids.values()), got.toLongArray(), "batch " + batches);
+          bothSources |= Arrays.stream(sources).distinct().count() == 2;
+          batches++;
+        }
+      }
+      assertFalse(expected.hasNext());
+      assertEquals(loader.batchesPerEpoch(), batches);
+      long last = validation.size() - 1;
+      try (NDManager row = manager.newSubManager()) {
+        long[] ids = ds.get(row, train.size() + last).getData().get("input_ids").toLongArray();
+        assertArrayEquals(widen(validation.get(last).getIntArray("input_ids")), ids);
+      }
+    }
+    assertTrue(bothSources, "a batch mixes both sources");
+  }
+
+  @Test
+  void stateAfter_mixtureResumedMidEpoch_continuesAsTheUninterruptedRun() throws Exception {
+    Mixture mixture = mixture();
+    UnaryOperator<LoaderBuilder> plan = l -> l.shuffle(8).batchSize(24);
+    List<List<Long>> whole = new ArrayList<>();
+    try (LazyArrowDataset ds = mixed(mixture, plan)) {
+      for (int e = 0; e < 2; e++) {
+        whole.addAll(iterate(ds));
+      }
+    }
+    List<List<Long>> interrupted = new ArrayList<>();
+    String checkpoint = null;
+    try (LazyArrowDataset ds = mixed(mixture, plan)) {
+      for (Batch batch : ds.getData(manager, executor)) {
+        try (batch) {
+          if (checkpoint == null) {
+            interrupted.add(batch.getIndices().stream().map(i -> (Long) i).toList());
+            if (interrupted.size() == 100) {
+              checkpoint = LoaderSampler.stateAfter(batch).toJson();
+            }
+          }
+        }
+      }
+    }
+    LoaderState state = LoaderState.fromJson(checkpoint);
+    assertEquals(2, state.mixture().sources().size());
+    try (LazyArrowDataset ds = mixed(mixture, l -> l.resume(state))) {
+      while (interrupted.size() < whole.size()) {
+        interrupted.addAll(iterate(ds));
+      }
+    }
+    assertEquals(whole, interrupted);
+  }
+
+  @Test
+  void getData_mixtureThroughDjlsPerRowPath_equalsTheCollatedBatches() throws Exception {
+    UnaryOperator<LoaderBuilder> plan = l -> l.shuffle(3).batchSize(10);
+    int batches = 0;
+    try (LazyArrowDataset whole = mixed(mixture(), plan, null);
+        LazyArrowDataset perRow = mixed(mixture(), plan, new Pipeline())) {
+      Iterator<Batch> collated = whole.getData(manager, executor).iterator();
+      for (Batch expected : perRow.getData(manager)) {
+        try (expected;
+            Batch actual = collated.next()) {
+          assertEquals(expected.getIndices(), actual.getIndices());
+          LazyArrowDatasetTest.assertLists(expected.getData(), actual.getData());
+          LazyArrowDatasetTest.assertLists(expected.getLabels(), actual.getLabels());
+          batches++;
+        }
+      }
+      assertFalse(collated.hasNext());
+    }
+    // The epoch ends when validation's 1,000 rows, a quarter of the positions, are drawn once.
+    assertEquals(400, batches, "4,000 positions, 10 a batch");
+  }
+
+  @Test
+  void build_mixtureSampledByDjl_isRefused() {
+    LazyArrowDataset.Builder builder =
+        LazyArrowDataset.builder().setMixture(mixture()).addData("input_ids").setSampling(8, true);
+    IllegalStateException e = assertThrows(IllegalStateException.class, builder::build);
+    assertTrue(e.getMessage().startsWith("a mixture's batches come from its loader"));
+  }
+
+  @Test
+  void sample_mixtureOfOtherSourcesWithTheSameRows_isRefused() {
+    Mixture swapped = Mixture.newBuilder().add(validation, 1).add(train, 3).build();
+    try (LoaderSampler sampler =
+            new LoaderSampler(Loader.newBuilder(swapped).batchSize(4).build());
+        LazyArrowDataset ds =
+            LazyArrowDataset.builder()
+                .setMixture(mixture())
+                .addData("input_ids")
+                .setSampling(sampler)
+                .build()) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> ds.getData(manager));
+      assertEquals(
+          "the loader plans the rows of the sources [validation (1000 rows), train (6000 rows)];"
+              + " the dataset reads [train (6000 rows), validation (1000 rows)]",
+          e.getMessage());
+    }
+  }
+
+  /** Returns emotion's train and validation splits, weighted 3 to 1. */
+  private static Mixture mixture() {
+    return Mixture.newBuilder().add(train, 3).add(validation, 1).build();
+  }
+
+  private static LazyArrowDataset mixed(Mixture mixture, UnaryOperator<LoaderBuilder> plan) {
+    return mixed(mixture, plan, null);
+  }
+
+  /** Returns a dataset over {@code mixture}, read row by row through {@code pipeline} if set. */
+  private static LazyArrowDataset mixed(
+      Mixture mixture, UnaryOperator<LoaderBuilder> plan, Pipeline pipeline) {
+    return LazyArrowDataset.builder()
+        .setMixture(mixture)
+        .addData("input_ids")
+        .addLabels("labels")
+        .setSampling(plan)
+        .optPipeline(pipeline)
+        .optPrefetchNumber(3)
+        .build();
+  }
+
+  private static long[] widen(int[] values) {
+    return Arrays.stream(values).asLongStream().toArray();
   }
 
   /** Returns the batches of {@code epochs} epochs of a fresh dataset sampled by {@code plan}. */

@@ -24,14 +24,17 @@ import dev.lazyarrow.Split;
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.LoaderState;
+import dev.lazyarrow.loader.Mixture;
 import dev.lazyarrow.loader.PackedBatch;
 import dev.lazyarrow.loader.PackedLoader;
 import dev.lazyarrow.loader.PackedLoaderBuilder;
 import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,12 +50,14 @@ class PackedDatasetTest {
   private static ConvertedEmotion emotion;
   private static NDManager manager;
   private static Split train;
+  private static Split validation;
 
   @BeforeAll
   static void open() throws Exception {
     emotion = new ConvertedEmotion(tmp.resolve("emotion"));
     manager = emotion.manager;
     train = emotion.train;
+    validation = emotion.validation;
   }
 
   @AfterAll
@@ -65,23 +70,13 @@ class PackedDatasetTest {
     Function<LoaderBuilder, PackedLoaderBuilder> packing =
         l -> l.shuffle(3).batchSize(5).prefetch(2).pack(SEQ_LEN, "input_ids").eod(EOD)
             .eodMaskLoss().firstFit(50);
-    int batches = 0;
     try (PackedDataset ds = dataset(packing);
         PackedLoader loader = packing.apply(Loader.newBuilder(train)).build()) {
       long perEpoch = loader.batchesPerEpoch();
-      Iterator<PackedBatch> expected = loader.iterator();
-      for (Batch batch : ds.getData(manager)) {
-        try (batch) {
-          PackedBatch want = expected.next();
-          assertBatchEquals(want, batch);
-          assertEquals(loader.state(), PackedDataset.stateAfter(batch));
-          batches++;
-        }
-      }
-      assertFalse(expected.hasNext());
+      int batches = assertEpochEqualsTheLoaders(ds, loader, (want, got) -> {});
       assertEquals(perEpoch, batches);
+      assertTrue(batches > 100, "batches: " + batches);
     }
-    assertTrue(batches > 100, "batches: " + batches);
   }
 
   @Test
@@ -149,43 +144,46 @@ class PackedDatasetTest {
 
   @Test
   void stateAfter_resumedMidEpoch_givesTheSameRemainingBatches() {
-    Function<LoaderBuilder, PackedLoaderBuilder> packing =
-        l -> l.shuffle(9).shard(1, 2).batchSize(6).pack(SEQ_LEN, "input_ids").eod(EOD);
-    List<int[]> whole = new ArrayList<>();
-    try (PackedDataset ds = dataset(packing)) {
-      for (Batch batch : ds.getData(manager)) {
-        try (batch) {
-          whole.add(inputs(batch));
-        }
-      }
-    }
-    List<int[]> interrupted = new ArrayList<>();
-    LoaderState checkpoint = null;
-    try (PackedDataset ds = dataset(packing)) {
-      for (Batch batch : ds.getData(manager)) {
-        try (batch) {
-          interrupted.add(inputs(batch));
-          if (interrupted.size() == 23) {
-            checkpoint = PackedDataset.stateAfter(batch);
-            break;
-          }
-        }
-      }
-    }
-    LoaderState state = LoaderState.fromJson(checkpoint.toJson());
-    try (PackedDataset ds =
-        dataset(l -> l.resume(state).pack(SEQ_LEN, "input_ids").eod(EOD))) {
-      for (Batch batch : ds.getData(manager)) {
-        try (batch) {
-          interrupted.add(inputs(batch));
-        }
-      }
-    }
-    assertEquals(whole.size(), interrupted.size());
-    for (int b = 0; b < whole.size(); b++) {
-      assertArrayEquals(whole.get(b), interrupted.get(b), "batch " + b);
-    }
+    List<int[]> whole =
+        assertResumedRunEqualsTheWhole(
+            PackedDatasetTest::dataset,
+            l -> l.shuffle(9).shard(1, 2).batchSize(6).pack(SEQ_LEN, "input_ids").eod(EOD),
+            23);
     assertNotEquals(whole.get(0)[0], whole.get(1)[0], "the batches differ");
+  }
+
+  @Test
+  void getData_packedMixture_equalsThePackedLoadersArraysAndSources() {
+    Mixture mixture = Mixture.newBuilder().add(train, 2).add(validation, 1).build();
+    Function<LoaderBuilder, PackedLoaderBuilder> packing =
+        l -> l.shuffle(7).batchSize(4).prefetch(2).pack(SEQ_LEN, "input_ids").eod(EOD);
+    int[] perSource = new int[2];
+    try (PackedDataset ds = mixed(mixture, packing);
+        PackedLoader loader = packing.apply(Loader.newBuilder(mixture)).build()) {
+      assertEpochEqualsTheLoaders(
+          ds,
+          loader,
+          (want, got) -> {
+            int[] sources = PackedDataset.sources(got);
+            for (int i = 0; i < want.size(); i++) {
+              for (PackedBatch.Span span : want.spans(i)) {
+                assertEquals(span.source(), sources[i], "sample " + want.sample(i));
+              }
+              perSource[sources[i]]++;
+            }
+          });
+    }
+    // Blended 2 to 1, within one sample.
+    assertTrue(Math.abs(perSource[0] - 2 * perSource[1]) <= 3, Arrays.toString(perSource));
+  }
+
+  @Test
+  void stateAfter_packedMixtureResumedMidEpoch_givesTheSameRemainingBatches() {
+    Mixture mixture = Mixture.newBuilder().add(validation, 1).add(train, 1).sample(5).build();
+    assertResumedRunEqualsTheWhole(
+        packing -> mixed(mixture, packing),
+        l -> l.shuffle(2).batchSize(5).pack(SEQ_LEN, "input_ids").eod(EOD),
+        31);
   }
 
   @Test
@@ -209,6 +207,77 @@ class PackedDatasetTest {
 
   private static PackedDataset dataset(Function<LoaderBuilder, PackedLoaderBuilder> packing) {
     return PackedDataset.builder().setSplit(train).setPacking(packing).build();
+  }
+
+  /**
+   * Asserts that the rest of {@code ds}'s epoch has the arrays and states of {@code loader}'s, an
+   * identically built loader, runs {@code check} on each pair of batches and returns their number.
+   */
+  private static int assertEpochEqualsTheLoaders(
+      PackedDataset ds, PackedLoader loader, BiConsumer<PackedBatch, Batch> check) {
+    Iterator<PackedBatch> expected = loader.iterator();
+    int batches = 0;
+    for (Batch batch : ds.getData(manager)) {
+      try (batch) {
+        PackedBatch want = expected.next();
+        assertBatchEquals(want, batch);
+        assertEquals(loader.state(), PackedDataset.stateAfter(batch));
+        check.accept(want, batch);
+        batches++;
+      }
+    }
+    assertFalse(expected.hasNext());
+    return batches;
+  }
+
+  /**
+   * Asserts that a run of the datasets {@code open} makes with {@code packing}, stopped after
+   * {@code stop} batches and resumed from its checkpoint, gives the batches of the uninterrupted
+   * epoch, and returns those.
+   */
+  private static List<int[]> assertResumedRunEqualsTheWhole(
+      Function<Function<LoaderBuilder, PackedLoaderBuilder>, PackedDataset> open,
+      Function<LoaderBuilder, PackedLoaderBuilder> packing,
+      int stop) {
+    List<int[]> whole = new ArrayList<>();
+    try (PackedDataset ds = open.apply(packing)) {
+      for (Batch batch : ds.getData(manager)) {
+        try (batch) {
+          whole.add(inputs(batch));
+        }
+      }
+    }
+    List<int[]> interrupted = new ArrayList<>();
+    LoaderState checkpoint = null;
+    try (PackedDataset ds = open.apply(packing)) {
+      for (Batch batch : ds.getData(manager)) {
+        try (batch) {
+          interrupted.add(inputs(batch));
+          if (interrupted.size() == stop) {
+            checkpoint = PackedDataset.stateAfter(batch);
+            break;
+          }
+        }
+      }
+    }
+    LoaderState state = LoaderState.fromJson(checkpoint.toJson());
+    try (PackedDataset ds = open.apply(l -> l.resume(state).pack(SEQ_LEN, "input_ids").eod(EOD))) {
+      for (Batch batch : ds.getData(manager)) {
+        try (batch) {
+          interrupted.add(inputs(batch));
+        }
+      }
+    }
+    assertEquals(whole.size(), interrupted.size());
+    for (int b = 0; b < whole.size(); b++) {
+      assertArrayEquals(whole.get(b), interrupted.get(b), "batch " + b);
+    }
+    return whole;
+  }
+
+  private static PackedDataset mixed(
+      Mixture mixture, Function<LoaderBuilder, PackedLoaderBuilder> packing) {
+    return PackedDataset.builder().setMixture(mixture).setPacking(packing).build();
   }
 
   /** Returns the model's loss on {@code batch} before training on it. */

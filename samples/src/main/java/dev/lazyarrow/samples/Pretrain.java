@@ -1,11 +1,9 @@
 package dev.lazyarrow.samples;
 
-import dev.lazyarrow.LazyDataset;
-import dev.lazyarrow.Split;
-import dev.lazyarrow.convert.Converter;
 import dev.lazyarrow.loader.Loader;
 import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.LoaderState;
+import dev.lazyarrow.loader.Mixture;
 import dev.lazyarrow.loader.PackedBatch;
 import dev.lazyarrow.loader.PackedLoader;
 import java.io.IOException;
@@ -14,17 +12,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * A pretraining loop in plain Java: the documents of a split's token column, shuffled, packed into
- * samples of {@code seqLen + 1} tokens with an end-of-document token after each, train a tiny
- * {@link NextTokenModel}, one SGD step a batch.
+ * A pretraining loop in plain Java: the documents of a mixture's token column, each source
+ * shuffled, packed into samples of {@code seqLen + 1} tokens with an end-of-document token after
+ * each and drawn from the sources by weight, train a tiny {@link NextTokenModel}, one SGD step a
+ * batch.
  *
  * <p>A {@link Checkpoint} is the loader's state and a copy of the model; a run continued from one,
  * even in the middle of an epoch, takes the very steps the uninterrupted run took, with the same
  * losses and, at the end, the same weights bit for bit.
  */
 public final class Pretrain {
+  /** The share of the sample run's samples drawn from the emotion sentences; the rest, licenses. */
+  public static final double EMOTION_WEIGHT = 0.7;
+
   /**
    * What a run is configured with.
    *
@@ -35,6 +38,7 @@ public final class Pretrain {
    * @param contextLearningRate the SGD step size of the context table
    * @param vocab the model's vocabulary: token ids are taken modulo it
    * @param eod the end-of-document token appended to every document, below {@code vocab}
+   * @param column the token column of the mixture's sources
    */
   public record Settings(
       long seed,
@@ -43,21 +47,24 @@ public final class Pretrain {
       float learningRate,
       float contextLearningRate,
       int vocab,
-      int eod) {
+      int eod,
+      String column) {
     /** Checks that the end-of-document token is one the model can tell apart. */
     public Settings {
       if (eod < 0 || eod >= vocab) {
         throw new IllegalArgumentException(
             "eod must be a token below vocab " + vocab + ", found " + eod);
       }
+      Objects.requireNonNull(column, "column");
     }
 
     /**
-     * Returns the settings of the sample run: the bundled data's words are ids 1 to 131 (0 is its
-     * padding, which no document holds), and 132 marks the end of a document.
+     * Returns the settings of the sample run over the {@link Corpus}: the bundled tokenizer's 4,000
+     * ids hashed into 512 rows of the model, and its {@code <|endoftext|>} (id 0) after every
+     * document.
      */
     public static Settings defaults() {
-      return new Settings(11, 64, 8, 5f, 500f, 133, 132);
+      return new Settings(11, 64, 8, 2f, 200f, 512, Corpus.EOD, Corpus.IDS);
     }
   }
 
@@ -81,22 +88,28 @@ public final class Pretrain {
     }
   }
 
-  private final Split train;
+  private final Mixture corpus;
   private final Settings settings;
   private final NextTokenModel model;
+  private final long[] samplesBySource;
   private LoaderState state;
 
-  /** Prepares a fresh run over the {@code input_ids} of {@code train}, with an untrained model. */
-  public Pretrain(Split train, Settings settings) {
-    this.train = train.select("input_ids");
+  /**
+   * Prepares a fresh run over the token column of {@code corpus}'s sources, with an untrained
+   * model; a mixture of one source trains on that split alone.
+   */
+  public Pretrain(Mixture corpus, Settings settings) {
+    this.corpus = corpus;
     this.settings = settings;
     this.model = new NextTokenModel(settings.vocab());
+    this.samplesBySource = new long[corpus.sources().size()];
   }
 
   /** Prepares a run that continues from {@code from}, which a run with {@code settings} saved. */
-  public Pretrain(Split train, Settings settings, Checkpoint from) {
-    this.train = train.select("input_ids");
+  public Pretrain(Mixture corpus, Settings settings, Checkpoint from) {
+    this.corpus = corpus;
     this.settings = settings;
+    this.samplesBySource = new long[corpus.sources().size()];
     if (from.model().vocab() != settings.vocab()) {
       throw new IllegalArgumentException(
           "the checkpoint's model has vocabulary "
@@ -123,6 +136,10 @@ public final class Pretrain {
       while (losses.size() < steps) {
         for (PackedBatch batch : loader) {
           losses.add(model.train(batch, settings.learningRate(), settings.contextLearningRate()));
+          for (int i = 0; i < batch.size(); i++) {
+            // A sample is packed from one source's documents: its first piece tells which.
+            samplesBySource[batch.spans(i).get(0).source()]++;
+          }
           if (losses.size() == steps) {
             break;
           }
@@ -134,16 +151,21 @@ public final class Pretrain {
   }
 
   private PackedLoader loader() {
-    LoaderBuilder rows = Loader.newBuilder(train);
+    LoaderBuilder rows = Loader.newBuilder(corpus);
     rows =
         state != null
             ? rows.resume(state)
             : rows.shuffle(settings.seed()).batchSize(settings.batchSize());
     return rows.prefetch(2)
-        .pack(settings.seqLen(), "input_ids")
+        .pack(settings.seqLen(), settings.column())
         .eod(settings.eod())
         .eodMaskLoss()
         .build();
+  }
+
+  /** Returns how many samples this run has trained on from each source, in the mixture's order. */
+  public long[] samplesBySource() {
+    return samplesBySource.clone();
   }
 
   /** Returns a copy of the model as trained so far. */
@@ -163,34 +185,34 @@ public final class Pretrain {
   }
 
   /**
-   * Pretrains on a dataset directory (or a {@code save_to_disk} folder, converted first), printing
-   * the loss, and shows that a run checkpointed to disk in the middle of an epoch and resumed ends
-   * with the very same model.
+   * Tokenizes the bundled raw text of the {@code samples/data} folder (the first argument, by
+   * default {@code samples/data}), pretrains on the mixture of its two sources for the given steps
+   * (300 by default), printing the loss and each source's share, and shows that a run checkpointed
+   * to disk in the middle of an epoch and resumed ends with the very same model.
    */
   public static void main(String[] args) throws Exception {
-    Path source = Path.of(args.length > 0 ? args[0] : "samples/data/emotion");
+    Path data = Path.of(args.length > 0 ? args[0] : "samples/data");
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 300;
     Path work = Files.createTempDirectory("pretrain");
-    Path dataset = source;
-    if (!Files.exists(source.resolve("lazyarrow.json"))) {
-      dataset = work.resolve("dataset");
-      Converter.newBuilder().build().convert(source, dataset);
-    }
     Settings settings = Settings.defaults();
-    try (LazyDataset ds = LazyDataset.open(dataset)) {
-      Split train = ds.split("train");
-      Pretrain whole = new Pretrain(train, settings);
+    try (Corpus corpus = Corpus.prepare(data, work, EMOTION_WEIGHT)) {
+      Mixture mixture = corpus.mixture();
+      Pretrain whole = new Pretrain(mixture, settings);
       List<Double> losses = whole.run(steps);
       for (int s = 0; s < losses.size(); s += 20) {
         int to = Math.min(s + 20, losses.size());
         System.out.printf("steps %d-%d: mean loss %.4f%n", s + 1, to, mean(losses, s, to));
       }
-      Pretrain first = new Pretrain(train, settings);
+      long[] drawn = whole.samplesBySource();
+      System.out.printf(
+          "samples: %d emotion, %d licenses (weights %.2f, %.2f)%n",
+          drawn[0], drawn[1], mixture.weight(0), mixture.weight(1));
+      Pretrain first = new Pretrain(mixture, settings);
       first.run(steps / 2);
       Path checkpoint = work.resolve("checkpoint");
       first.checkpoint().save(checkpoint);
       Checkpoint saved = Checkpoint.load(checkpoint);
-      Pretrain resumed = new Pretrain(train, settings, saved);
+      Pretrain resumed = new Pretrain(mixture, settings, saved);
       resumed.run(steps - steps / 2);
       System.out.printf(
           "checkpoint after %d steps (epoch %d, batch %d), resumed model identical: %b%n",
