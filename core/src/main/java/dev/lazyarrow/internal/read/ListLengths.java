@@ -121,17 +121,18 @@ public final class ListLengths {
     }
   }
 
+  /** Reads the lengths of batch {@code b}, whose metadata is {@code header}, by its buffers. */
   private void ranges(int b, RecordBatch header, int base, int rows) {
-    FieldPositions at = new FieldPositions(shard.path, b, shard.schema.getFields(), header);
-    FieldNode node = header.nodes(new FieldNode(), at.firstNode[column]);
-    FieldNode child = header.nodes(new FieldNode(), at.firstNode[column] + 1);
+    FieldPositions positions = new FieldPositions(shard.path, b, shard.schema.getFields(), header);
+    FieldNode node = header.nodes(new FieldNode(), positions.firstNode[column]);
+    FieldNode child = header.nodes(new FieldNode(), positions.firstNode[column] + 1);
     if (node.length() != rows) {
       throw fail(b, "holds " + node.length() + " lists, the batch holds " + rows + " rows");
     }
     if (node.nullCount() < 0 || node.nullCount() > rows) {
       throw fail(b, "counts " + node.nullCount() + " nulls in " + rows + " lists");
     }
-    int buffer = at.firstBuffer[column];
+    int buffer = positions.firstBuffer[column];
     long items = child.length();
     checkItems(b, header, buffer + (width == 0 ? 2 : 3), items);
     if (width == 0) {
