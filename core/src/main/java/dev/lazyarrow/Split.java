@@ -113,6 +113,28 @@ public final class Split implements Iterable<Row> {
   }
 
   /**
+   * Returns the number of items in every row's list of column {@code column} (a null list counts
+   * 0): what token budgets, curricula and packing plan with. Reads each record batch's list offsets
+   * (and validity bits, if it counts nulls) with positional reads of those bytes alone, never the
+   * items and never into the batch cache: a few bytes a row however long the lists are (of a
+   * compressed batch, those buffers alone are decompressed). A dataset opened to verify checksums
+   * loads each batch whole instead, as its checksum needs.
+   *
+   * @throws IllegalArgumentException if {@code column} is not a column of this split or not a list
+   *     column, or a list holds more than 2^31 - 1 items
+   * @throws LazyArrowException naming the file if a shard is missing, corrupt or changed since it
+   *     was opened
+   */
+  public int[] listLengths(String column) {
+    Objects.requireNonNull(column, "column");
+    if (!columnNames().contains(column)) {
+      throw new IllegalArgumentException(
+          "no column '" + column + "'; columns are " + columnNames());
+    }
+    return reads.listLengths(column);
+  }
+
+  /**
    * Returns a view of this split that reads only the columns {@code columns}, in that order, as
    * {@code datasets}' {@code select_columns}: its rows, batches, loaders and collations never touch
    * the other columns. It shares this split's files and cache, and their features travel with the

@@ -2,10 +2,11 @@ package dev.lazyarrow;
 
 import dev.lazyarrow.format.Feature;
 import dev.lazyarrow.format.LazyArrowException;
-import dev.lazyarrow.internal.cache.BatchCache.Lease;
 import dev.lazyarrow.internal.cache.BatchCache;
+import dev.lazyarrow.internal.cache.BatchCache.Lease;
 import dev.lazyarrow.internal.format.Manifest;
 import dev.lazyarrow.internal.ipc.LoadedBatch;
+import dev.lazyarrow.internal.read.ListLengths;
 import dev.lazyarrow.internal.read.ShardFile;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -330,6 +331,24 @@ final class SplitReads {
           shards[0].path(),
           "split '" + name + "' has " + total + " rows in its shards, the manifest says " + size);
     }
+  }
+
+  /**
+   * Returns the length of every row's list in column {@code column}, read from the list offsets of
+   * each record batch alone ({@link ListLengths}); nothing enters the batch cache.
+   */
+  int[] listLengths(String column) {
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "split '" + name + "' holds " + size + " rows, more lengths than an array holds");
+    }
+    int[] out = new int[(int) size];
+    List<ShardFile> files = new ArrayList<>(shards.length);
+    for (int k = 0; k < shards.length; k++) {
+      files.add(shard(k));
+    }
+    ListLengths.read(files, shardStarts, columns().names.indexOf(column), out, verifyChecksums);
+    return out;
   }
 
   /** Returns the shard row that ends batch {@code batch} of shard {@code shard}. */

@@ -15,6 +15,9 @@ import java.util.TreeSet;
  * for them, which costs {@code O(window log window)} once per window as samples are read in order.
  */
 final class BinPack extends PackPlan {
+  /** Positions whose rows are worked out before their lengths are looked up, at a time. */
+  private static final int CHUNK = 4096;
+
   private final Sampler order;
   private final int[] lengths;
   private final int extra;
@@ -86,12 +89,26 @@ final class BinPack extends PackPlan {
     long end = Math.min(order.size(), first + window);
     Pieces items = new Pieces();
     long tokens = 0;
-    for (long p = first; p < end; p++) {
-      long row = order.row(p);
-      int length = tokens(lengths, row, extra, column);
-      tokens += length;
-      for (long from = 0; from < length; from += width) {
-        items.add(row, (int) from, (int) Math.min(length, from + width));
+    // The rows of a chunk first, then their lengths, then the pieces: the lookups, scattered over
+    // an array far larger than the caches, are then independent loads kept in flight together.
+    int chunk = (int) Math.min(CHUNK, end - first);
+    long[] chunkRows = new long[chunk];
+    int[] lengthOf = new int[chunk];
+    for (long at = first; at < end; at += chunk) {
+      int m = (int) Math.min(chunk, end - at);
+      Samplers.rows(order, at, m, chunkRows);
+      for (int k = 0; k < m; k++) {
+        lengthOf[k] = lengths[(int) chunkRows[k]];
+      }
+      for (int k = 0; k < m; k++) {
+        int length =
+            lengthOf[k] > Integer.MAX_VALUE - extra
+                ? tokens(lengths, chunkRows[k], extra, column)
+                : lengthOf[k] + extra;
+        tokens += length;
+        for (long from = 0; from < length; from += width) {
+          items.add(chunkRows[k], (int) from, (int) Math.min(length, from + width));
+        }
       }
     }
     int[] bin = bestFit ? bestFit(items) : firstFit(items);

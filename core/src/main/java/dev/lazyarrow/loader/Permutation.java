@@ -42,6 +42,40 @@ final class Permutation {
     return x;
   }
 
+  /**
+   * Writes the elements at positions {@code [from, from + count)} into {@code out[0, count)}, each
+   * what {@link #apply} returns for it. The positions walk together, one round of the network over
+   * all of them, then over those still outside the range: independent work that the processor
+   * overlaps, where one walk after another waits on each multiply and mispredicts each exit.
+   *
+   * @throws IndexOutOfBoundsException if the positions are not inside {@code [0, size)}
+   */
+  void apply(long from, int count, long[] out) {
+    if (from < 0 || count < 0 || count > out.length || from > n - count) {
+      throw new IndexOutOfBoundsException(
+          "positions " + from + ".." + (from + count - 1) + " outside 0.." + (n - 1));
+    }
+    int[] walking = new int[count];
+    int left = 0;
+    for (int k = 0; k < count; k++) {
+      long x = encrypt(from + k);
+      out[k] = x;
+      walking[left] = k;
+      left += x >= n ? 1 : 0;
+    }
+    while (left > 0) {
+      int still = 0;
+      for (int i = 0; i < left; i++) {
+        int k = walking[i];
+        long x = encrypt(out[k]);
+        out[k] = x;
+        walking[still] = k;
+        still += x >= n ? 1 : 0;
+      }
+      left = still;
+    }
+  }
+
   private long encrypt(long x) {
     long left = x >>> halfBits;
     long right = x & halfMask;

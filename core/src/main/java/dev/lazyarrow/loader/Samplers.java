@@ -49,7 +49,32 @@ final class Samplers {
   }
 
   static Sampler shuffled(long rows, long seed, int epoch) {
-    return of(rows, new Permutation(rows, Permutation.key(seed, epoch, ROWS))::apply);
+    return new Shuffled(new Permutation(rows, Permutation.key(seed, epoch, ROWS)), rows);
+  }
+
+  /**
+   * Writes the rows at positions {@code [from, from + count)} of {@code order} into {@code out[0,
+   * count)}: a shuffle's many at once (see {@link Permutation#apply(long, int, long[])}).
+   *
+   * @throws IndexOutOfBoundsException if the positions are not inside {@code [0, size())}
+   */
+  static void rows(Sampler order, long from, int count, long[] out) {
+    if (order instanceof Shuffled shuffled) {
+      shuffled.permutation.apply(from, count, out);
+    } else {
+      for (int k = 0; k < count; k++) {
+        out[k] = order.row(from + k);
+      }
+    }
+  }
+
+  /** A seeded shuffle of all rows, which {@link #rows} reads many positions of at once. */
+  private record Shuffled(Permutation permutation, long size) implements Sampler {
+    @Override
+    public long row(long position) {
+      check(position, size);
+      return permutation.apply(position);
+    }
   }
 
   /**

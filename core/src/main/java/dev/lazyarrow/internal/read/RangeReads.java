@@ -165,7 +165,7 @@ public final class RangeReads {
    * caller's thread if there is one task) and waits for all of them before it throws the first
    * fault: a task abandoned while running would leak the buffers it is filling.
    */
-  private static <T> void run(List<Callable<T>> tasks) {
+  static <T> void run(List<Callable<T>> tasks) {
     if (tasks.isEmpty()) {
       return;
     }

@@ -1,6 +1,5 @@
 package dev.lazyarrow.internal.read;
 
-import dev.lazyarrow.format.LazyArrowException;
 import dev.lazyarrow.internal.ipc.LoadedBatch;
 import dev.lazyarrow.internal.ipc.RecordBatches;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.ArrowBodyCompression;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -32,7 +30,7 @@ public final class RowsPlan {
   private final int[] columns;
   private final int[] firstNode;
   private final int[] firstBuffer;
-  private final List<List<Long>> variadic = new ArrayList<>();
+  private final List<List<Long>> variadic;
   private final boolean whole;
   private final BodyReader body;
   private final ColumnGather.Parts[] parts;
@@ -43,46 +41,10 @@ public final class RowsPlan {
     this.header = header;
     this.columns = columns;
     List<Field> fields = shard.schema.getFields();
-    this.firstNode = new int[fields.size() + 1];
-    this.firstBuffer = new int[fields.size() + 1];
-    int[] counts = new int[3];
-    for (int i = 0; i < fields.size(); i++) {
-      firstNode[i] = counts[0];
-      firstBuffer[i] = counts[1];
-      int views = counts[2];
-      count(fields.get(i), counts);
-      List<Long> mine = new ArrayList<>();
-      for (int v = views; v < counts[2]; v++) {
-        if (v >= header.variadicBufferCountsLength()) {
-          throw new LazyArrowException(
-              shard.path, "record batch " + request.batch() + " has no count of view buffers");
-        }
-        long n = header.variadicBufferCounts(v);
-        if (n < 0 || n > header.buffersLength()) {
-          throw new LazyArrowException(
-              shard.path, "record batch " + request.batch() + " claims " + n + " view buffers");
-        }
-        mine.add(n);
-        counts[1] += (int) n;
-      }
-      variadic.add(mine);
-    }
-    firstNode[fields.size()] = counts[0];
-    firstBuffer[fields.size()] = counts[1];
-    if (counts[0] != header.nodesLength() || counts[1] != header.buffersLength()) {
-      throw new LazyArrowException(
-          shard.path,
-          "record batch "
-              + request.batch()
-              + " holds "
-              + header.nodesLength()
-              + " field nodes and "
-              + header.buffersLength()
-              + " buffers, its schema has "
-              + counts[0]
-              + " and "
-              + counts[1]);
-    }
+    FieldPositions at = new FieldPositions(shard.path, request.batch(), fields, header);
+    this.firstNode = at.firstNode;
+    this.firstBuffer = at.firstBuffer;
+    this.variadic = at.variadic;
     boolean compressed = FetchedBatches.compressed(header);
     boolean views = false;
     for (int c : columns) {
@@ -99,23 +61,6 @@ public final class RowsPlan {
             "record batch " + request.batch(),
             request.shard().allocator);
     this.parts = new ColumnGather.Parts[columns.length];
-  }
-
-  /** Counts the nodes, buffers (views without their data) and view fields of a field tree. */
-  private static void count(Field field, int[] counts) {
-    ArrowType.ArrowTypeID id = field.getType().getTypeID();
-    counts[0]++;
-    counts[1] +=
-        switch (id) {
-          case Null -> 0;
-          case Struct, FixedSizeList -> 1;
-          case Utf8, Binary, LargeUtf8, LargeBinary -> 3;
-          default -> 2;
-        };
-    if (id == ArrowType.ArrowTypeID.Utf8View || id == ArrowType.ArrowTypeID.BinaryView) {
-      counts[2]++;
-    }
-    field.getChildren().forEach(child -> count(child, counts));
   }
 
   /** Reads the rows (or the whole buffers) of selected column {@code c}, kept until loaded. */
