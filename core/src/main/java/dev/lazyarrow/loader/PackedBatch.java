@@ -50,6 +50,12 @@ public final class PackedBatch {
   /** Where each piece starts among its sample's tokens. */
   int[] pieceAt = new int[64];
 
+  /** The pieces whose record batch {@link #held} does not hold: read through a walk. */
+  int[] missing = new int[64];
+
+  /** The record batches this batch's tokens are copied from, held from batch to batch. */
+  final HeldBatches held;
+
   private final Sources sources;
   int size;
   int epoch;
@@ -59,6 +65,7 @@ public final class PackedBatch {
   PackedBatch(int capacity, int seqLen, Sources sources, IntFunction<IntBuffer> allocate) {
     this.seqLen = seqLen;
     this.sources = sources;
+    this.held = new HeldBatches(sources);
     int width = seqLen + 1;
     this.tokens = allocate(allocate, Math.multiplyExact(capacity, width));
     this.positionIds = allocate(allocate, Math.multiplyExact(capacity, seqLen));
@@ -203,9 +210,12 @@ public final class PackedBatch {
 
   /** Makes room for the offsets of {@code pieces} pieces. */
   void ensurePieces(int count) {
-    if (pieceAt.length < count) {
-      pieceAt = Arrays.copyOf(pieceAt, Math.max(count, 2 * pieceAt.length));
-    }
+    pieceAt = ensure(pieceAt, count);
+  }
+
+  /** Returns {@code values}, or a longer copy if it holds fewer than {@code count}. */
+  static int[] ensure(int[] values, int count) {
+    return values.length < count ? Arrays.copyOf(values, Math.max(count, 2 * values.length)) : values;
   }
 
   private static IntBuffer view(IntBuffer buffer, int from, int length) {
