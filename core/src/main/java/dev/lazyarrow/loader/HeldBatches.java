@@ -7,18 +7,22 @@ import dev.lazyarrow.Batch;
  * batch to batch of an iteration: a shuffled batch of samples touches a few dozen record batches,
  * and a held one costs an array read where a lease costs a cache lookup, each time.
  *
- * <p>Only batches the cache keeps are held, never rows read by ranges ({@link Batch#isCached}),
- * and one the cache lets go is closed when next looked up or swept ({@link #sweep}): the batches
- * held beyond the cache's bound are those it evicted since the last sweeps. Used by one thread at
- * a time (the writer of one ring buffer); {@link #close} releases every batch.
+ * <p>Only batches the cache keeps are held, never rows read by ranges ({@link Batch#isCached}), and
+ * one the cache lets go is closed when next looked up or swept ({@link #sweep}): the batches held
+ * beyond the cache's bound are those it evicted since the last sweeps. Used by one thread at a time
+ * (the writer of one ring buffer); {@link #close} releases every batch.
  */
 final class HeldBatches implements AutoCloseable {
-  /** Slots {@link #sweep} checks a call: a split of thousands of record batches within a few dozen. */
+  /**
+   * Slots {@link #sweep} checks a call: a split of thousands of record batches within a few dozen.
+   */
   private static final int SWEEP = 64;
 
   private final Sources sources;
 
-  /** Per source, the first row of each record batch and then the source's rows; made on first use. */
+  /**
+   * Per source, the first row of each record batch and then the source's rows; made on first use.
+   */
   private final long[][] starts;
 
   private final TokenBatch[][] held;
@@ -55,7 +59,9 @@ final class HeldBatches implements AutoCloseable {
     return index;
   }
 
-  /** Holds the record batch with row {@code row} of the run, unless held or the cache lets it go. */
+  /**
+   * Holds the record batch with row {@code row} of the run, unless held or the cache lets it go.
+   */
   void hold(long row) {
     int d = sources.count() == 1 ? 0 : sources.locate(row);
     long local = row - sources.offset(d);

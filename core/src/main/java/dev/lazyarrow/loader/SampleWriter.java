@@ -7,9 +7,10 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /**
- * Writes packed samples into a {@link PackedBatch}: their pieces; the position ids, segment ids,
- * loss mask and boundaries worked out from the pieces alone; and, when asked, their tokens, copied
- * straight from the record batches' list items.
+ * Writes packed samples into a {@link PackedBatch}: their pieces and boundaries; when the batch is
+ * first asked for them, the position ids, segment ids and loss mask, worked out from the pieces
+ * alone; and, when the loader reads tokens, the tokens, copied straight from the record batches'
+ * list items.
  */
 final class SampleWriter {
   private final Sources tokens;
@@ -55,21 +56,43 @@ final class SampleWriter {
     int boundaries = 0;
     for (int i = 0; i < n; i++) {
       out.sampleCu[i] = boundaries;
-      boundaries = layout(out, i, boundaries);
+      boundaries = boundaries(out, i, boundaries);
     }
     out.sampleCu[n] = boundaries;
     out.cuSeqlens.put(boundaries, n * out.seqLen);
+    out.written(this);
     out.hasTokens = read;
     if (read) {
       copyTokens(out);
     }
   }
 
-  /**
-   * Writes sample {@code i}'s ids, mask and boundaries, a fill per piece; returns the boundaries
-   * written so far.
-   */
-  private int layout(PackedBatch out, int i, int boundaries) {
+  /** Writes sample {@code i}'s boundaries; returns the boundaries written so far. */
+  private static int boundaries(PackedBatch out, int i, int boundaries) {
+    int seqLen = out.seqLen;
+    int base = i * seqLen;
+    int sampleStart = i * (seqLen + 1);
+    for (int k = out.samplePieces[i]; k < out.samplePieces[i + 1]; k++) {
+      int a = out.pieceAt[k] - sampleStart;
+      if (a < seqLen) {
+        out.cuSeqlens.put(boundaries++, base + a);
+      }
+    }
+    if (out.sampleUsed[i] < seqLen) {
+      out.cuSeqlens.put(boundaries++, base + out.sampleUsed[i]);
+    }
+    return boundaries;
+  }
+
+  /** Writes the position ids, segment ids and loss mask of {@code out}'s samples. */
+  void ids(PackedBatch out) {
+    for (int i = 0; i < out.size; i++) {
+      ids(out, i);
+    }
+  }
+
+  /** Writes sample {@code i}'s ids and mask, a fill per piece. */
+  private void ids(PackedBatch out, int i) {
     PackPlan.Pieces pieces = out.pieces;
     int seqLen = out.seqLen;
     int base = i * seqLen;
@@ -82,7 +105,6 @@ final class SampleWriter {
       int a = out.pieceAt[k] - sampleStart;
       int b = a + pieces.to[k] - pieces.from[k];
       if (a < seqLen) {
-        out.cuSeqlens.put(boundaries++, base + a);
         int n = Math.min(b, seqLen) - a;
         Ints.ramp(out.positionIds, base + a, n);
         Ints.fill(out.segmentIds, base + a, n, k - first + 1);
@@ -105,12 +127,10 @@ final class SampleWriter {
       loss.put(base + used - 1, 0);
     }
     if (used < seqLen) {
-      out.cuSeqlens.put(boundaries++, base + used);
       Ints.fill(out.positionIds, base + used, seqLen - used, 0);
       Ints.fill(out.segmentIds, base + used, seqLen - used, 0);
       Ints.fill(loss, base + used, seqLen - used, 0);
     }
-    return boundaries;
   }
 
   /**
@@ -158,7 +178,9 @@ final class SampleWriter {
             });
   }
 
-  /** Copies piece {@code k}'s tokens from row {@code i} of {@code t}, checked against its length. */
+  /**
+   * Copies piece {@code k}'s tokens from row {@code i} of {@code t}, checked against its length.
+   */
   private void copyPiece(TokenBatch t, int i, int k, PackedBatch out) {
     PackPlan.Pieces pieces = out.pieces;
     long row = pieces.rows[k];
