@@ -186,8 +186,8 @@ final class SampleWriter {
     long row = pieces.rows[k];
     int length = lengths[(int) row];
     boolean isNull = t.nulls && t.vector.isNull(i);
-    long start = isNull ? 0 : t.lists.start(i);
-    long found = isNull ? 0 : t.lists.end(i) - start;
+    long start = isNull ? 0 : t.start(i);
+    long found = isNull ? 0 : t.start(i + 1) - start;
     String column = packing.tokenColumn();
     if (found != length) {
       throw new IllegalStateException(
@@ -208,14 +208,20 @@ final class SampleWriter {
       if (t.nulls) {
         Collation.requireNoNullItems(t.items, first, count, column, row);
       }
-      copy(t.data, t.type, first, count, out.tokens, out.pieceAt[k], column, row);
+      if (t.type.getBitWidth() == 32 && t.type.getIsSigned()) {
+        Memory.copyInts(t.dataAddress, t.dataBytes, 4 * first, out.tokens, out.pieceAt[k], count);
+      } else {
+        copy(t.data, t.type, first, count, out.tokens, out.pieceAt[k], column, row);
+      }
     }
     if (pieces.to[k] > length) {
       out.tokens.put(out.pieceAt[k] + Math.max(0, count), (int) packing.eod());
     }
   }
 
-  /** Copies {@code count} token ids from item {@code start} on, checked to be ints. */
+  /**
+   * Copies {@code count} token ids other than int32 from item {@code start} on, checked to be ints.
+   */
   private static void copy(
       ArrowBuf data,
       ArrowType.Int type,
@@ -227,10 +233,6 @@ final class SampleWriter {
       long row) {
     int width = type.getBitWidth() / 8;
     boolean signed = type.getIsSigned();
-    if (width == 4 && signed) {
-      Memory.copy(data, start * 4, into, at, count);
-      return;
-    }
     for (int j = 0; j < count; j++) {
       long item = start + j;
       long value =
