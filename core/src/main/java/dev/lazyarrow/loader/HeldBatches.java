@@ -1,6 +1,7 @@
 package dev.lazyarrow.loader;
 
 import dev.lazyarrow.Batch;
+import dev.lazyarrow.internal.read.ShardFile;
 
 /**
  * The record batches that one of a packed loader's batch buffers copies tokens from, held from
@@ -118,18 +119,6 @@ final class HeldBatches implements AutoCloseable {
       starts[d] = s;
       held[d] = new TokenBatch[s.length - 1];
     }
-    // The last batch starting at or before the row holds it: empty batches before it start there
-    // too.
-    int lo = 0;
-    int hi = s.length - 2;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (s[mid] <= local) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
+    return ShardFile.locate(s, local);
   }
 }
