@@ -147,6 +147,16 @@ public final class Batch implements AutoCloseable {
         lease.value().values(i, columns.source));
   }
 
+  /**
+   * Returns whether the dataset's batch cache still keeps this batch: false once the cache evicted
+   * it or the dataset closed, and for rows read by ranges ({@link ReadMode}), which the cache never
+   * keeps. The batch stays valid until {@link #close} either way, but one the cache let go holds
+   * memory outside the cache's bound: a reader that keeps batches from read to read closes those.
+   */
+  public boolean isCached() {
+    return lease.isCached();
+  }
+
   /** Releases this batch; idempotent. */
   @Override
   public void close() {

@@ -42,7 +42,10 @@ import picocli.CommandLine.Spec;
       "A first open of a small bundled dataset loads the classes, as the reference imports datasets"
           + " before its clock starts (open_first_s times it); the timed passes run on that dataset"
           + " first, so that the JIT has compiled them (--warmup-rows rows each, twice; also read"
-          + " by ranges unless --read-mode mapped, so that the range path is compiled too).",
+          + " by ranges unless --read-mode mapped, so that the range path is compiled too). The"
+          + " packed pass also runs once untimed on the measured split in another seeded order"
+          + " (seed 1; the timed pass's is 0), since the bundled rows hold no batch of its"
+          + " samples.",
       "--mode eager copies the whole split into memory while opening (keepInMemory), as eager "
           + "loaders do, then measures the same work.",
       "--passes runs only some of the passes (the others print null), so that each can be timed"
@@ -213,10 +216,18 @@ final class BenchCommand implements Callable<Integer> {
         } else {
           out.putNull("train_rows_per_s");
         }
-        BenchPasses.Packed packed =
-            passes.contains("packed") && s.columnNames().contains(PACK_COLUMN)
-                ? BenchPasses.packed(s, Math.min(n, PACK_DOCUMENTS), PACK_SEQ_LEN)
+        boolean packs = passes.contains("packed") && s.columnNames().contains(PACK_COLUMN);
+        // The bundled rows hold no batch of 2048-token samples: the JIT compiles the packed path
+        // for them on an untimed pass of this split in another order. The build figure stays that
+        // of the first loader, as it was before this pass: the second plans with its scan compiled.
+        BenchPasses.Packed first =
+            packs && warmupRows > 0
+                ? BenchPasses.packed(s, 1, Math.min(n, PACK_DOCUMENTS), PACK_SEQ_LEN)
                 : null;
+        BenchPasses.Packed packed =
+            packs ? BenchPasses.packed(s, 0, Math.min(n, PACK_DOCUMENTS), PACK_SEQ_LEN) : null;
+        double buildS =
+            first != null ? first.buildS() : packed != null ? packed.buildS() : Double.NaN;
         out.put("packed_tokens_per_s", packed == null ? null : packed.tokensPerS());
         out.put("rss_mb_after_open", rss);
         out.put("open_first_s", openFirst);
@@ -226,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put("arrow_mb_after_open", arrow);
         out.put("random_read_bytes_per_row", bytesPerRow[0]);
         out.put("train_read_bytes_per_row", bytesPerRow[1]);
-        out.put("packed_build_s", packed == null ? null : packed.buildS());
+        out.put("packed_build_s", packed == null ? null : buildS);
       }
     } finally {
       deleteTree(warmup);
@@ -264,7 +275,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchPasses.sequential(s, warmupRows);
         BenchPasses.shuffled(s, warmupRows);
         BenchPasses.train(s, warmupRows);
-        BenchPasses.packed(s, warmupRows, WARMUP_SEQ_LEN);
+        BenchPasses.packed(s, 0, warmupRows, WARMUP_SEQ_LEN);
       }
     }
     // AUTO maps the small dataset, which is resident, so the passes above never take the range

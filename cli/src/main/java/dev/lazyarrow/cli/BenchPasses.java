@@ -128,14 +128,15 @@ final class BenchPasses {
    * of {@code seqLen + 1} tokens, {@value BenchCommand#PACK_BATCH} a batch with their boundaries
    * (cu_seqlens), as many batches as the reference's stream of {@code documents} documents holds;
    * counts {@code seqLen} tokens a sample, the inputs, as the reference does. The loader is built
-   * and its epoch planned before the clock starts, as the reference shuffles first (buildS).
-   * Returns null if the split holds no batch of such samples.
+   * and its epoch planned before the clock starts, as the reference shuffles first (buildS); the
+   * shuffle's seed is {@code seed} (the reference's is 0). Returns null if the split holds no batch
+   * of such samples.
    */
-  static Packed packed(Split s, long documents, int seqLen) {
+  static Packed packed(Split s, long seed, long documents, int seqLen) {
     long t = System.nanoTime();
     try (PackedLoader loader =
         Loader.newBuilder(s)
-            .shuffle(0)
+            .shuffle(seed)
             .batchSize(BenchCommand.PACK_BATCH)
             .pack(seqLen, BenchCommand.PACK_COLUMN)
             .build()) {

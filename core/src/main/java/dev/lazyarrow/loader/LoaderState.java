@@ -87,15 +87,19 @@ public record LoaderState(
     // one document makes many samples, so a packed loader checks its own step at build time.
     long positions =
         mixture != null ? mixture.positions() : packing != null ? Long.MAX_VALUE : rows;
-    require(
-        step >= 0 && step <= positions,
-        "step must be in [0, "
-            + (mixture == null ? "rows" : "the mixture's positions")
-            + " = "
-            + positions
-            + "]",
-        step);
-    require(order != null && ORDERS.contains(order), "order must be one of " + ORDERS, order);
+    // The messages below are built only on failure: a loader makes a state after every batch.
+    if (step < 0 || step > positions) {
+      throw new IllegalArgumentException(
+          "step must be in [0, "
+              + (mixture == null ? "rows" : "the mixture's positions")
+              + " = "
+              + positions
+              + "], found "
+              + step);
+    }
+    if (order == null || !ORDERS.contains(order)) {
+      throw new IllegalArgumentException("order must be one of " + ORDERS + ", found " + order);
+    }
     require(
         order.equals("block") ? window >= 1 : window >= 0,
         order.equals("block")
@@ -117,10 +121,13 @@ public record LoaderState(
             ? "batchSize must be 0 with a token budget"
             : "batchSize must be positive without a token budget",
         batchSize);
-    require(
-        (lengthColumn != null) == (tokenBudget > 0),
-        "lengthColumn must be given exactly with a token budget (tokenBudget " + tokenBudget + ")",
-        lengthColumn);
+    if ((lengthColumn != null) != (tokenBudget > 0)) {
+      throw new IllegalArgumentException(
+          "lengthColumn must be given exactly with a token budget (tokenBudget "
+              + tokenBudget
+              + "), found "
+              + lengthColumn);
+    }
     require(bucketWindow >= 0, "bucketWindow must not be negative", bucketWindow);
     require(
         bucketWindow == 0 || tokenBudget > 0,

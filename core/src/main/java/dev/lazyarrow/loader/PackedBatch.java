@@ -21,10 +21,11 @@ import java.util.function.IntFunction;
  *
  * <p>The buffers are the loader's, reused from batch to batch: a batch's values stay valid until
  * the iterator that handed it out is asked for the next batch (with prefetch, later batches are
- * being written meanwhile into other buffers). Copy what must live longer. Heap buffers give their
- * arrays ({@code tokens().array()}, the whole buffer, of which the first {@code size() * (seqLen +
- * 1)} values are this batch's); direct ones, in native order, can go to a native engine as they
- * are.
+ * being written meanwhile into other buffers). Copy what must live longer. The tokens and
+ * boundaries are written with the batch; the position ids, segment ids and loss mask when first
+ * asked for (see {@link #positionIds}). Heap buffers give their arrays ({@code tokens().array()},
+ * the whole buffer, of which the first {@code size() * (seqLen + 1)} values are this batch's);
+ * direct ones, in native order, can go to a native engine as they are.
  */
 public final class PackedBatch {
   final int seqLen;
@@ -50,7 +51,18 @@ public final class PackedBatch {
   /** Where each piece starts among its sample's tokens. */
   int[] pieceAt = new int[64];
 
+  /** The pieces whose record batch {@link #held} does not hold: read through a walk. */
+  int[] missing = new int[64];
+
+  /** The record batches this batch's tokens are copied from, held from batch to batch. */
+  final HeldBatches held;
+
   private final Sources sources;
+
+  /** What writes the ids and mask of this batch when first asked for; see {@link #written}. */
+  private SampleWriter writer;
+
+  private boolean idsWritten;
   int size;
   int epoch;
   long step;
@@ -59,6 +71,7 @@ public final class PackedBatch {
   PackedBatch(int capacity, int seqLen, Sources sources, IntFunction<IntBuffer> allocate) {
     this.seqLen = seqLen;
     this.sources = sources;
+    this.held = new HeldBatches(sources);
     int width = seqLen + 1;
     this.tokens = allocate(allocate, Math.multiplyExact(capacity, width));
     this.positionIds = allocate(allocate, Math.multiplyExact(capacity, seqLen));
@@ -136,8 +149,13 @@ public final class PackedBatch {
     return view(tokens(), Objects.checkIndex(i, size) * (seqLen + 1) + 1, seqLen);
   }
 
-  /** Returns each input's position in its piece of a document, {@code seqLen} a sample. */
+  /**
+   * Returns each input's position in its piece of a document, {@code seqLen} a sample. This, the
+   * segment ids and the loss mask are written when the batch is first asked for one of them, on the
+   * asking thread: a trainer that takes only the boundaries never pays for them.
+   */
   public IntBuffer positionIds() {
+    writeIds();
     return view(positionIds, 0, size * seqLen);
   }
 
@@ -145,6 +163,7 @@ public final class PackedBatch {
    * Returns each input's piece in its sample, from 1, or 0 for padding; {@code seqLen} a sample.
    */
   public IntBuffer segmentIds() {
+    writeIds();
     return view(segmentIds, 0, size * seqLen);
   }
 
@@ -154,6 +173,7 @@ public final class PackedBatch {
    * end-of-document token, as Megatron's {@code eod_mask_loss}; {@code seqLen} a sample.
    */
   public IntBuffer lossMask() {
+    writeIds();
     return view(lossMask, 0, size * seqLen);
   }
 
@@ -201,11 +221,29 @@ public final class PackedBatch {
    */
   public record Span(int source, long row, int from, int to) {}
 
+  /** Marks the batch newly written by {@code writer}: its ids and mask are not, yet. */
+  synchronized void written(SampleWriter writer) {
+    this.writer = writer;
+    this.idsWritten = false;
+  }
+
+  private synchronized void writeIds() {
+    if (!idsWritten) {
+      writer.ids(this);
+      idsWritten = true;
+    }
+  }
+
   /** Makes room for the offsets of {@code pieces} pieces. */
   void ensurePieces(int count) {
-    if (pieceAt.length < count) {
-      pieceAt = Arrays.copyOf(pieceAt, Math.max(count, 2 * pieceAt.length));
-    }
+    pieceAt = ensure(pieceAt, count);
+  }
+
+  /** Returns {@code values}, or a longer copy if it holds fewer than {@code count}. */
+  static int[] ensure(int[] values, int count) {
+    return values.length < count
+        ? Arrays.copyOf(values, Math.max(count, 2 * values.length))
+        : values;
   }
 
   private static IntBuffer view(IntBuffer buffer, int from, int length) {

@@ -1,7 +1,11 @@
 package dev.lazyarrow.loader;
 
 import java.nio.IntBuffer;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import java.util.function.LongFunction;
 
@@ -30,6 +34,10 @@ public final class PackedLoader implements Iterable<PackedBatch>, AutoCloseable 
   private final MixPlan mix;
 
   private final long[] perEpoch;
+
+  /** The record batches held by iterations not yet over, released by {@link #close}. */
+  private final Set<HeldBatches> held = ConcurrentHashMap.newKeySet();
+
   private volatile LoaderState state;
   private Epoch planned;
 
@@ -115,10 +123,20 @@ public final class PackedLoader implements Iterable<PackedBatch>, AutoCloseable 
     return iterate(false);
   }
 
-  /** Stops the background threads; an iteration in progress ends. */
+  /**
+   * Stops the background threads and releases the record batches iterations held; an iteration in
+   * progress ends.
+   */
   @Override
   public void close() {
     workers.close();
+    release(held);
+  }
+
+  private static void release(Iterable<HeldBatches> batches) {
+    for (HeldBatches h : batches) {
+      h.close();
+    }
   }
 
   private Iterator<PackedBatch> iterate(boolean read) {
@@ -132,9 +150,12 @@ public final class PackedLoader implements Iterable<PackedBatch>, AutoCloseable 
     // never the one the trainer still holds (see PackedBatch).
     int ahead = read ? prefetch : 0;
     PackedBatch[] ring = new PackedBatch[Math.max(1, ahead)];
+    List<HeldBatches> mine = new ArrayList<>(ring.length);
     for (int i = 0; i < ring.length; i++) {
       ring[i] = new PackedBatch(start.batchSize(), packing.seqLen(), tokens, allocate);
+      mine.add(ring[i].held);
     }
+    held.addAll(mine);
     LongFunction<PackedBatch> produce =
         round -> {
           long global = partition.batch(round);
@@ -147,7 +168,18 @@ public final class PackedLoader implements Iterable<PackedBatch>, AutoCloseable 
         ahead > 0
             ? new Prefetcher<>(rounds, produce, ahead, workers.pool())
             : EpochRounds.inOrder(rounds, produce, round -> {});
-    return new EpochRounds<>(start, partition, source, moved -> state = moved);
+    return new EpochRounds<>(
+        start,
+        partition,
+        source,
+        moved -> {
+          state = moved;
+          if (moved.epoch() != start.epoch()) {
+            // Every batch of the epoch was written: nothing copies from the held batches now.
+            release(mine);
+            held.removeAll(mine);
+          }
+        });
   }
 
   /** Returns the plan of epoch {@code number}, kept from the last call. */

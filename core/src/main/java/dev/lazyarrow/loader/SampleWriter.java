@@ -3,15 +3,14 @@ package dev.lazyarrow.loader;
 import dev.lazyarrow.Batch;
 import dev.lazyarrow.internal.bytes.Memory;
 import java.nio.IntBuffer;
-import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /**
- * Writes packed samples into a {@link PackedBatch}: their pieces; the position ids, segment ids,
- * loss mask and boundaries worked out from the pieces alone; and, when asked, their tokens, copied
- * straight from the record batches' list items.
+ * Writes packed samples into a {@link PackedBatch}: their pieces and boundaries; when the batch is
+ * first asked for them, the position ids, segment ids and loss mask, worked out from the pieces
+ * alone; and, when the loader reads tokens, the tokens, copied straight from the record batches'
+ * list items.
  */
 final class SampleWriter {
   private final Sources tokens;
@@ -57,18 +56,43 @@ final class SampleWriter {
     int boundaries = 0;
     for (int i = 0; i < n; i++) {
       out.sampleCu[i] = boundaries;
-      boundaries = layout(out, i, boundaries);
+      boundaries = boundaries(out, i, boundaries);
     }
     out.sampleCu[n] = boundaries;
     out.cuSeqlens.put(boundaries, n * out.seqLen);
+    out.written(this);
     out.hasTokens = read;
     if (read) {
       copyTokens(out);
     }
   }
 
-  /** Writes sample {@code i}'s ids, mask and boundaries; returns the boundaries written so far. */
-  private int layout(PackedBatch out, int i, int boundaries) {
+  /** Writes sample {@code i}'s boundaries; returns the boundaries written so far. */
+  private static int boundaries(PackedBatch out, int i, int boundaries) {
+    int seqLen = out.seqLen;
+    int base = i * seqLen;
+    int sampleStart = i * (seqLen + 1);
+    for (int k = out.samplePieces[i]; k < out.samplePieces[i + 1]; k++) {
+      int a = out.pieceAt[k] - sampleStart;
+      if (a < seqLen) {
+        out.cuSeqlens.put(boundaries++, base + a);
+      }
+    }
+    if (out.sampleUsed[i] < seqLen) {
+      out.cuSeqlens.put(boundaries++, base + out.sampleUsed[i]);
+    }
+    return boundaries;
+  }
+
+  /** Writes the position ids, segment ids and loss mask of {@code out}'s samples. */
+  void ids(PackedBatch out) {
+    for (int i = 0; i < out.size; i++) {
+      ids(out, i);
+    }
+  }
+
+  /** Writes sample {@code i}'s ids and mask, a fill per piece. */
+  private void ids(PackedBatch out, int i) {
     PackPlan.Pieces pieces = out.pieces;
     int seqLen = out.seqLen;
     int base = i * seqLen;
@@ -81,13 +105,10 @@ final class SampleWriter {
       int a = out.pieceAt[k] - sampleStart;
       int b = a + pieces.to[k] - pieces.from[k];
       if (a < seqLen) {
-        out.cuSeqlens.put(boundaries++, base + a);
-      }
-      int segment = k - first + 1;
-      for (int t = a; t < Math.min(b, seqLen); t++) {
-        out.positionIds.put(base + t, t - a);
-        out.segmentIds.put(base + t, segment);
-        loss.put(base + t, t + 1 < used ? 1 : 0);
+        int n = Math.min(b, seqLen) - a;
+        Ints.ramp(out.positionIds, base + a, n);
+        Ints.fill(out.segmentIds, base + a, n, k - first + 1);
+        Ints.fill(loss, base + a, n, 1);
       }
       if (bins && k + 1 < end && b - 1 < seqLen) {
         // The next token is another document's: nothing to learn from it.
@@ -101,72 +122,106 @@ final class SampleWriter {
         }
       }
     }
-    if (used < seqLen) {
-      out.cuSeqlens.put(boundaries++, base + used);
-      for (int t = used; t < seqLen; t++) {
-        out.positionIds.put(base + t, 0);
-        out.segmentIds.put(base + t, 0);
-        loss.put(base + t, 0);
-      }
+    if (used <= seqLen && used > 0) {
+      // The last token's label would be padding.
+      loss.put(base + used - 1, 0);
     }
-    return boundaries;
+    if (used < seqLen) {
+      Ints.fill(out.positionIds, base + used, seqLen - used, 0);
+      Ints.fill(out.segmentIds, base + used, seqLen - used, 0);
+      Ints.fill(loss, base + used, seqLen - used, 0);
+    }
   }
 
-  /** Copies every piece's list items to its place in {@code out}'s tokens, then its EOD token. */
+  /**
+   * Copies every piece's list items to its place in {@code out}'s tokens, then its EOD token: from
+   * the record batches {@code out} holds, and the rest through one walk over their batches, whose
+   * whole cached ones it holds from then on.
+   */
   private void copyTokens(PackedBatch out) {
     PackPlan.Pieces pieces = out.pieces;
-    IntBuffer into = out.tokens;
     int width = out.seqLen + 1;
     for (int i = 0; i < out.size; i++) {
-      for (int t = i * width + out.sampleUsed[i]; t < (i + 1) * width; t++) {
-        into.put(t, 0);
+      Ints.fill(out.tokens, i * width + out.sampleUsed[i], width - out.sampleUsed[i], 0);
+    }
+    HeldBatches held = out.held;
+    held.sweep();
+    int missing = 0;
+    for (int k = 0; k < pieces.count; k++) {
+      TokenBatch t = held.get(pieces.rows[k]);
+      if (t != null) {
+        copyPiece(t, held.index(), k, out);
+      } else {
+        out.missing = PackedBatch.ensure(out.missing, missing + 1);
+        out.missing[missing++] = k;
       }
     }
-    String column = packing.tokenColumn();
-    Gather gather = tokens.gather(Arrays.copyOf(pieces.rows, pieces.count));
-    gather.walk(
-        (Batch batch, int[] local, int[] slots, int from, int to) -> {
-          FieldVector vector = Collation.unwrap(batch.vector(0));
-          Lists lists = Lists.of(vector);
-          FieldVector items = lists.items();
-          boolean nulls = batch.mayHoldNulls(0);
-          ArrowType.Int type = (ArrowType.Int) items.getField().getType();
-          for (int s = from; s < to; s++) {
-            int k = slots[s];
-            int i = local[s];
-            long row = pieces.rows[k];
-            int length = lengths[(int) row];
-            boolean isNull = nulls && vector.isNull(i);
-            long found = isNull ? 0 : lists.end(i) - lists.start(i);
-            if (found != length) {
-              throw new IllegalStateException(
-                  "row "
-                      + row
-                      + " of column '"
-                      + column
-                      + "' holds "
-                      + found
-                      + " tokens, but held "
-                      + length
-                      + " when the epoch was packed");
-            }
-            int last = Math.min(pieces.to[k], length);
-            int count = last - pieces.from[k];
-            if (count > 0) {
-              long start = lists.start(i) + pieces.from[k];
-              if (nulls) {
-                Collation.requireNoNullItems(items, start, count, column, row);
+    if (missing == 0) {
+      return;
+    }
+    int[] which = out.missing;
+    long[] rows = new long[missing];
+    for (int m = 0; m < missing; m++) {
+      rows[m] = pieces.rows[which[m]];
+    }
+    tokens
+        .gather(rows)
+        .walk(
+            (Batch batch, int[] local, int[] slots, int from, int to) -> {
+              TokenBatch t = new TokenBatch(batch);
+              for (int s = from; s < to; s++) {
+                copyPiece(t, local[s], which[slots[s]], out);
               }
-              copy(items.getDataBuffer(), type, start, count, into, out.pieceAt[k], column, row);
-            }
-            if (pieces.to[k] > length) {
-              into.put(out.pieceAt[k] + Math.max(0, count), (int) packing.eod());
-            }
-          }
-        });
+              if (batch.isCached()) {
+                held.hold(rows[slots[from]]);
+              }
+            });
   }
 
-  /** Copies {@code count} token ids from item {@code start} on, checked to be ints. */
+  /**
+   * Copies piece {@code k}'s tokens from row {@code i} of {@code t}, checked against its length.
+   */
+  private void copyPiece(TokenBatch t, int i, int k, PackedBatch out) {
+    PackPlan.Pieces pieces = out.pieces;
+    long row = pieces.rows[k];
+    int length = lengths[(int) row];
+    boolean isNull = t.nulls && t.vector.isNull(i);
+    long start = isNull ? 0 : t.start(i);
+    long found = isNull ? 0 : t.start(i + 1) - start;
+    String column = packing.tokenColumn();
+    if (found != length) {
+      throw new IllegalStateException(
+          "row "
+              + row
+              + " of column '"
+              + column
+              + "' holds "
+              + found
+              + " tokens, but held "
+              + length
+              + " when the epoch was packed");
+    }
+    int last = Math.min(pieces.to[k], length);
+    int count = last - pieces.from[k];
+    if (count > 0) {
+      long first = start + pieces.from[k];
+      if (t.nulls) {
+        Collation.requireNoNullItems(t.items, first, count, column, row);
+      }
+      if (t.type.getBitWidth() == 32 && t.type.getIsSigned()) {
+        Memory.copyInts(t.dataAddress, t.dataBytes, 4 * first, out.tokens, out.pieceAt[k], count);
+      } else {
+        copy(t.data, t.type, first, count, out.tokens, out.pieceAt[k], column, row);
+      }
+    }
+    if (pieces.to[k] > length) {
+      out.tokens.put(out.pieceAt[k] + Math.max(0, count), (int) packing.eod());
+    }
+  }
+
+  /**
+   * Copies {@code count} token ids other than int32 from item {@code start} on, checked to be ints.
+   */
   private static void copy(
       ArrowBuf data,
       ArrowType.Int type,
@@ -178,10 +233,6 @@ final class SampleWriter {
       long row) {
     int width = type.getBitWidth() / 8;
     boolean signed = type.getIsSigned();
-    if (width == 4 && signed) {
-      Memory.copy(data, start * 4, into, at, count);
-      return;
-    }
     for (int j = 0; j < count; j++) {
       long item = start + j;
       long value =

@@ -73,6 +73,11 @@ final class Sources {
     return splits[d];
   }
 
+  /** Returns source {@code d}'s split as the batches read it: its projection, or itself. */
+  Split view(int d) {
+    return views[d];
+  }
+
   /** Returns the rows of all sources together. */
   long size() {
     return offsets[splits.length];

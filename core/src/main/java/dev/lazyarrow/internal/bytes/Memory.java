@@ -184,11 +184,27 @@ public final class Memory {
    * @throws IllegalStateException if the buffer was released
    */
   public static void copy(ArrowBuf buf, long index, IntBuffer into, int at, int count) {
-    if (into.hasArray()) {
-      copy(buf, index, into.array(), into.arrayOffset() + at, count, Integer.BYTES);
-      return;
+    if (buf.refCnt() == 0) {
+      throw new IllegalStateException("buffer already released");
     }
-    if (!into.isDirect() || into.isReadOnly() || into.order() != ByteOrder.nativeOrder()) {
+    copyInts(buf.memoryAddress(), buf.capacity(), index, into, at, count);
+  }
+
+  /**
+   * Copies {@code count} int32 values at byte {@code index} of the {@code capacity} bytes at {@code
+   * address} into {@code into} from its element {@code at} on, as {@link #copy(ArrowBuf, long,
+   * IntBuffer, int, int)} does: for a caller that looked an open buffer's address and capacity up
+   * once for many copies, and keeps the buffer open meanwhile.
+   *
+   * @throws IllegalArgumentException if {@code into} is read-only, or direct but not in the native
+   *     byte order
+   * @throws IndexOutOfBoundsException if the values lie outside the bytes or {@code into}
+   */
+  public static void copyInts(
+      long address, long capacity, long index, IntBuffer into, int at, int count) {
+    boolean heap = into.hasArray();
+    if (!heap
+        && (!into.isDirect() || into.isReadOnly() || into.order() != ByteOrder.nativeOrder())) {
       throw new IllegalArgumentException(
           "ints are copied into a writable heap buffer or a direct one in native order, not "
               + into);
@@ -197,7 +213,7 @@ public final class Memory {
     if (index < 0
         || count < 0
         || at < 0
-        || index + bytes > buf.capacity()
+        || index + bytes > capacity
         || (long) at + count > into.capacity()) {
       throw new IndexOutOfBoundsException(
           "copy of "
@@ -205,17 +221,47 @@ public final class Memory {
               + " bytes at "
               + index
               + " from a buffer of "
-              + buf.capacity()
+              + capacity
               + " into element "
               + at
               + " of "
               + into.capacity());
     }
-    if (buf.refCnt() == 0) {
-      throw new IllegalStateException("buffer already released");
+    if (heap) {
+      long offset = Unsafe.ARRAY_INT_BASE_OFFSET + (long) Integer.BYTES * (into.arrayOffset() + at);
+      UNSAFE.copyMemory(null, address + index, into.array(), offset, bytes);
+    } else {
+      long to = UNSAFE.getLong(into, AddressField.OFFSET);
+      UNSAFE.copyMemory(address + index, to + (long) Integer.BYTES * at, bytes);
     }
-    long address = UNSAFE.getLong(into, AddressField.OFFSET);
-    UNSAFE.copyMemory(buf.memoryAddress() + index, address + (long) Integer.BYTES * at, bytes);
+  }
+
+  /**
+   * Returns the int32 at byte {@code index} of the {@code capacity} bytes at {@code address}, an
+   * open buffer's, in the native order.
+   *
+   * @throws IndexOutOfBoundsException if it lies outside them
+   */
+  public static int getInt(long address, long capacity, long index) {
+    if (index < 0 || index > capacity - Integer.BYTES) {
+      throw new IndexOutOfBoundsException(
+          "int at byte " + index + " of a buffer of " + capacity + " bytes");
+    }
+    return UNSAFE.getInt(address + index);
+  }
+
+  /**
+   * Returns the int64 at byte {@code index} of the {@code capacity} bytes at {@code address}, an
+   * open buffer's, in the native order.
+   *
+   * @throws IndexOutOfBoundsException if it lies outside them
+   */
+  public static long getLong(long address, long capacity, long index) {
+    if (index < 0 || index > capacity - Long.BYTES) {
+      throw new IndexOutOfBoundsException(
+          "long at byte " + index + " of a buffer of " + capacity + " bytes");
+    }
+    return UNSAFE.getLong(address + index);
   }
 
   private static long baseOffset(Object array) {

@@ -50,6 +50,9 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
     private final BatchCache<?, V> owner;
     private volatile int references = 1;
 
+    /** Whether the cache keeps this entry: false once evicted, and for a batch it never kept. */
+    private volatile boolean cached;
+
     Entry(V value, int weight, BatchCache<?, V> owner) {
       this.value = value;
       this.weight = weight;
@@ -91,6 +94,15 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
       return entry.value;
     }
 
+    /**
+     * Returns whether the cache still keeps the leased batch: false once it was evicted (or the
+     * cache closed), and for a batch the cache never kept ({@link #own}); false after release.
+     */
+    public boolean isCached() {
+      Entry<V> e = entry;
+      return e != null && e.cached;
+    }
+
     /** Releases the hold; the batch is closed now if it was evicted meanwhile. Idempotent. */
     @Override
     public void close() {
@@ -123,6 +135,7 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
             .removalListener(
                 (K key, Entry<V> entry, RemovalCause cause) -> {
                   if (entry != null) {
+                    entry.cached = false;
                     entry.release();
                   }
                 })
@@ -223,6 +236,7 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
     }
     int weight = (int) Math.min(Integer.MAX_VALUE, Math.max(1, loaded.weightBytes()));
     Entry<V> entry = new Entry<>(loaded.value(), weight, this);
+    entry.cached = true;
     Entry.REFERENCES.getAndAdd(entry, 1);
     live.add(entry);
     loadedBytes.add(weight);
@@ -230,6 +244,7 @@ public final class BatchCache<K, V extends AutoCloseable> implements AutoCloseab
   }
 
   private void free(Entry<V> entry) {
+    entry.cached = false;
     if (live.remove(entry)) {
       try {
         entry.value.close();

@@ -113,6 +113,27 @@ class BatchCacheTest {
   }
 
   @Test
+  void isCached_trueWhileTheCacheKeepsTheBatch_falseOnceEvictedOwnedReleasedOrClosed() {
+    List<FakeBatch> made = new ArrayList<>();
+    try (BatchCache<Integer, FakeBatch> none = new BatchCache<>(0)) {
+      Lease<FakeBatch> evicted = none.acquire(1, k -> load(k, made));
+      none.cleanUp();
+      assertFalse(evicted.isCached(), "a zero bound evicts the batch at once");
+      assertEquals(1, evicted.value().read(), "and the lease keeps it readable");
+      evicted.close();
+    }
+    BatchCache<Integer, FakeBatch> cache = new BatchCache<>(1000);
+    Lease<FakeBatch> kept = cache.acquire(2, k -> load(k, made));
+    assertTrue(kept.isCached());
+    Lease<FakeBatch> owned = cache.own(new FakeBatch(99));
+    assertFalse(owned.isCached(), "the cache never kept an owned batch");
+    cache.close();
+    assertFalse(kept.isCached(), "a closed cache keeps nothing");
+    kept.close();
+    assertFalse(kept.isCached(), "a released lease holds nothing");
+  }
+
+  @Test
   void evictedEntry_releasedByLastLease_isClosed() {
     List<FakeBatch> made = new ArrayList<>();
     try (BatchCache<Integer, FakeBatch> cache = new BatchCache<>(0)) {
