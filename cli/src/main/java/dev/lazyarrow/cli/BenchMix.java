@@ -19,7 +19,7 @@ final class BenchMix {
   /** The passes a mixture runs: the loaders' two. */
   static final List<String> PASSES = List.of("train", "packed");
 
-  private static final int ROUNDS = 2;
+  private static final int ROUNDS = 5;
 
   private BenchMix() {}
 
