@@ -7,6 +7,7 @@ import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.PackedBatch;
 import dev.lazyarrow.loader.PackedLoader;
 import dev.lazyarrow.loader.TrainingBatch;
+import java.util.Iterator;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongUnaryOperator;
@@ -145,21 +146,25 @@ final class BenchPasses {
    * Returns null if the split holds no batch of such samples.
    */
   static Packed packed(Split s, long documents, int seqLen) {
-    // The reference's stream of `documents` shuffled documents holds about this share of the
-    // epoch's samples.
-    return packed(
-        () -> Loader.newBuilder(s),
-        samples ->
-            Math.max(
-                1, Math.round((double) samples * documents / s.size() / BenchCommand.PACK_BATCH)),
-        seqLen);
+    return packed(() -> Loader.newBuilder(s), batchesOf(s, documents), seqLen, 0);
+  }
+
+  /**
+   * Returns the batches of the reference's stream of {@code documents} shuffled documents of
+   * {@code s}, from the samples of an epoch: about that share of them.
+   */
+  static LongUnaryOperator batchesOf(Split s, long documents) {
+    return samples ->
+        Math.max(1, Math.round((double) samples * documents / s.size() / BenchCommand.PACK_BATCH));
   }
 
   /**
    * Times {@code batches.applyAsLong(samplesPerEpoch)} batches of packed samples from the loader
-   * {@code source} starts (a split's or a mixture's), as {@link #packed(Split, long, int)} does.
+   * {@code source} starts (a split's or a mixture's), as {@link #packed(Split, long, int)} does,
+   * after {@code untimed} batches made before the clock starts (counted in the build).
    */
-  static Packed packed(Supplier<LoaderBuilder> source, LongUnaryOperator batches, int seqLen) {
+  static Packed packed(
+      Supplier<LoaderBuilder> source, LongUnaryOperator batches, int seqLen, int untimed) {
     long t = System.nanoTime();
     try (PackedLoader loader =
         source
@@ -169,10 +174,14 @@ final class BenchPasses {
             .pack(seqLen, BenchCommand.PACK_COLUMN)
             .build()) {
       long wanted = batches.applyAsLong(loader.samplesPerEpoch());
-      double buildS = seconds(t);
       if (loader.batchesPerEpoch() == 0) {
         return null;
       }
+      Iterator<PackedBatch> first = loader.iterator();
+      for (int i = 0; i < untimed && first.hasNext(); i++) {
+        sink = first.next().tokens();
+      }
+      double buildS = seconds(t);
       t = System.nanoTime();
       long emitted = 0;
       long made = 0;
