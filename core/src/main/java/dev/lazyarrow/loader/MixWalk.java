@@ -1,5 +1,7 @@
 package dev.lazyarrow.loader;
 
+import java.util.Arrays;
+
 /**
  * A walk through a mixture's positions in order, from any position whose draws are known: each
  * step gives the source of the position and counts its draw. {@link MixPlan} walks an epoch once to
@@ -48,10 +50,18 @@ abstract class MixWalk {
    * weights.
    *
    * <p>A source stays allowed until it is drawn (its deficit only grows), so the allowed sources
-   * wait in a heap by their due draw and the others in a heap by the position they become allowed
-   * at: a step costs {@code O(log sources)}, not a pass over the sources.
+   * wait in a heap by their due draw and the others in a ring of buckets by the position they
+   * become allowed at (a heap for those further ahead than the ring, sources of tiny weights): a
+   * step costs {@code O(log sources)}, not a pass over the sources.
    */
   private static final class Blended extends MixWalk {
+    /** The positions ahead of the walk that the ring of waiting sources covers. */
+    private static final int RING = 1024;
+
+    private static final int NONE = -1;
+
+    private final int[] ring = new int[RING];
+    private final int[] next;
     private final double[] weights;
     private final double k;
     private final double threshold;
@@ -71,6 +81,7 @@ abstract class MixWalk {
       this.allowedAt = new long[weights.length];
       this.ready = new int[weights.length];
       this.waiting = new int[weights.length];
+      this.next = new int[weights.length];
       restart();
     }
 
@@ -78,6 +89,7 @@ abstract class MixWalk {
     void restart() {
       readySize = 0;
       waitingSize = 0;
+      Arrays.fill(ring, NONE);
       for (int d = 0; d < weights.length; d++) {
         if (weights[d] > 0) {
           schedule(d);
@@ -87,9 +99,14 @@ abstract class MixWalk {
 
     @Override
     int step() {
-      while (waitingSize > 0 && allowedAt[waiting[0]] <= position) {
-        pushReady(popWaiting());
+      while (waitingSize > 0 && allowedAt[waiting[0]] < position + RING) {
+        link(popWaiting());
       }
+      int slot = (int) (position & (RING - 1));
+      for (int d = ring[slot]; d != NONE; d = next[d]) {
+        pushReady(d);
+      }
+      ring[slot] = NONE;
       int d;
       if (readySize > 0) {
         d = popReady();
@@ -133,7 +150,18 @@ abstract class MixWalk {
         }
         allowedAt[d] = at;
       }
-      pushWaiting(d);
+      if (allowedAt[d] < position + RING) {
+        link(d);
+      } else {
+        pushWaiting(d);
+      }
+    }
+
+    /** Puts the waiting source {@code d} in the ring's bucket of the position it is allowed at. */
+    private void link(int d) {
+      int slot = (int) (allowedAt[d] & (RING - 1));
+      next[d] = ring[slot];
+      ring[slot] = d;
     }
 
     /** The fallback that rounding alone could call for: the source furthest below its share. */
@@ -219,6 +247,19 @@ abstract class MixWalk {
     }
 
     private void removeWaiting(int d) {
+      if (allowedAt[d] < position + RING) {
+        int slot = (int) (allowedAt[d] & (RING - 1));
+        if (ring[slot] == d) {
+          ring[slot] = next[d];
+        } else {
+          int prev = ring[slot];
+          while (next[prev] != d) {
+            prev = next[prev];
+          }
+          next[prev] = next[d];
+        }
+        return;
+      }
       int i = 0;
       while (waiting[i] != d) {
         i++;
