@@ -174,6 +174,16 @@ class MixtureTest {
   }
 
   @Test
+  void plan_ofTheSameCounts_isWalkedOnceForEveryLoader() {
+    Mixture mixture = Mixture.newBuilder().add(web, 0.5).add(code, 0.5).build();
+    MixPlan first = mixture.plan(new long[] {300, 70});
+    assertTrue(first == mixture.plan(new long[] {300, 70}), "the same counts, the same plan");
+    MixPlan other = mixture.plan(new long[] {300, 40});
+    assertTrue(first != other, "other counts, another plan");
+    assertEquals(40, other.total(1));
+  }
+
+  @Test
   void sample_hundredThousandPositions_givesSharesWithinOnePercent() {
     double[] weights = {0.5, 0.3, 0.15, 0.05};
     MixPlan plan =
