@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.ReadMode;
 import dev.lazyarrow.Split;
+import dev.lazyarrow.loader.Mixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -51,13 +52,20 @@ import picocli.CommandLine.Spec;
       "--passes runs only some of the passes (the others print null), so that each can be timed"
           + " right after the page cache is dropped (benchmarks/cold.sh); random_read_bytes_per_row"
           + " and train_read_bytes_per_row are what the process read from disk per row in those"
-          + " passes (/proc/self/io)."
+          + " passes (/proc/self/io).",
+      "--mix DATASET[#SPLIT]=WEIGHT ... (as plan takes it, with --mix-mode and --mix-length) runs"
+          + " the train and packed passes over the mixture and over its source 0 alone, twice"
+          + " each in turns, keeping each one's best: train_rows_per_s and packed_tokens_per_s"
+          + " are the mixture's, single_train_rows_per_s and single_packed_tokens_per_s the"
+          + " source's, train_ratio and packed_ratio the first over the second (the packed pass"
+          + " over the mixture makes as many batches as over the source)."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  lazyarrow bench emotion --split train",
       "  lazyarrow bench emotion --split train --mode eager --json",
-      "  lazyarrow bench big --passes random,train --threads 32 --read-mode ranges"
+      "  lazyarrow bench big --passes random,train --threads 32 --read-mode ranges",
+      "  lazyarrow bench --mix web#train=0.7 --mix code#train=0.3 --json"
     })
 final class BenchCommand implements Callable<Integer> {
   static final int RANDOM_ROWS = 20_000;
@@ -78,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
   static final String PACK_COLUMN = "input_ids";
 
   /** The sample length of the warm-up's packed pass: the bundled 32 rows hold 4 of 2048. */
-  private static final int WARMUP_SEQ_LEN = 64;
+  static final int WARMUP_SEQ_LEN = 64;
 
   /** The columns a token classifier reads; a split without them has no train figure. */
   static final List<String> TRAIN_COLUMNS = List.of("input_ids", "label");
@@ -101,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin SplitOptions input;
+  @Mixin ReadOptions input;
 
   @Option(
       names = "--mode",
@@ -119,8 +127,10 @@ final class BenchCommand implements Callable<Integer> {
       names = "--passes",
       paramLabel = "<pass>[,<pass>...]",
       split = ",",
-      description = "the passes to run, of random, seq, shuffled, train and packed (default: all)")
-  List<String> passes = PASSES;
+      description =
+          "the passes to run, of random, seq, shuffled, train and packed (default: all; with --mix,"
+              + " train and packed, the only ones it runs)")
+  List<String> passes;
 
   @Option(
       names = "--threads",
@@ -149,10 +159,17 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    boolean mixed = input.mix != null;
+    List<String> passes = this.passes != null ? this.passes : mixed ? BenchMix.PASSES : PASSES;
     for (String pass : passes) {
       if (!PASSES.contains(pass)) {
         throw new IllegalArgumentException(
             "--passes takes " + String.join(", ", PASSES) + "; not '" + pass + "'");
+      }
+      if (mixed && !BenchMix.PASSES.contains(pass)) {
+        throw new IllegalArgumentException(
+            "with --mix, --passes takes " + String.join(", ", BenchMix.PASSES) + "; not '" + pass
+                + "'");
       }
     }
     if (threads < 1) {
@@ -175,9 +192,25 @@ final class BenchCommand implements Callable<Integer> {
       // Frees what the first open left behind, so that the figures after open are the open's.
       System.gc();
       start = System.nanoTime();
-      try (LazyDataset ds = open(input.dataset.dataset, allocator)) {
-        Split s = input.choose(ds);
+      try (ReadOptions.Input in = input.open(builder(allocator), 0)) {
         double openS = BenchPasses.seconds(start);
+        if (mixed) {
+          Mixture m = in.mixture();
+          out.put("system", mode == Mode.lazy ? "lazyarrow" : "lazyarrow-eager");
+          out.put("sources", m.sources().size());
+          out.put("rows", m.sources().stream().mapToLong(Split::size).sum());
+          out.put("open_s", openS);
+          BenchMix.measure(
+              m,
+              passes,
+              dir -> open(new DatasetLocation(dir.toString()), allocator),
+              warmup,
+              warmupRows,
+              out);
+          print(out);
+          return 0;
+        }
+        Split s = in.split();
         BenchPasses.sink = s.get(0);
         double firstRowS = BenchPasses.seconds(start);
         double rss = rssMb();
@@ -242,6 +275,11 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       deleteTree(warmup);
     }
+    print(out);
+    return 0;
+  }
+
+  private void print(ObjectNode out) throws IOException {
     PrintWriter w = spec.commandLine().getOut();
     if (json) {
       w.println(JSON.writeValueAsString(out));
@@ -249,15 +287,18 @@ final class BenchCommand implements Callable<Integer> {
       out.fields().forEachRemaining(e -> w.printf("%-22s %s%n", e.getKey(), e.getValue()));
     }
     w.flush();
-    return 0;
   }
 
   private LazyDataset open(DatasetLocation dir, RootAllocator allocator) {
+    return dir.open(builder(allocator));
+  }
+
+  private LazyDataset.Builder builder(RootAllocator allocator) {
     LazyDataset.Builder builder = readMode.builder().allocator(allocator);
     if (verifyChecksums) {
       builder.verifyChecksums();
     }
-    return dir.open(mode == Mode.eager ? builder.keepInMemory() : builder);
+    return mode == Mode.eager ? builder.keepInMemory() : builder;
   }
 
   /**

@@ -3,11 +3,15 @@ package dev.lazyarrow.cli;
 import dev.lazyarrow.Row;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.loader.Loader;
+import dev.lazyarrow.loader.LoaderBuilder;
 import dev.lazyarrow.loader.PackedBatch;
 import dev.lazyarrow.loader.PackedLoader;
 import dev.lazyarrow.loader.TrainingBatch;
+import java.util.Iterator;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongUnaryOperator;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -101,11 +105,18 @@ final class BenchPasses {
    */
   static double train(Split s, long limit) {
     Split columns = s.select(BenchCommand.TRAIN_COLUMNS.toArray(String[]::new));
+    return train(() -> Loader.newBuilder(columns), limit);
+  }
+
+  /**
+   * Feeds a token classifier {@code limit} rows from the loaders {@code source} starts (a split's
+   * or a mixture's, projected on the two columns), as {@link #train(Split, long)} does.
+   */
+  static double train(Supplier<LoaderBuilder> source, long limit) {
     long t = System.nanoTime();
     long seen = 0;
     while (seen < limit) {
-      try (Loader loader =
-          Loader.newBuilder(columns).shuffle(0).batchSize(BenchCommand.TAKE).build()) {
+      try (Loader loader = source.get().shuffle(0).batchSize(BenchCommand.TAKE).build()) {
         for (TrainingBatch batch : loader) {
           sink = batch.tokens("input_ids");
           sink = batch.longs("label");
@@ -119,8 +130,11 @@ final class BenchPasses {
     return seen / seconds(t);
   }
 
-  /** The figures of the packed pass: tokens per second, and the seconds the loader took to plan. */
-  record Packed(double tokensPerS, double buildS) {}
+  /**
+   * The figures of the packed pass: tokens per second, the seconds the loader took to plan, and the
+   * batches it timed.
+   */
+  record Packed(double tokensPerS, double buildS, long batches) {}
 
   /**
    * Makes GPT pretraining samples as hf_reference.py's {@code packed_tokens_per_s} does: the
@@ -133,37 +147,61 @@ final class BenchPasses {
    * of such samples.
    */
   static Packed packed(Split s, long seed, long documents, int seqLen) {
+    return packed(() -> Loader.newBuilder(s), seed, batchesOf(s, documents), seqLen, 0);
+  }
+
+  /**
+   * Returns the batches of the reference's stream of {@code documents} shuffled documents of {@code
+   * s}, from the samples of an epoch: about that share of them.
+   */
+  static LongUnaryOperator batchesOf(Split s, long documents) {
+    return samples ->
+        Math.max(1, Math.round((double) samples * documents / s.size() / BenchCommand.PACK_BATCH));
+  }
+
+  /**
+   * Times {@code batches.applyAsLong(samplesPerEpoch)} batches of packed samples from the loader
+   * {@code source} starts (a split's or a mixture's) shuffled from {@code seed}, as {@link
+   * #packed(Split, long, long, int)} does, after {@code untimed} batches made before the clock
+   * starts (counted in the build).
+   */
+  static Packed packed(
+      Supplier<LoaderBuilder> source,
+      long seed,
+      LongUnaryOperator batches,
+      int seqLen,
+      int untimed) {
     long t = System.nanoTime();
     try (PackedLoader loader =
-        Loader.newBuilder(s)
+        source
+            .get()
             .shuffle(seed)
             .batchSize(BenchCommand.PACK_BATCH)
             .pack(seqLen, BenchCommand.PACK_COLUMN)
             .build()) {
-      // The reference's stream of `documents` shuffled documents holds about this share of the
-      // epoch's samples.
-      long samples = loader.samplesPerEpoch();
-      double buildS = seconds(t);
-      long batches =
-          Math.max(
-              1, Math.round((double) samples * documents / s.size() / BenchCommand.PACK_BATCH));
+      long wanted = batches.applyAsLong(loader.samplesPerEpoch());
       if (loader.batchesPerEpoch() == 0) {
         return null;
       }
+      Iterator<PackedBatch> first = loader.iterator();
+      for (int i = 0; i < untimed && first.hasNext(); i++) {
+        sink = first.next().tokens();
+      }
+      double buildS = seconds(t);
       t = System.nanoTime();
       long emitted = 0;
       long made = 0;
-      while (made < batches) {
+      while (made < wanted) {
         for (PackedBatch batch : loader) {
           sink = batch.tokens();
           sink = batch.cuSeqlens();
           emitted += (long) batch.size() * batch.seqLen();
-          if (++made == batches) {
+          if (++made == wanted) {
             break;
           }
         }
       }
-      return new Packed(emitted / seconds(t), buildS);
+      return new Packed(emitted / seconds(t), buildS, wanted);
     }
   }
 

@@ -118,15 +118,19 @@ final class ReadOptions {
         case "all_exhausted" -> mixture.allExhausted();
         default -> mixture.length(positions(mixLength));
       }
-      try {
-        return new Input(null, mixture.build(), opened);
-      } catch (IllegalStateException e) {
-        // The sources the --mix options name do not mix (columns that differ, every weight 0).
-        throw new IllegalArgumentException(e.getMessage(), e);
-      }
+      return new Input(null, build(mixture), opened);
     } catch (RuntimeException e) {
       opened.forEach(LazyDataset::close);
       throw e;
+    }
+  }
+
+  /** Returns the mixture, its refusal (all weights zero, columns that differ) a usage error. */
+  private static Mixture build(Mixture.Builder mixture) {
+    try {
+      return mixture.build();
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException("--mix: " + e.getMessage(), e);
     }
   }
 

@@ -4,16 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lazyarrow.LazyDataset;
 import dev.lazyarrow.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** A smoke run of {@code bench} on a small dataset: what it prints, never how fast it was. */
 class BenchCommandTest {
@@ -30,6 +35,13 @@ class BenchCommandTest {
           "packed_build_s");
 
   @TempDir Path tmp;
+
+  /** The fixtures the bad --mix cases name, converted once for all: each takes seconds. */
+  @TempDir static Path shared;
+
+  private static final Map<String, String> FIXTURES =
+      Map.of("A", "save_single", "B", "save_single", "D", "save_dict", "E", "save_empty");
+  private static final Map<String, String> CONVERTED = new HashMap<>();
 
   /** Returns the keys of the JSON line hf_reference.py prints, read from its source. */
   private static List<String> referenceKeys() throws IOException {
@@ -172,5 +184,85 @@ class BenchCommandTest {
     GoldenRowsTest.Run run = GoldenRowsTest.run("bench", tmp.toString(), "--mode", "sideways");
     assertEquals(Main.USAGE, run.status());
     assertTrue(run.err().contains("sideways"), run.err());
+  }
+
+  @Test
+  void bench_mix_printsTheMixtureAndItsFirstSourceFiguresAndTheirRatios() {
+    Path a = Fixtures.convert("save_single", tmp.resolve("a"));
+    Path b = Fixtures.convert("save_single", tmp.resolve("b"));
+    GoldenRowsTest.Run run =
+        GoldenRowsTest.run(
+            "bench", "--mix=" + a + "=0.5", "--mix=" + b + "=0.5", "--warmup-rows", "100", "--json");
+    assertEquals(0, run.status(), run.err());
+    JsonNode figures = Fixtures.json(run.out());
+    List<String> keys = new ArrayList<>();
+    figures.fieldNames().forEachRemaining(keys::add);
+    assertEquals(
+        List.of(
+            "system",
+            "sources",
+            "rows",
+            "open_s",
+            "train_rows_per_s",
+            "single_train_rows_per_s",
+            "train_ratio",
+            "packed_tokens_per_s",
+            "single_packed_tokens_per_s",
+            "packed_ratio",
+            "packed_build_s",
+            "single_packed_build_s"),
+        keys);
+    assertEquals(2, figures.get("sources").asInt());
+    long rows;
+    try (LazyDataset ds = LazyDataset.open(a)) {
+      rows = ds.splits().get(0).size();
+    }
+    assertEquals(2 * rows, figures.get("rows").asLong());
+    for (String pass : List.of("train_rows_per_s", "packed_tokens_per_s")) {
+      double mixed = figures.get(pass).asDouble();
+      double single = figures.get("single_" + pass).asDouble();
+      assertTrue(mixed > 0 && single > 0, figures.toString());
+      String ratio = pass.startsWith("train") ? "train_ratio" : "packed_ratio";
+      assertEquals(mixed / single, figures.get(ratio).asDouble(), 1e-9 * mixed / single);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "dataset and mix|2|A --mix=A=1|give either DATASET or --mix",
+        "split with mix|2|--mix=A=1 --split train|name each split as DATASET#SPLIT=WEIGHT",
+        "no weight|2|--mix=A|--mix takes DATASET[#SPLIT]=WEIGHT",
+        "weight not a number|2|--mix=A=half|a number, found",
+        "negative weight|2|--mix=A=1 --mix=B=-1|found -1.0 for source 1",
+        "NaN weight|2|--mix=A=NaN|found NaN",
+        "infinite weight|2|--mix=A=Infinity|found Infinity",
+        "every weight zero|2|--mix=A=0 --mix=B=0|every weight is zero",
+        "one split twice|2|--mix=A=1 --mix=A=2|twice; give it one weight",
+        "a pass mixtures do not run|2|--mix=A=1 --passes train,random|with --mix, --passes takes"
+            + " train, packed; not 'random'",
+        "bad mix mode|2|--mix=A=1 --mix-mode shuffle|--mix-mode must be blend or sample",
+        "bad mix length|2|--mix=A=1 --mix-length forever|--mix-length must be a number",
+        "columns differ|2|--mix=A=1 --mix=D#train=1|has columns",
+        "source without rows|2|--mix=A=1 --mix=E=1|has no rows to draw from"
+      })
+  void bench_badMix_exitsWithOneMessage(String name, int status, String options, String message) {
+    List<String> args = new ArrayList<>(List.of("bench"));
+    for (String option : options.split(" ")) {
+      String[] parts = option.split("=", -1);
+      String at = option.startsWith("--mix=") ? parts[1].split("#")[0] : option;
+      if (FIXTURES.containsKey(at)) {
+        String path =
+            CONVERTED.computeIfAbsent(
+                at, f -> Fixtures.convert(FIXTURES.get(f), shared.resolve(f)).toString());
+        option = option.replaceFirst("(--mix=)?" + at, "$1" + path);
+      }
+      args.add(option);
+    }
+    GoldenRowsTest.Run run = GoldenRowsTest.run(args.toArray(String[]::new));
+    assertEquals(status, run.status(), String.join(" ", args) + ": " + run.err());
+    assertTrue(run.err().contains(message), run.err());
+    assertTrue(run.err().lines().count() <= 3, run.err());
   }
 }

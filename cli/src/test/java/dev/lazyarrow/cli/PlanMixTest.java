@@ -134,6 +134,7 @@ class PlanMixTest {
       {"plan", train, validation, "--mix-mode", "shuffle"},
       {"plan", train, validation, "--mix-length", "forever"},
       {"plan", train, train},
+      {"plan", "--mix=" + tmp.resolve("d") + "#train=0", "--mix=" + tmp.resolve("d") + "#test=0"},
       {"plan"},
     };
     for (String[] c : cases) {

@@ -1,12 +1,14 @@
 package dev.lazyarrow.loader;
 
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Which source each position of a mixture's epoch draws from, and how many draws of that source
  * came before it in the epoch.
  *
- * <p>Two rules decide the source of a position:
+ * <p>Two rules decide the source of a position ({@link MixWalk}):
  *
  * <ul>
  *   <li>blend, deterministic as Megatron's {@code BlendedDataset}: position {@code i} goes to a
@@ -22,12 +24,14 @@ import java.util.Arrays;
  * all_exhausted}). The pattern is the same in every epoch; each source continues its own epochs
  * across the mixture's.
  *
- * <p>The plan holds one byte a position (two above 256 sources) and the draw counts of every source
- * at regular checkpoints, about {@code 1/64} byte a position: a position's source and draw are
- * found by counting from the checkpoint before it.
+ * <p>The plan is made by chunks of positions. Making it walks the epoch once and keeps only every
+ * source's draws at the start of each chunk (at most {@link #MAX_CHECKPOINT_COUNTS} counts in all)
+ * and its totals; a chunk's sources and draws are walked again from its checkpoint when a position
+ * in it is read, and the last few chunks read are kept. Its memory does not grow with the epoch's
+ * length past that bound, where the walk's time does.
  */
 final class MixPlan {
-  /** The most positions an epoch of a mixture may have: the plan is one array of them. */
+  /** The most positions an epoch of a mixture may have: draws are counted in ints. */
   static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
 
   /** How a mixture's epoch ends. */
@@ -40,35 +44,35 @@ final class MixPlan {
     ALL_EXHAUSTED
   }
 
+  /** The fewest positions a chunk holds: a chunk is walked again in a few milliseconds. */
+  private static final int MIN_CHUNK = 1 << 16;
+
+  /** The most checkpoint counts kept, over all chunks and sources (16 MiB). */
+  private static final long MAX_CHECKPOINT_COUNTS = 1 << 22;
+
+  /** The chunks kept at once, by chunk number modulo this. */
+  private static final int CACHED = 4;
+
+  private final double[] weights;
+  private final boolean sampled;
+  private final long seed;
   private final int sources;
-  private final int length;
-  private final byte[] narrow;
-  private final short[] wide;
-  private final int stride;
+  private final long length;
+  private final int chunkShift;
   private final int[] checkpoints;
   private final long[] totals;
+  private final AtomicReferenceArray<Chunk> chunks = new AtomicReferenceArray<>(CACHED);
 
-  private MixPlan(int sources, int length, byte[] narrow, short[] wide, int stride) {
-    this.sources = sources;
-    this.length = length;
-    this.narrow = narrow;
-    this.wide = wide;
-    this.stride = stride;
-    this.checkpoints = new int[(length / stride + 1) * sources];
-    this.totals = new long[sources];
-    int[] counts = new int[sources];
-    for (int p = 0; p < length; p++) {
-      if (p % stride == 0) {
-        System.arraycopy(counts, 0, checkpoints, p / stride * sources, sources);
-      }
-      counts[source(p)]++;
-    }
-    if (length % stride == 0) {
-      System.arraycopy(counts, 0, checkpoints, length / stride * sources, sources);
-    }
-    for (int d = 0; d < sources; d++) {
-      totals[d] = counts[d];
-    }
+  private MixPlan(
+      MixWalk walk, double[] weights, boolean sampled, long seed, int chunkShift, int[] checkpoints) {
+    this.weights = weights;
+    this.sampled = sampled;
+    this.seed = seed;
+    this.sources = weights.length;
+    this.length = walk.position;
+    this.chunkShift = chunkShift;
+    this.checkpoints = checkpoints;
+    this.totals = walk.drawn.clone();
   }
 
   /**
@@ -90,14 +94,17 @@ final class MixPlan {
               + MAX_LENGTH
               + " one plan holds; give the mixture a length");
     }
-    Chooser chooser = sampled ? new Sampled(weights, seed) : new Blended(weights);
-    long[] drawn = new long[sources];
+    int shift = chunkShift(cap, sources);
+    long chunkMask = (1L << shift) - 1;
     int exhausted = 0;
     int weighted = 0;
     for (double w : weights) {
       weighted += w > 0 ? 1 : 0;
     }
-    Positions out = new Positions(sources, (int) Math.min(cap, 1 << 20));
+    int[] checkpoints = new int[Math.toIntExact(((cap >> shift) + 2) * sources)];
+    int marks = 0;
+    MixWalk walk = MixWalk.of(weights, sampled, seed);
+    long[] drawn = walk.drawn;
     for (long p = 0;
         rule == Length.FIXED ? p < fixedLength : !done(rule, exhausted, weighted);
         p++) {
@@ -106,17 +113,42 @@ final class MixPlan {
             "the mixture's epoch reached "
                 + MAX_LENGTH
                 + " positions before it was "
-                + rule.name().toLowerCase(java.util.Locale.ROOT)
+                + rule.name().toLowerCase(Locale.ROOT)
                 + "; give the mixture a length");
       }
-      int d = chooser.next(p, drawn);
-      out.add(d);
-      if (++drawn[d] == rows[d]) {
+      if ((p & chunkMask) == 0) {
+        checkpoints = mark(checkpoints, marks++, drawn);
+      }
+      int d = walk.step();
+      if (drawn[d] == rows[d]) {
         exhausted++;
       }
     }
-    int stride = Math.max(256, Integer.highestOneBit(Math.max(1, sources)) * 256);
-    return new MixPlan(sources, out.size, out.narrow(), out.wide(), stride);
+    return new MixPlan(
+        walk, weights, sampled, seed, shift, Arrays.copyOf(checkpoints, marks * sources));
+  }
+
+  /**
+   * Returns the log of the positions a chunk holds: at least {@link #MIN_CHUNK}, and enough that
+   * the checkpoints of an epoch of {@code cap} positions stay within their bound.
+   */
+  private static int chunkShift(long cap, int sources) {
+    long marks = Math.max(2, MAX_CHECKPOINT_COUNTS / sources);
+    long chunk = Math.max(MIN_CHUNK, (cap + marks - 1) / marks);
+    return 64 - Long.numberOfLeadingZeros(chunk - 1);
+  }
+
+  /** Stores {@code drawn} as checkpoint {@code mark}, growing the array if sampling ran long. */
+  private static int[] mark(int[] checkpoints, int mark, long[] drawn) {
+    int sources = drawn.length;
+    int[] out = checkpoints;
+    if ((mark + 1L) * sources > out.length) {
+      out = Arrays.copyOf(out, Math.toIntExact(Math.max((mark + 1L) * sources, 2L * out.length)));
+    }
+    for (int d = 0; d < sources; d++) {
+      out[mark * sources + d] = (int) drawn[d];
+    }
+    return out;
   }
 
   private static boolean done(Length rule, int exhausted, int weighted) {
@@ -157,21 +189,14 @@ final class MixPlan {
   /** Returns the source of {@code position}. */
   int source(long position) {
     Samplers.check(position, length);
-    return narrow != null ? narrow[(int) position] & 0xff : wide[(int) position] & 0xffff;
+    return chunk(position).source(position);
   }
 
   /** Returns how many positions before {@code position} in the epoch drew from its source. */
   long draw(long position) {
-    int d = source(position);
-    int p = (int) position;
-    int from = p / stride * stride;
-    long count = checkpoints[from / stride * sources + d];
-    for (int q = from; q < p; q++) {
-      if (source(q) == d) {
-        count++;
-      }
-    }
-    return count;
+    Samplers.check(position, length);
+    Chunk c = chunk(position);
+    return c.draws[(int) (position - c.start)];
   }
 
   /**
@@ -181,142 +206,60 @@ final class MixPlan {
     if (position < 0 || position > length) {
       throw new IndexOutOfBoundsException("position " + position + " outside 0.." + length);
     }
-    int p = (int) position;
-    int from = p / stride * stride;
+    if (position == length) {
+      return totals.clone();
+    }
+    Chunk c = chunk(position);
     long[] counts = new long[sources];
     for (int d = 0; d < sources; d++) {
-      counts[d] = checkpoints[from / stride * sources + d];
+      counts[d] = checkpoints[c.number * sources + d];
     }
-    for (int q = from; q < p; q++) {
-      counts[source(q)]++;
+    for (long q = c.start; q < position; q++) {
+      counts[c.source(q)]++;
     }
     return counts;
   }
 
-  /** Picks the source of each position in turn. */
-  private interface Chooser {
-    int next(long position, long[] drawn);
+  /** Returns the chunk holding {@code position}, walked from its checkpoint if not kept. */
+  private Chunk chunk(long position) {
+    int number = (int) (position >> chunkShift);
+    int slot = number % CACHED;
+    Chunk c = chunks.get(slot);
+    if (c == null || c.number != number) {
+      c = walk(number);
+      chunks.set(slot, c);
+    }
+    return c;
+  }
+
+  private Chunk walk(int number) {
+    long start = (long) number << chunkShift;
+    int size = (int) Math.min(1L << chunkShift, length - start);
+    MixWalk walk = MixWalk.of(weights, sampled, seed);
+    walk.seek(start, Arrays.copyOfRange(checkpoints, number * sources, (number + 1) * sources));
+    byte[] narrow = sources <= 256 ? new byte[size] : null;
+    short[] wide = narrow == null ? new short[size] : null;
+    int[] draws = new int[size];
+    for (int i = 0; i < size; i++) {
+      int d = walk.step();
+      draws[i] = (int) walk.drawn[d] - 1;
+      if (narrow != null) {
+        narrow[i] = (byte) d;
+      } else {
+        wide[i] = (short) d;
+      }
+    }
+    return new Chunk(number, start, narrow, wide, draws);
   }
 
   /**
-   * Tijdeman's earliest deadline first: among the sources whose deficit {@code weight * (i + 1) -
-   * drawn} is above {@code 1 - k}, the one whose next draw is due soonest, {@code (drawn + k) /
-   * weight}, with {@code k = 1 - 1 / (2 * (sources - 1))}. It keeps every source within {@code k}
-   * (below one) of its share at every prefix, where the largest-deficit rule of Megatron's {@code
-   * build_blending_indices} drifts past one with small weights.
+   * The sources (one byte a position up to 256 sources, else two) and draws of one chunk of
+   * positions, from {@code start}.
    */
-  private static final class Blended implements Chooser {
-    private final double[] weights;
-    private final double k;
-
-    Blended(double[] weights) {
-      this.weights = weights;
-      this.k = weights.length > 1 ? 1 - 1.0 / (2 * (weights.length - 1)) : 1;
-    }
-
-    @Override
-    public int next(long position, long[] drawn) {
-      double target = position + 1.0;
-      int best = -1;
-      double soonest = Double.MAX_VALUE;
-      for (int d = 0; d < weights.length; d++) {
-        if (weights[d] > 0 && weights[d] * target - drawn[d] > 1 - k - 1e-12) {
-          double due = (drawn[d] + k) / weights[d];
-          if (due < soonest) {
-            soonest = due;
-            best = d;
-          }
-        }
-      }
-      return best >= 0 ? best : largestDeficit(target, drawn);
-    }
-
-    /** The fallback that rounding alone could call for: the source furthest below its share. */
-    private int largestDeficit(double target, long[] drawn) {
-      int best = 0;
-      for (int d = 1; d < weights.length; d++) {
-        if (weights[d] * target - drawn[d] > weights[best] * target - drawn[best]) {
-          best = d;
-        }
-      }
-      return best;
-    }
-  }
-
-  /** A seeded draw with the weights as probabilities, by binary search of their running sums. */
-  private static final class Sampled implements Chooser {
-    private final double[] cumulative;
-    private final long key;
-
-    Sampled(double[] weights, long seed) {
-      cumulative = new double[weights.length];
-      double sum = 0;
-      for (int d = 0; d < weights.length; d++) {
-        sum += weights[d];
-        cumulative[d] = sum;
-      }
-      key = Permutation.key(seed, 0, 11);
-    }
-
-    @Override
-    public int next(long position, long[] drawn) {
-      double u = (Permutation.mix(key ^ Permutation.mix(position)) >>> 11) * 0x1.0p-53;
-      double x = u * cumulative[cumulative.length - 1];
-      // The first running sum above x: a source of weight zero adds nothing, so is never it.
-      int low = 0;
-      int high = cumulative.length - 1;
-      while (low < high) {
-        int mid = (low + high) >>> 1;
-        if (cumulative[mid] > x) {
-          high = mid;
-        } else {
-          low = mid + 1;
-        }
-      }
-      return low;
-    }
-  }
-
-  /** A growing array of sources, one byte each up to 256 sources, else two. */
-  private static final class Positions {
-    private final boolean wide;
-    private byte[] bytes;
-    private short[] shorts;
-    private int size;
-
-    Positions(int sources, int initial) {
-      this.wide = sources > 256;
-      int capacity = Math.max(16, initial);
-      if (wide) {
-        shorts = new short[capacity];
-      } else {
-        bytes = new byte[capacity];
-      }
-    }
-
-    void add(int source) {
-      int capacity = wide ? shorts.length : bytes.length;
-      if (size == capacity) {
-        int grown = (int) Math.min(MAX_LENGTH, capacity * 2L);
-        if (wide) {
-          shorts = Arrays.copyOf(shorts, grown);
-        } else {
-          bytes = Arrays.copyOf(bytes, grown);
-        }
-      }
-      if (wide) {
-        shorts[size++] = (short) source;
-      } else {
-        bytes[size++] = (byte) source;
-      }
-    }
-
-    byte[] narrow() {
-      return wide ? null : Arrays.copyOf(bytes, size);
-    }
-
-    short[] wide() {
-      return wide ? Arrays.copyOf(shorts, size) : null;
+  private record Chunk(int number, long start, byte[] narrow, short[] wide, int[] draws) {
+    int source(long position) {
+      int i = (int) (position - start);
+      return narrow != null ? narrow[i] & 0xff : wide[i] & 0xffff;
     }
   }
 }

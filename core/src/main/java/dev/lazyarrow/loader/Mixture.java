@@ -3,6 +3,7 @@ package dev.lazyarrow.loader;
 import dev.lazyarrow.Split;
 import dev.lazyarrow.format.Feature;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ public final class Mixture {
   private final long seed;
   private final MixPlan.Length rule;
   private final long length;
+  private volatile Planned planned;
 
   private Mixture(Builder b) {
     this.sources = List.copyOf(b.sources);
@@ -87,10 +89,22 @@ public final class Mixture {
         : rule.name().toLowerCase(Locale.ROOT);
   }
 
-  /** Returns the plan of one epoch over sources of {@code rows} rows (rows or packed samples). */
+  /**
+   * Returns the plan of one epoch over sources of {@code rows} rows (rows or packed samples), kept
+   * for the next loader over the same counts: walking a long epoch takes a while, and a plan is
+   * read by any number of loaders at once.
+   */
   MixPlan plan(long[] rows) {
-    return MixPlan.of(rows, weights.clone(), sampled, seed, rule, length);
+    Planned p = planned;
+    if (p == null || !Arrays.equals(p.rows(), rows)) {
+      p = new Planned(rows.clone(), MixPlan.of(rows, weights.clone(), sampled, seed, rule, length));
+      planned = p;
+    }
+    return p.plan();
   }
+
+  /** The last plan made, and the counts it was made over. */
+  private record Planned(long[] rows, MixPlan plan) {}
 
   /**
    * A builder of {@link Mixture}s. Each option may be set once, and sources added in the order

@@ -125,6 +125,65 @@ class MixtureTest {
   }
 
   @Test
+  void plan_ofSeveralChunks_givesTheSameSourcesAndDrawsInAnyOrderOfReading() {
+    Random random = new Random(5);
+    // 300 sources take two bytes a position; 200,000 and 300,000 positions span several chunks.
+    for (int sources : new int[] {5, 300}) {
+      for (boolean sampled : new boolean[] {false, true}) {
+        double[] weights = new double[sources];
+        double sum = 0;
+        for (int d = 0; d < sources; d++) {
+          weights[d] = 0.01 + random.nextDouble();
+          sum += weights[d];
+        }
+        for (int d = 0; d < sources; d++) {
+          weights[d] /= sum;
+        }
+        long[] rows = new long[sources];
+        Arrays.fill(rows, 1000);
+        int length = sources == 5 ? 300_000 : 200_000;
+        MixPlan plan = MixPlan.of(rows, weights, sampled, 3, MixPlan.Length.FIXED, length);
+        int[] source = new int[length];
+        long[] draw = new long[length];
+        long[] counts = new long[sources];
+        for (int p = 0; p < length; p++) {
+          source[p] = plan.source(p);
+          draw[p] = plan.draw(p);
+          assertEquals(counts[source[p]]++, draw[p], "draw of position " + p);
+          if (!sampled) {
+            assertTrue(Math.abs(counts[source[p]] - weights[source[p]] * (p + 1)) <= 1, "" + p);
+          }
+        }
+        for (int d = 0; d < sources; d++) {
+          assertEquals(counts[d], plan.total(d), "total of source " + d);
+        }
+        assertArrayEquals(counts, plan.drawsBefore(length));
+        for (int p = length - 1; p >= 0; p -= 1 + random.nextInt(40_000)) {
+          assertEquals(source[p], plan.source(p), "backwards, position " + p);
+          assertEquals(draw[p], plan.draw(p), "backwards, draw of " + p);
+          long[] before = plan.drawsBefore(p);
+          assertEquals(draw[p], before[source[p]], "draws before " + p);
+        }
+        for (int i = 0; i < 2_000; i++) {
+          int p = random.nextInt(length);
+          assertEquals(source[p], plan.source(p), "at random, position " + p);
+          assertEquals(draw[p], plan.draw(p), "at random, draw of " + p);
+        }
+      }
+    }
+  }
+
+  @Test
+  void plan_ofTheSameCounts_isWalkedOnceForEveryLoader() {
+    Mixture mixture = Mixture.newBuilder().add(web, 0.5).add(code, 0.5).build();
+    MixPlan first = mixture.plan(new long[] {300, 70});
+    assertTrue(first == mixture.plan(new long[] {300, 70}), "the same counts, the same plan");
+    MixPlan other = mixture.plan(new long[] {300, 40});
+    assertTrue(first != other, "other counts, another plan");
+    assertEquals(40, other.total(1));
+  }
+
+  @Test
   void sample_hundredThousandPositions_givesSharesWithinOnePercent() {
     double[] weights = {0.5, 0.3, 0.15, 0.05};
     MixPlan plan =
