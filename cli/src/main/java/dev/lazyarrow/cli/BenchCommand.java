@@ -192,7 +192,7 @@ final class BenchCommand implements Callable<Integer> {
       // Frees what the first open left behind, so that the figures after open are the open's.
       System.gc();
       start = System.nanoTime();
-      try (ReadOptions.Input in = input.open(builder(allocator), 0)) {
+      try (ReadOptions.Input in = input.open(builder(allocator), 0, null)) {
         double openS = BenchPasses.seconds(start);
         if (mixed) {
           Mixture m = in.mixture();
