@@ -59,6 +59,29 @@ class TokenizeTest {
   }
 
   @Test
+  void convert_idsBeyondTheIntRange_areWrittenAsInt64NotWrapped() throws Exception {
+    // The Rust tokenizer's ids are u32: a vocabulary may hold ids that int32 cannot.
+    Path tokenizer = tmp.resolve("wide.json");
+    Files.writeString(
+        tokenizer,
+        "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[],"
+            + "\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"Whitespace\"},"
+            + "\"post_processor\":null,\"decoder\":null,\"model\":{\"type\":\"WordLevel\","
+            + "\"vocab\":{\"[UNK]\":0,\"a\":3000000000},\"unk_token\":\"[UNK]\"}}");
+    Path source = tmp.resolve("wide.jsonl");
+    Files.writeString(source, "{\"text\": \"a a\"}\n{\"text\": \"b\"}\n");
+    Path out = convert(source, Tokenization.newBuilder(tokenizer).build());
+    try (LazyDataset ds = LazyDataset.open(out)) {
+      Split split = ds.splits().get(0);
+      assertEquals(
+          "Int(64, true)",
+          split.schema().findField("input_ids").getChildren().get(0).getType().toString());
+      assertEquals(List.of(3_000_000_000L, 3_000_000_000L), split.get(0).getList("input_ids"));
+      assertEquals(List.of(0L), split.get(1).getList("input_ids"));
+    }
+  }
+
+  @Test
   void convert_textOf25000Chars_givesTheIdsOfItsWords() throws Exception {
     // WordPiece splits on whitespace first, so texts joined by spaces give their ids joined.
     List<long[]> golden = TokenizerFixtures.golden("wordpiece", false);
@@ -163,8 +186,7 @@ class TokenizeTest {
         TextTokenizer tokenizer =
             TextTokenizer.open(TokenizerFixtures.tokenizer("bpe"), true, 16)) {
       assertEquals(sha256(TokenizerFixtures.tokenizer("bpe")), tokenizer.sha256());
-      Padded padded =
-          tokenizer.tokens(TrainingBatch.collate(ds.splits().get(0), rows), "text", -1);
+      Padded padded = tokenizer.tokens(TrainingBatch.collate(ds.splits().get(0), rows), "text", -1);
       assertEquals(rows.length, padded.rows());
       assertEquals(16, padded.width());
       for (int r = 0; r < rows.length; r++) {
