@@ -69,17 +69,7 @@ public final class PackedLoader implements Iterable<PackedBatch>, AutoCloseable 
    * @throws IllegalArgumentException if it does not
    */
   void requireStepInEpoch() {
-    LoaderState s = state;
-    long batches = plan(s.epoch()).plan().count();
-    if (s.step() > batches) {
-      throw new IllegalArgumentException(
-          "the state's step must not exceed epoch "
-              + s.epoch()
-              + "'s "
-              + batches
-              + " global batches of samples, found "
-              + s.step());
-    }
+    Partition.requireStepWithin(plan(state.epoch()).plan().count(), state, " of samples");
   }
 
   /** Returns the position after the last batch handed out, with the whole configuration. */

@@ -22,6 +22,27 @@ record Partition(long batches, long start, int rank, int worldSize, boolean drop
   }
 
   /**
+   * Checks that state {@code s}'s step lies within its epoch's {@code batches} global batches of
+   * {@code what} (rows or samples): a state resumed from a file may claim any step, and one beyond
+   * the epoch would silently yield nothing.
+   *
+   * @throws IllegalArgumentException if it does not
+   */
+  static void requireStepWithin(long batches, LoaderState s, String what) {
+    if (s.step() > batches) {
+      throw new IllegalArgumentException(
+          "the state's step must not exceed epoch "
+              + s.epoch()
+              + "'s "
+              + batches
+              + " global batches"
+              + what
+              + ", found "
+              + s.step());
+    }
+  }
+
+  /**
    * Returns the share of {@code batches} global batches that state {@code s} has from {@code step}
    * on.
    */

@@ -43,17 +43,7 @@ final class SplitLoader implements Loader {
    * file may claim any step, and one beyond the epoch would silently yield nothing.
    */
   void requireStepInEpoch() {
-    LoaderState s = state;
-    long batches = plan(s.epoch()).plan().count();
-    if (s.step() > batches) {
-      throw new IllegalArgumentException(
-          "the state's step must not exceed epoch "
-              + s.epoch()
-              + "'s "
-              + batches
-              + " global batches, found "
-              + s.step());
-    }
+    Partition.requireStepWithin(plan(state.epoch()).plan().count(), state, "");
   }
 
   @Override
